@@ -1,0 +1,106 @@
+"""Normalisation applied once, at import, to every extracted text.
+
+After this step a source's text never changes, so every offset stored against it stays valid forever.
+We apply Unicode NFC, unify line endings to ``\\n``, and drop invisible junk that breaks matching
+(zero-width spaces, byte-order marks, soft hyphens, stray C0/C1 controls). Bidi marks and ZWNJ/ZWJ carry
+meaning for right-to-left and Persian text and are kept; matching ignores them instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+_INVISIBLE_JUNK = re.compile(
+    "["
+    "\u200b"  # zero-width space
+    "\ufeff"  # byte-order mark / zero-width no-break space
+    "\u2060"  # word joiner
+    "\u00ad"  # soft hyphen
+    "\u180e"  # Mongolian vowel separator (often junk)
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 controls except tab and newline (CR handled before)
+    "\x80-\x9f"  # C1 controls
+    "]"
+)
+_LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
+
+
+def normalize_text(raw: str) -> str:
+    """Return the canonical stored form of an extracted text (idempotent)."""
+    text = _LINE_BREAKS.sub("\n", raw)
+    text = _INVISIBLE_JUNK.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+class Script(StrEnum):
+    HEBREW = "Hebr"
+    ARABIC = "Arab"
+    CYRILLIC = "Cyrl"
+    LATIN = "Latn"
+    UNKNOWN = "Zyyy"
+
+
+_SCRIPT_RANGES: tuple[tuple[Script, int, int], ...] = (
+    (Script.HEBREW, 0x0590, 0x05FF),
+    (Script.HEBREW, 0xFB1D, 0xFB4F),
+    (Script.ARABIC, 0x0600, 0x06FF),
+    (Script.ARABIC, 0x0750, 0x077F),
+    (Script.ARABIC, 0x08A0, 0x08FF),
+    (Script.ARABIC, 0xFB50, 0xFDFF),
+    (Script.ARABIC, 0xFE70, 0xFEFF),
+    (Script.CYRILLIC, 0x0400, 0x052F),
+    (Script.LATIN, 0x0041, 0x005A),
+    (Script.LATIN, 0x0061, 0x007A),
+    (Script.LATIN, 0x00C0, 0x024F),
+    (Script.LATIN, 0x1E00, 0x1EFF),
+)
+
+
+def char_script(char: str) -> Script:
+    code = ord(char)
+    for script, low, high in _SCRIPT_RANGES:
+        if low <= code <= high:
+            return script
+    return Script.UNKNOWN
+
+
+def script_counts(text: str, sample: int = 20_000) -> dict[Script, int]:
+    """Count letters per script in (a prefix of) ``text``; marks and punctuation are not counted."""
+    counts: dict[Script, int] = {}
+    for char in text[:sample]:
+        if not char.isalpha():
+            continue
+        script = char_script(char)
+        if script is not Script.UNKNOWN:
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def dominant_script(text: str) -> Script:
+    counts = script_counts(text)
+    if not counts:
+        return Script.UNKNOWN
+    return max(counts, key=lambda script: counts[script])
+
+
+_ENGLISH_MARKERS = frozenset(
+    "the and of to in is was for that on with as by at from said were has have this it be are".split()
+)
+_SCRIPT_LANGUAGE = {Script.HEBREW: "he", Script.ARABIC: "ar", Script.CYRILLIC: "ru"}
+
+
+def guess_language(text: str) -> str:
+    """Guess a source's language from its script (and, for Latin, common English words).
+
+    This is a first guess the investigator can edit: Hebrew script gives ``he``, Arabic ``ar``, Cyrillic
+    ``ru``; Latin text is ``en`` when English function words are frequent, else ``und`` (undetermined).
+    """
+    script = dominant_script(text)
+    if script in _SCRIPT_LANGUAGE:
+        return _SCRIPT_LANGUAGE[script]
+    if script is Script.LATIN:
+        words = re.findall(r"[a-z]+", text[:20_000].lower())
+        if words and sum(word in _ENGLISH_MARKERS for word in words) / len(words) > 0.08:
+            return "en"
+    return "und"
