@@ -201,3 +201,51 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int  # sources matching, of which ``hits`` is one page
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """An applied edit of some fields of one object: enough to undo it (apply ``before``) or redo it."""
+
+    object_type: str
+    object_id: int
+    before: Mapping[str, object]
+    after: Mapping[str, object]
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed transaction changed, so views refresh just that (store → change → views)."""
+
+    kind: ChangeKind
+    object_type: str  # "source", "case", "entity", "event", …
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: int | None
+    before: Mapping[str, object] | None
+    after: Mapping[str, object] | None

@@ -1,0 +1,589 @@
+"""``CaseStore``: the one door to a case file.
+
+Each public method is one transaction and returns frozen records from ``app.core.records``, never live ORM
+rows, so callers cannot change the case behind the store's back. After a write commits, subscribers get a
+``Change`` saying what changed (they run on the writer's thread; the UI re-emits them as Qt signals).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.dates import normalize_edtf
+from app.core.errors import CaseFileError, InvalidValue, NotFound, QueryError
+from app.core.matching import compile_matcher, make_snippet
+from app.core.query import parse_query
+from app.core.records import (
+    AddedSource,
+    AuditRecord,
+    CaseInfo,
+    Change,
+    ChangeKind,
+    Extraction,
+    FieldEdit,
+    Reliability,
+    SearchHit,
+    SearchResults,
+    SourceDetail,
+    SourceKind,
+    SourceMetadata,
+    SourceSummary,
+    VerifyProblem,
+    VerifyReport,
+)
+from app.core.textnorm import guess_language, normalize_text
+from app.store import audit, fts, schema
+from app.store import engine as sqlite
+from app.store.models import AuditEntry, CaseMeta, Original, Source, SourceText, utc_now
+
+ChangeListener = Callable[[Change], None]
+
+#: Source fields the investigator may edit after import (the original and its text never change).
+EDITABLE_SOURCE_FIELDS = frozenset(
+    {"title", "published", "author", "publisher", "url", "language", "reliability", "notes"}
+)
+EDITABLE_CASE_FIELDS = frozenset({"title", "investigator", "notes"})
+SORTABLE_SOURCE_COLUMNS = {
+    "id": Source.id,
+    "title": Source.title,
+    "kind": Source.kind,
+    "language": Source.language,
+    "published": Source.published,
+    "imported_at": Source.imported_at,
+    "size": Source.size,
+    "reliability": Source.reliability,
+}
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+class CaseStore:
+    """An open case file. Create with ``CaseStore.create`` or ``CaseStore.open``; close when done."""
+
+    def __init__(self, path: Path, actor: str | None = None) -> None:
+        self.path = path
+        self.actor = actor or current_user()
+        self.backup_made_on_upgrade: str | None = None
+        self._engine = sqlite.make_engine(path)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._listeners: list[ChangeListener] = []
+
+    # -- opening and closing ----------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, path: Path | str, *, title: str, investigator: str = "", actor: str | None = None
+    ) -> Self:
+        path = Path(path)
+        if path.exists():
+            raise CaseFileError(f"{path} already exists; choose another name or open it.")
+        if not title.strip():
+            raise InvalidValue("A case needs a title.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CaseFileError(f"Cannot create the folder {path.parent}: {exc.strerror or exc}.") from exc
+        store = cls(path, actor)
+        try:
+            schema.create_schema(store._engine)
+            with store._write() as session:
+                session.add(
+                    CaseMeta(
+                        id=1, title=title.strip(), investigator=investigator.strip(), created_at=utc_now()
+                    )
+                )
+                audit.record(
+                    session,
+                    actor=store.actor,
+                    action="create case",
+                    object_type="case",
+                    object_id=1,
+                    after={"title": title, "investigator": investigator},
+                )
+        except BaseException as exc:
+            store.close()
+            _remove_case_files(path)
+            if isinstance(exc, SQLAlchemyError):
+                raise sqlite.explain_sqlite_error(path, exc) from exc
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str, *, actor: str | None = None) -> Self:
+        path = Path(path)
+        sqlite.check_case_file(path)
+        store = cls(path, actor)
+        try:
+            store.backup_made_on_upgrade = schema.ensure_current(store._engine, path)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        try:
+            with self._engine.connect() as connection:
+                sqlite.checkpoint(connection)
+        except SQLAlchemyError:
+            pass  # closing must not fail; the WAL is folded in on the next open
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object | TracebackType) -> None:
+        self.close()
+
+    # -- change notification ----------------------------------------------------------------------
+
+    def subscribe(self, listener: ChangeListener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: ChangeListener) -> None:
+        self._listeners.remove(listener)
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- transactions -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._sessions() as session:
+            yield session
+
+    # -- the case ---------------------------------------------------------------------------------
+
+    def case_info(self) -> CaseInfo:
+        with self._read() as session:
+            meta = session.get_one(CaseMeta, 1)
+            count = session.scalar(select(func.count(Source.id))) or 0
+            revision = schema.current_revision(session.connection()) or ""
+            return CaseInfo(meta.title, meta.investigator, meta.created_at, meta.notes, revision, count)
+
+    def update_case(self, changes: Mapping[str, object]) -> FieldEdit:
+        _reject_unknown_fields(changes, EDITABLE_CASE_FIELDS, "case")
+        if "title" in changes and not str(changes["title"]).strip():
+            raise InvalidValue("A case needs a title.")
+        with self._write() as session:
+            meta = session.get_one(CaseMeta, 1)
+            edit = _apply_fields(meta, {key: str(value) for key, value in changes.items()}, "case", 1)
+            if edit.changed:
+                audit.record(
+                    session,
+                    actor=self.actor,
+                    action="edit case",
+                    object_type="case",
+                    object_id=1,
+                    before=edit.before,
+                    after=edit.after,
+                )
+        if edit.changed:
+            self._notify(Change(ChangeKind.UPDATED, "case", (1,)))
+        return edit
+
+    # -- adding sources ---------------------------------------------------------------------------
+
+    def source_id_for_sha256(self, sha256: str) -> int | None:
+        with self._read() as session:
+            return session.scalar(select(Source.id).where(Source.sha256 == sha256))
+
+    def add_source(
+        self,
+        original: bytes,
+        extraction: Extraction,
+        *,
+        original_filename: str | None,
+        imported_by: str | None = None,
+        parent_id: int | None = None,
+        overrides: SourceMetadata | None = None,
+    ) -> AddedSource:
+        """Store an original and its extracted text as a new source, unless the same bytes are already here.
+
+        Everything — original bytes, source row, text, search index, audit entry — lands in one
+        transaction, so a failure leaves no trace.
+        """
+        if normalize_text(extraction.text) != extraction.text:
+            raise ValueError("importers must hand over normalised text")  # a bug, not user input
+        sha256 = hashlib.sha256(original).hexdigest()
+        fields = _source_fields(extraction, overrides, original_filename)
+        with self._write() as session:
+            existing = session.scalar(select(Source.id).where(Source.sha256 == sha256))
+            if existing is not None:
+                return AddedSource(existing, duplicate=True)
+            if parent_id is not None and session.get(Source, parent_id) is None:
+                raise NotFound(f"There is no source #{parent_id} to attach to.")
+            if session.get(Original, sha256) is None:
+                session.add(Original(sha256=sha256, size=len(original), data=original))
+            source = Source(
+                sha256=sha256,
+                size=len(original),
+                kind=extraction.kind,
+                media_type=extraction.media_type,
+                original_filename=original_filename,
+                imported_at=utc_now(),
+                imported_by=imported_by or self.actor,
+                parent_id=parent_id,
+                reliability=Reliability.F,
+                notes="",
+                **fields,
+            )
+            session.add(source)
+            session.flush()
+            session.add(
+                SourceText(
+                    source_id=source.id, text=extraction.text, page_starts=list(extraction.page_starts)
+                )
+            )
+            fts.index_source(session.connection(), source.id, source.title, extraction.text)
+            audit.record(
+                session,
+                actor=self.actor,
+                action="import source",
+                object_type="source",
+                object_id=source.id,
+                after={"title": source.title, "sha256": sha256, "original_filename": original_filename},
+            )
+            source_id = source.id
+        self._notify(Change(ChangeKind.ADDED, "source", (source_id,)))
+        return AddedSource(source_id, duplicate=False)
+
+    # -- reading sources --------------------------------------------------------------------------
+
+    def count_sources(
+        self, *, text: str = "", kind: SourceKind | None = None, language: str | None = None
+    ) -> int:
+        with self._read() as session:
+            statement = _filtered(select(func.count(Source.id)), text, kind, language)
+            return session.scalar(statement) or 0
+
+    def source_ids(
+        self,
+        *,
+        order_by: str = "id",
+        descending: bool = False,
+        text: str = "",
+        kind: SourceKind | None = None,
+        language: str | None = None,
+    ) -> list[int]:
+        """All matching source ids in display order: cheap even for 100k sources (ids only)."""
+        column = SORTABLE_SOURCE_COLUMNS.get(order_by)
+        if column is None:
+            raise InvalidValue(f"Cannot sort sources by “{order_by}”.")
+        ordering = (column.desc(), Source.id.desc()) if descending else (column.asc(), Source.id.asc())
+        with self._read() as session:
+            statement = _filtered(select(Source.id), text, kind, language).order_by(*ordering)
+            return list(session.scalars(statement))
+
+    def source_summaries(self, ids: Sequence[int]) -> list[SourceSummary]:
+        """Summaries for ``ids``, in the order given (for lazily filled list models)."""
+        with self._read() as session:
+            rows = {row.id: row for row in session.scalars(select(Source).where(Source.id.in_(ids)))}
+            return [_summary(rows[source_id]) for source_id in ids if source_id in rows]
+
+    def list_sources(self) -> list[SourceSummary]:
+        with self._read() as session:
+            return [_summary(row) for row in session.scalars(select(Source).order_by(Source.id))]
+
+    def source(self, source_id: int) -> SourceDetail:
+        with self._read() as session:
+            row = _get_source(session, source_id)
+            text_row = session.get_one(SourceText, source_id)
+            return SourceDetail(
+                id=row.id,
+                title=row.title,
+                kind=row.kind,
+                original_filename=row.original_filename,
+                media_type=row.media_type,
+                size=row.size,
+                sha256=row.sha256,
+                imported_at=row.imported_at,
+                imported_by=row.imported_by,
+                published=row.published,
+                author=row.author,
+                publisher=row.publisher,
+                url=row.url,
+                language=row.language,
+                reliability=row.reliability,
+                notes=row.notes,
+                parent_id=row.parent_id,
+                extra=dict(row.extra),
+                text_length=len(text_row.text),
+                page_starts=tuple(text_row.page_starts),
+            )
+
+    def source_text(self, source_id: int) -> str:
+        with self._read() as session:
+            _get_source(session, source_id)
+            return session.get_one(SourceText, source_id).text
+
+    def original_bytes(self, source_id: int) -> bytes:
+        with self._read() as session:
+            sha256 = _get_source(session, source_id).sha256
+            return session.get_one(Original, sha256).data
+
+    def children_of(self, source_id: int) -> list[SourceSummary]:
+        with self._read() as session:
+            rows = session.scalars(select(Source).where(Source.parent_id == source_id).order_by(Source.id))
+            return [_summary(row) for row in rows]
+
+    # -- editing sources --------------------------------------------------------------------------
+
+    def update_source(self, source_id: int, changes: Mapping[str, object]) -> FieldEdit:
+        """Edit metadata of a source; the returned edit's ``before`` undoes it."""
+        _reject_unknown_fields(changes, EDITABLE_SOURCE_FIELDS, "source")
+        values = {key: _clean_source_value(key, value) for key, value in changes.items()}
+        with self._write() as session:
+            row = _get_source(session, source_id)
+            edit = _apply_fields(row, values, "source", source_id)
+            if "title" in edit.after and edit.changed:
+                fts.reindex_title(session.connection(), source_id, row.title)
+            if edit.changed:
+                audit.record(
+                    session,
+                    actor=self.actor,
+                    action="edit source",
+                    object_type="source",
+                    object_id=source_id,
+                    before=edit.before,
+                    after=edit.after,
+                )
+        if edit.changed:
+            self._notify(Change(ChangeKind.UPDATED, "source", (source_id,)))
+        return edit
+
+    # -- search -----------------------------------------------------------------------------------
+
+    def search(self, query_text: str, *, limit: int = 20, offset: int = 0) -> SearchResults:
+        """Ranked full-text search with every hit's offsets and a highlighted snippet per source."""
+        query = parse_query(query_text)
+        matcher = compile_matcher(query.positive_terms)
+        with self._read() as session:
+            connection = session.connection()
+            try:
+                ranked = fts.ranked_source_ids(connection, query, limit, offset)
+                total = fts.count_matching_sources(connection, query)
+            except OperationalError as exc:
+                raise QueryError(f"Cannot search for “{query_text}”: {exc.orig}.") from exc
+            ids = [source_id for source_id, _score in ranked]
+            rows = session.execute(
+                select(Source.id, Source.title, SourceText.text)
+                .join(SourceText, SourceText.source_id == Source.id)
+                .where(Source.id.in_(ids))
+            ).all()
+        by_id = {row.id: row for row in rows}
+        hits = []
+        for source_id, score in ranked:
+            row = by_id[source_id]
+            spans = tuple(matcher.find(row.text))
+            hits.append(SearchHit(source_id, row.title, -score, spans, make_snippet(row.text, spans)))
+        return SearchResults(query_text, total, tuple(hits))
+
+    # -- integrity --------------------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Re-hash every original and run SQLite's integrity, foreign-key and index checks."""
+        problems: list[VerifyProblem] = []
+        with self._read() as session:
+            connection = session.connection()
+            problems += [VerifyProblem("integrity", line) for line in sqlite.integrity_problems(connection)]
+            problems += [VerifyProblem("index", line) for line in fts.integrity_problems(connection)]
+            sources = session.execute(select(Source.id, Source.sha256, Source.size)).all()
+            text_ids = set(session.scalars(select(SourceText.source_id)))
+            indexed = fts.indexed_source_ids(connection)
+            for source_id, sha256, size in sources:
+                problems += _check_original(session, source_id, sha256, size)
+                if source_id not in text_ids:
+                    problems.append(VerifyProblem("text", f"source #{source_id} has no extracted text"))
+                if source_id not in indexed:
+                    problems.append(
+                        VerifyProblem("index", f"source #{source_id} is missing from the search index")
+                    )
+            session.rollback()
+        return VerifyReport(len(sources), tuple(problems))
+
+    def save_copy(self, destination: Path | str) -> None:
+        """Write a consistent copy of the case (SQLite online backup) while it stays open."""
+        try:
+            sqlite.backup_file(self._engine, Path(destination))
+        except SQLAlchemyError as exc:
+            raise sqlite.explain_sqlite_error(Path(destination), exc) from exc
+
+    # -- audit ------------------------------------------------------------------------------------
+
+    def audit_log(
+        self, *, limit: int = 200, object_type: str | None = None, object_id: int | None = None
+    ) -> list[AuditRecord]:
+        with self._read() as session:
+            statement = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if object_type is not None:
+                statement = statement.where(AuditEntry.object_type == object_type)
+            if object_id is not None:
+                statement = statement.where(AuditEntry.object_id == object_id)
+            return [
+                AuditRecord(
+                    row.id,
+                    row.at,
+                    row.actor,
+                    row.action,
+                    row.object_type,
+                    row.object_id,
+                    row.before,
+                    row.after,
+                )
+                for row in session.scalars(statement)
+            ]
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _remove_case_files(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with suppress(FileNotFoundError):
+            os.remove(candidate)
+
+
+def _get_source(session: Session, source_id: int) -> Source:
+    row = session.get(Source, source_id)
+    if row is None:
+        raise NotFound(f"There is no source #{source_id} in this case.")
+    return row
+
+
+def _summary(row: Source) -> SourceSummary:
+    return SourceSummary(
+        row.id,
+        row.title,
+        row.kind,
+        row.language,
+        row.published,
+        row.imported_at,
+        row.size,
+        row.reliability,
+        row.parent_id,
+    )
+
+
+def _filtered(
+    statement: Select[Any], text: str, kind: SourceKind | None, language: str | None
+) -> Select[Any]:
+    if text.strip():
+        statement = statement.where(Source.title.icontains(text.strip(), autoescape=True))
+    if kind is not None:
+        statement = statement.where(Source.kind == kind)
+    if language:
+        statement = statement.where(Source.language == language)
+    return statement
+
+
+def _reject_unknown_fields(changes: Mapping[str, object], allowed: frozenset[str], what: str) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidValue(f"These {what} fields cannot be edited: {', '.join(unknown)}.")
+
+
+def _apply_fields(row: Any, values: Mapping[str, object], object_type: str, object_id: int) -> FieldEdit:
+    before = {key: getattr(row, key) for key in values}
+    for key, value in values.items():
+        setattr(row, key, value)
+    changed = {key for key in values if before[key] != values[key]}
+    return FieldEdit(
+        object_type, object_id, {key: before[key] for key in changed}, {key: values[key] for key in changed}
+    )
+
+
+def _clean_source_value(key: str, value: object) -> object:
+    if key == "reliability":
+        try:
+            return Reliability(str(value).upper())
+        except ValueError:
+            raise InvalidValue(f"Reliability is a grade from A to F, not “{value}”.") from None
+    if key == "published":
+        return normalize_edtf(str(value)) if value not in (None, "") else None
+    if key == "title":
+        title = str(value).strip()
+        if not title:
+            raise InvalidValue("A source needs a title.")
+        return title
+    if key == "language":
+        language = str(value).strip().lower()
+        if not language or len(language) > 20 or not language.replace("-", "").isalnum():
+            raise InvalidValue(f"“{value}” is not a language code (use he, ar, en, ru …).")
+        return language
+    if key in ("author", "publisher", "url"):
+        return str(value).strip() or None if value is not None else None
+    return str(value)
+
+
+def _source_fields(
+    extraction: Extraction, overrides: SourceMetadata | None, filename: str | None
+) -> dict[str, Any]:
+    found = extraction.metadata
+    given = overrides or SourceMetadata()
+    published = given.published or found.published
+    extra = dict(found.extra)
+    if published and published is not given.published:
+        try:
+            published = normalize_edtf(published)
+        except InvalidValue:
+            extra["published_as_found"] = published
+            published = None
+    elif published:
+        published = normalize_edtf(published)
+    title = given.title or found.title or _title_from(extraction.text, filename)
+    return {
+        "title": title.strip()[:1000],
+        "published": published,
+        "author": given.author or found.author,
+        "publisher": given.publisher or found.publisher,
+        "url": given.url or found.url,
+        "language": given.language or found.language or guess_language(extraction.text),
+        "extra": extra,
+    }
+
+
+def _title_from(text: str, filename: str | None) -> str:
+    if filename:
+        return Path(filename).stem or filename
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first_line[:120] or "Untitled"
+
+
+def _check_original(session: Session, source_id: int, sha256: str, size: int) -> list[VerifyProblem]:
+    data = session.scalar(select(Original.data).where(Original.sha256 == sha256))
+    if data is None:
+        return [VerifyProblem("hash", f"source #{source_id}: the original bytes are missing")]
+    problems = []
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        problems.append(
+            VerifyProblem("hash", f"source #{source_id}: original has SHA-256 {actual}, recorded {sha256}")
+        )
+    if len(data) != size:
+        problems.append(
+            VerifyProblem("hash", f"source #{source_id}: original is {len(data)} bytes, recorded {size}")
+        )
+    return problems

@@ -1,0 +1,121 @@
+"""Everything SQLite-specific about opening a case file lives here (and full-text search in ``fts``).
+
+The rest of ``app.store`` speaks portable SQLAlchemy, so a case can later live on a PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+
+from app.core.errors import CaseFileError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: PRAGMA application_id marks a file as a Threadline case ("THLN").
+APPLICATION_ID = 0x54484C4E
+BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine on a case file with the pragmas every connection needs.
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN covers DDL too: a
+    migration is then one transaction that either lands whole or not at all.
+    """
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = FULL",
+        "PRAGMA foreign_keys = ON",
+        f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def check_case_file(path: Path) -> None:
+    """Refuse, with a clear message, anything that is not an existing SQLite file."""
+    if not path.exists():
+        raise CaseFileError(f"No case file at {path}.")
+    if path.is_dir():
+        raise CaseFileError(f"{path} is a folder, not a case file.")
+    try:
+        is_sqlite = looks_like_sqlite(path)
+    except OSError as exc:
+        raise CaseFileError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if not is_sqlite:
+        raise CaseFileError(f"{path} is not a Threadline case file (it is not an SQLite database).")
+
+
+def mark_as_case(connection: Connection) -> None:
+    connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def application_id(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("PRAGMA application_id").scalar_one())
+
+
+def integrity_problems(connection: Connection) -> list[str]:
+    """SQLite's own integrity and foreign-key checks, as readable lines (empty when all is well)."""
+    problems = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check") if row[0] != "ok"]
+    for table, rowid, parent, _fk in connection.exec_driver_sql("PRAGMA foreign_key_check"):
+        problems.append(f"row {rowid} of {table} points to a missing row in {parent}")
+    return problems
+
+
+def checkpoint(connection: Connection) -> None:
+    """Fold the write-ahead log into the main file (before copying or closing)."""
+    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def backup_file(engine: Engine, destination: Path) -> None:
+    """Copy a consistent snapshot of the live case with SQLite's online backup API."""
+    if destination.exists():
+        raise CaseFileError(f"{destination} already exists; choose another name.")
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(destination)
+        try:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+        finally:
+            target.close()
+    finally:
+        raw.close()
+
+
+def explain_sqlite_error(path: Path, exc: BaseException) -> CaseFileError:
+    message = str(getattr(exc, "orig", exc))
+    if "locked" in message or "busy" in message:
+        return CaseFileError(f"{path} is in use by another program; close it there and try again.")
+    if "not a database" in message or "malformed" in message:
+        return CaseFileError(f"{path} is damaged or not a case file ({message}).")
+    if "readonly" in message or "unable to open" in message:
+        return CaseFileError(f"Cannot write to {path} ({message}); check the folder's permissions.")
+    return CaseFileError(f"Cannot use the case file {path}: {message}.")
+
+
+def sqlite_version(connection: Connection) -> str:
+    return str(connection.execute(text("select sqlite_version()")).scalar_one())
