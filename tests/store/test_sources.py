@@ -1,0 +1,176 @@
+"""Adding, reading, editing and verifying sources in a real case file."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.core.errors import InvalidValue, NotFound
+from app.core.records import Change, ChangeKind, Extraction, Reliability, SourceKind, SourceMetadata
+from app.store import CaseStore
+
+
+def row_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as raw:
+        tables = ["sources", "originals", "source_texts", "source_fts", "audit_log"]
+        return {table: raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+
+
+def test_original_bytes_kept_exactly_with_their_hash(store: CaseStore) -> None:
+    original = "שלום\r\nעולם\u200b".encode("windows-1255", errors="ignore") + b"\x00\xff raw tail"
+    extraction = Extraction(SourceKind.TEXT, "text/plain", "שלום\nעולם")
+    added = store.add_source(original, extraction, original_filename="hello.txt", imported_by="tester")
+    detail = store.source(added.source_id)
+    assert store.original_bytes(added.source_id) == original
+    assert detail.sha256 == hashlib.sha256(original).hexdigest()
+    assert detail.size == len(original)
+    assert (detail.title, detail.original_filename, detail.language) == ("hello", "hello.txt", "he")
+    assert store.source_text(added.source_id) == "שלום\nעולם"
+
+
+def test_same_bytes_twice_are_one_source(store: CaseStore, case_path: Path) -> None:
+    extraction = Extraction(SourceKind.TEXT, "text/plain", "once")
+    first = store.add_source(b"once", extraction, original_filename="a.txt")
+    counts = row_counts(case_path)
+    second = store.add_source(b"once", extraction, original_filename="copy-of-a.txt")
+    assert (second.source_id, second.duplicate) == (first.source_id, True)
+    assert store.source_id_for_sha256(hashlib.sha256(b"once").hexdigest()) == first.source_id
+    assert row_counts(case_path) == counts
+
+
+def test_metadata_from_extraction_and_user_overrides(store: CaseStore) -> None:
+    extraction = Extraction(
+        SourceKind.HTML,
+        "text/html",
+        "Body",
+        SourceMetadata(title="Found title", author="Found author", published="2023-07-31", url="https://x.test/a"),
+    )
+    added = store.add_source(b"<html>", extraction, original_filename="a.html",
+                             overrides=SourceMetadata(published="2023-08"))
+    detail = store.source(added.source_id)
+    assert (detail.title, detail.author, detail.published, detail.url) == (
+        "Found title", "Found author", "2023-08", "https://x.test/a")
+    assert detail.reliability is Reliability.F
+
+
+def test_unreadable_extracted_date_is_kept_aside_not_invented(store: CaseStore) -> None:
+    extraction = Extraction(SourceKind.HTML, "text/html", "Body", SourceMetadata(published="Tuesday-ish"))
+    detail = store.source(store.add_source(b"x", extraction, original_filename="x.html").source_id)
+    assert detail.published is None
+    assert detail.extra["published_as_found"] == "Tuesday-ish"
+
+
+def test_invalid_user_date_fails_and_leaves_no_trace(store: CaseStore, case_path: Path) -> None:
+    before = row_counts(case_path)
+    with pytest.raises(InvalidValue, match="not a date"):
+        store.add_source(b"y", Extraction(SourceKind.TEXT, "text/plain", "y"), original_filename="y.txt",
+                         overrides=SourceMetadata(published="31 Febtember"))
+    assert row_counts(case_path) == before
+
+
+def test_attachment_needs_an_existing_parent_and_failure_is_atomic(store: CaseStore, case_path: Path) -> None:
+    before = row_counts(case_path)
+    with pytest.raises(NotFound):
+        store.add_source(b"z", Extraction(SourceKind.TEXT, "text/plain", "z"), original_filename="z", parent_id=999)
+    assert row_counts(case_path) == before
+
+
+def test_unnormalised_text_is_a_programming_error(store: CaseStore) -> None:
+    with pytest.raises(ValueError, match="normalised"):
+        store.add_source(b"q", Extraction(SourceKind.TEXT, "text/plain", "a\r\nb"), original_filename="q")
+
+
+def test_edit_metadata_is_audited_and_undoable(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
+    source_id = add_text("Some report", title="Original title")
+    edit = store.update_source(source_id, {"title": "Better title", "reliability": "b", "published": "2023-07"})
+    assert edit.before == {"title": "Original title", "reliability": Reliability.F, "published": None}
+    detail = store.source(source_id)
+    assert (detail.title, detail.reliability, detail.published) == ("Better title", Reliability.B, "2023-07")
+    assert store.search("better").total == 1  # the search index follows title edits
+    store.update_source(source_id, edit.before)  # undo
+    assert store.source(source_id).title == "Original title"
+    assert store.search("better").total == 0
+    actions = [(entry.action, entry.object_id) for entry in store.audit_log()]
+    assert actions[:3] == [("edit source", source_id), ("edit source", source_id), ("import source", source_id)]
+    assert store.audit_log()[1].after == {"title": "Better title", "reliability": "B", "published": "2023-07"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"reliability": "Z"}, "A to F"),
+        ({"title": "   "}, "needs a title"),
+        ({"published": "next week"}, "not a date"),
+        ({"language": "he brew!"}, "language code"),
+        ({"sha256": "0" * 64}, "cannot be edited"),
+    ],
+)
+def test_bad_edits_are_refused_and_change_nothing(store: CaseStore, add_text, changes, message) -> None:  # type: ignore[no-untyped-def]
+    source_id = add_text("Unchanged", title="Unchanged")
+    before = store.source(source_id)
+    with pytest.raises(InvalidValue, match=message):
+        store.update_source(source_id, changes)
+    assert store.source(source_id) == before
+
+
+def test_audit_log_is_append_only(store: CaseStore, case_path: Path, add_text) -> None:  # type: ignore[no-untyped-def]
+    add_text("x")
+    with sqlite3.connect(case_path) as raw, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("UPDATE audit_log SET actor = 'someone else'")
+    with sqlite3.connect(case_path) as raw, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("DELETE FROM audit_log")
+
+
+def test_subscribers_hear_committed_changes(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
+    heard: list[Change] = []
+    store.subscribe(heard.append)
+    source_id = add_text("news")
+    store.update_source(source_id, {"notes": "checked with the desk"})
+    store.update_source(source_id, {"notes": "checked with the desk"})  # no change, no notification
+    assert heard == [Change(ChangeKind.ADDED, "source", (source_id,)), Change(ChangeKind.UPDATED, "source", (source_id,))]
+
+
+def test_lists_sort_filter_and_page(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
+    ids = [add_text(text, title=title) for text, title in
+           [("a", "Zebra report"), ("בעברית", "דו\"ח"), ("b", "alpha memo")]]
+    assert store.source_ids(order_by="title") == [ids[2], ids[0], ids[1]]
+    assert store.source_ids(order_by="title", descending=True)[0] == ids[1]
+    assert store.source_ids(language="he") == [ids[1]]
+    assert store.source_ids(text="REPORT") == [ids[0]]
+    assert store.count_sources(text="100%_") == 0  # LIKE wildcards are escaped
+    assert [s.id for s in store.source_summaries([ids[2], ids[0]])] == [ids[2], ids[0]]
+    with pytest.raises(InvalidValue):
+        store.source_ids(order_by="sha256; drop table sources")
+
+
+def test_missing_source_is_a_clear_error(store: CaseStore) -> None:
+    with pytest.raises(NotFound, match="no source #42"):
+        store.source(42)
+
+
+def test_verify_passes_then_names_tampering(store: CaseStore, case_path: Path, add_text) -> None:  # type: ignore[no-untyped-def]
+    first = add_text("first original")
+    second = add_text("second original")
+    report = store.verify()
+    assert report.ok and report.sources_checked == 2
+    with sqlite3.connect(case_path) as raw:
+        raw.execute("UPDATE originals SET data = ? WHERE sha256 = (SELECT sha256 FROM sources WHERE id = ?)",
+                    (b"tampered", first))
+        raw.execute("DELETE FROM source_fts WHERE rowid = ?", (second,))
+    report = store.verify()
+    details = " | ".join(problem.detail for problem in report.problems)
+    assert not report.ok
+    assert f"source #{first}: original has SHA-256" in details
+    assert f"source #{second} is missing from the search index" in details
+
+
+def test_save_copy_is_a_complete_case(store: CaseStore, tmp_path: Path, add_text) -> None:  # type: ignore[no-untyped-def]
+    source_id = add_text("copied text", title="Copied")
+    copy = tmp_path / "copy.threadline"
+    store.save_copy(copy)
+    with CaseStore.open(copy) as opened:
+        assert opened.source(source_id).title == "Copied"
+        assert opened.search("copied").total == 1
