@@ -1,0 +1,40 @@
+"""Fixtures for the GUI tests, which run offscreen against real widgets (see the pytest options)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.ui.fonts import FontChoice, font_choice, setup_fonts
+
+
+@pytest.fixture(scope="session")
+def gui_app(qapp: QApplication) -> QApplication:
+    """The test QApplication with the fonts chosen as at start-up."""
+    setup_fonts(qapp)
+    return qapp
+
+
+@pytest.fixture(scope="session")
+def fonts(gui_app: QApplication) -> FontChoice:
+    return font_choice()
+
+
+Screenshot = Callable[[QWidget, str], Path]
+
+
+@pytest.fixture
+def screenshot(tmp_path: Path) -> Screenshot:
+    """Grab a widget to ``tmp_path/<name>`` and copy it to ``/tmp/<name>`` for a human to look at."""
+
+    def grab(widget: QWidget, name: str) -> Path:
+        shot = tmp_path / name
+        assert widget.grab().save(str(shot)), f"could not write {shot}"
+        shutil.copyfile(shot, Path("/tmp") / name)
+        return shot
+
+    return grab
