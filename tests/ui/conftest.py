@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.ui.fonts import FontChoice, font_choice, setup_fonts
+from app.ui.application import configure_application
+from app.ui.fonts import FontChoice, font_choice
 
 
 @pytest.fixture(scope="session")
 def gui_app(qapp: QApplication) -> QApplication:
-    """The test QApplication with the fonts chosen as at start-up."""
-    setup_fonts(qapp)
+    """The test QApplication, set up the way ``run_gui`` sets up the real one."""
+    configure_application(qapp)
     return qapp
 
 
