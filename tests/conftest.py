@@ -23,7 +23,9 @@ def store(case_path: Path) -> Iterator[CaseStore]:
         yield opened
 
 
-def text_extraction(text: str, *, title: str | None = None, language: str | None = None, **meta: str) -> Extraction:
+def text_extraction(
+    text: str, *, title: str | None = None, language: str | None = None, **meta: str
+) -> Extraction:
     """An extraction as a plain-text importer would hand it over."""
     return Extraction(
         kind=SourceKind.TEXT,

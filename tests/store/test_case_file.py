@@ -33,8 +33,22 @@ def test_new_case_has_schema_pragmas_and_metadata(store: CaseStore, case_path: P
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"sources", "originals", "source_texts", "entities", "aliases", "mentions", "events", "evidence",
-            "event_entities", "tags", "taggings", "notes", "audit_log", "source_fts"} <= tables
+    assert {
+        "sources",
+        "originals",
+        "source_texts",
+        "entities",
+        "aliases",
+        "mentions",
+        "events",
+        "evidence",
+        "event_entities",
+        "tags",
+        "taggings",
+        "notes",
+        "audit_log",
+        "source_fts",
+    } <= tables
 
 
 def test_every_connection_enforces_foreign_keys_and_full_sync(store: CaseStore) -> None:
@@ -113,7 +127,9 @@ def test_open_missing_file_and_folder(tmp_path: Path) -> None:
         CaseStore.open(tmp_path)
 
 
-def test_open_refuses_a_case_from_a_newer_version_without_touching_it(store: CaseStore, case_path: Path) -> None:
+def test_open_refuses_a_case_from_a_newer_version_without_touching_it(
+    store: CaseStore, case_path: Path
+) -> None:
     store.close()
     with sqlite3.connect(case_path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999_future'")
@@ -162,7 +178,11 @@ def _migrations_with_extra_revision(tmp_path: Path, upgrade_body: str) -> Path:
 
 
 def test_older_case_is_backed_up_then_upgraded(
-    store: CaseStore, case_path: Path, tmp_path: Path, add_text, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    store: CaseStore,
+    case_path: Path,
+    tmp_path: Path,
+    add_text,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     add_text("Text from an older schema", title="Old source")
     store.close()
@@ -186,7 +206,11 @@ def test_older_case_is_backed_up_then_upgraded(
 
 
 def test_failed_upgrade_changes_nothing(
-    store: CaseStore, case_path: Path, tmp_path: Path, add_text, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    store: CaseStore,
+    case_path: Path,
+    tmp_path: Path,
+    add_text,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     add_text("Text that must survive a failed upgrade", title="Survivor")
     store.close()
@@ -242,7 +266,9 @@ def test_killed_writer_loses_nothing_committed(case_path: Path, store: CaseStore
         sys.stdin.readline()
         """
     )
-    child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert child.stdout is not None and child.stdout.readline().strip() == "committed"
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)

@@ -73,7 +73,9 @@ def test_snippet_highlights_point_at_the_hits(store: CaseStore, sources: dict[st
 
 
 def test_results_rank_title_matches_first_and_count_all(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
-    body_only = add_text("a long report that mentions sanctions once among many other words " * 3, title="Misc")
+    body_only = add_text(
+        "a long report that mentions sanctions once among many other words " * 3, title="Misc"
+    )
     in_title = add_text("sanctions", title="Sanctions briefing")
     results = store.search("sanctions")
     assert results.total == 2
@@ -88,8 +90,12 @@ def test_malformed_queries_get_a_message_not_an_exception(store: CaseStore, quer
     assert raised.value.message
 
 
-@pytest.mark.parametrize("query", ["NEAR(a b)", "title:x", "a AND", "^start", "x:y:z", "{col}", "a + b", "()"])
-def test_fts_syntax_in_user_input_is_never_an_error(store: CaseStore, sources: dict[str, int], query: str) -> None:
+@pytest.mark.parametrize(
+    "query", ["NEAR(a b)", "title:x", "a AND", "^start", "x:y:z", "{col}", "a + b", "()"]
+)
+def test_fts_syntax_in_user_input_is_never_an_error(
+    store: CaseStore, sources: dict[str, int], query: str
+) -> None:
     try:
         store.search(query)
     except QueryError as exc:  # a clear message is fine; an OperationalError or a crash is not

@@ -46,13 +46,20 @@ def test_metadata_from_extraction_and_user_overrides(store: CaseStore) -> None:
         SourceKind.HTML,
         "text/html",
         "Body",
-        SourceMetadata(title="Found title", author="Found author", published="2023-07-31", url="https://x.test/a"),
+        SourceMetadata(
+            title="Found title", author="Found author", published="2023-07-31", url="https://x.test/a"
+        ),
     )
-    added = store.add_source(b"<html>", extraction, original_filename="a.html",
-                             overrides=SourceMetadata(published="2023-08"))
+    added = store.add_source(
+        b"<html>", extraction, original_filename="a.html", overrides=SourceMetadata(published="2023-08")
+    )
     detail = store.source(added.source_id)
     assert (detail.title, detail.author, detail.published, detail.url) == (
-        "Found title", "Found author", "2023-08", "https://x.test/a")
+        "Found title",
+        "Found author",
+        "2023-08",
+        "https://x.test/a",
+    )
     assert detail.reliability is Reliability.F
 
 
@@ -66,15 +73,21 @@ def test_unreadable_extracted_date_is_kept_aside_not_invented(store: CaseStore) 
 def test_invalid_user_date_fails_and_leaves_no_trace(store: CaseStore, case_path: Path) -> None:
     before = row_counts(case_path)
     with pytest.raises(InvalidValue, match="not a date"):
-        store.add_source(b"y", Extraction(SourceKind.TEXT, "text/plain", "y"), original_filename="y.txt",
-                         overrides=SourceMetadata(published="31 Febtember"))
+        store.add_source(
+            b"y",
+            Extraction(SourceKind.TEXT, "text/plain", "y"),
+            original_filename="y.txt",
+            overrides=SourceMetadata(published="31 Febtember"),
+        )
     assert row_counts(case_path) == before
 
 
 def test_attachment_needs_an_existing_parent_and_failure_is_atomic(store: CaseStore, case_path: Path) -> None:
     before = row_counts(case_path)
     with pytest.raises(NotFound):
-        store.add_source(b"z", Extraction(SourceKind.TEXT, "text/plain", "z"), original_filename="z", parent_id=999)
+        store.add_source(
+            b"z", Extraction(SourceKind.TEXT, "text/plain", "z"), original_filename="z", parent_id=999
+        )
     assert row_counts(case_path) == before
 
 
@@ -85,7 +98,9 @@ def test_unnormalised_text_is_a_programming_error(store: CaseStore) -> None:
 
 def test_edit_metadata_is_audited_and_undoable(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
     source_id = add_text("Some report", title="Original title")
-    edit = store.update_source(source_id, {"title": "Better title", "reliability": "b", "published": "2023-07"})
+    edit = store.update_source(
+        source_id, {"title": "Better title", "reliability": "b", "published": "2023-07"}
+    )
     assert edit.before == {"title": "Original title", "reliability": Reliability.F, "published": None}
     detail = store.source(source_id)
     assert (detail.title, detail.reliability, detail.published) == ("Better title", Reliability.B, "2023-07")
@@ -94,7 +109,11 @@ def test_edit_metadata_is_audited_and_undoable(store: CaseStore, add_text) -> No
     assert store.source(source_id).title == "Original title"
     assert store.search("better").total == 0
     actions = [(entry.action, entry.object_id) for entry in store.audit_log()]
-    assert actions[:3] == [("edit source", source_id), ("edit source", source_id), ("import source", source_id)]
+    assert actions[:3] == [
+        ("edit source", source_id),
+        ("edit source", source_id),
+        ("import source", source_id),
+    ]
     assert store.audit_log()[1].after == {"title": "Better title", "reliability": "B", "published": "2023-07"}
 
 
@@ -130,12 +149,17 @@ def test_subscribers_hear_committed_changes(store: CaseStore, add_text) -> None:
     source_id = add_text("news")
     store.update_source(source_id, {"notes": "checked with the desk"})
     store.update_source(source_id, {"notes": "checked with the desk"})  # no change, no notification
-    assert heard == [Change(ChangeKind.ADDED, "source", (source_id,)), Change(ChangeKind.UPDATED, "source", (source_id,))]
+    assert heard == [
+        Change(ChangeKind.ADDED, "source", (source_id,)),
+        Change(ChangeKind.UPDATED, "source", (source_id,)),
+    ]
 
 
 def test_lists_sort_filter_and_page(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
-    ids = [add_text(text, title=title) for text, title in
-           [("a", "Zebra report"), ("בעברית", "דו\"ח"), ("b", "alpha memo")]]
+    ids = [
+        add_text(text, title=title)
+        for text, title in [("a", "Zebra report"), ("בעברית", 'דו"ח'), ("b", "alpha memo")]
+    ]
     assert store.source_ids(order_by="title") == [ids[2], ids[0], ids[1]]
     assert store.source_ids(order_by="title", descending=True)[0] == ids[1]
     assert store.source_ids(language="he") == [ids[1]]
@@ -157,8 +181,10 @@ def test_verify_passes_then_names_tampering(store: CaseStore, case_path: Path, a
     report = store.verify()
     assert report.ok and report.sources_checked == 2
     with sqlite3.connect(case_path) as raw:
-        raw.execute("UPDATE originals SET data = ? WHERE sha256 = (SELECT sha256 FROM sources WHERE id = ?)",
-                    (b"tampered", first))
+        raw.execute(
+            "UPDATE originals SET data = ? WHERE sha256 = (SELECT sha256 FROM sources WHERE id = ?)",
+            (b"tampered", first),
+        )
         raw.execute("DELETE FROM source_fts WHERE rowid = ?", (second,))
     report = store.verify()
     details = " | ".join(problem.detail for problem in report.problems)
