@@ -1,0 +1,343 @@
+"""The reader: a read-only view of one source's stored text, right-to-left where the text is.
+
+Two translations happen here and nowhere else.
+
+*Direction.* Each paragraph gets its own base direction from its first strong character (Unicode bidi rule
+P2), so a Hebrew or Arabic paragraph is laid out right-to-left and right-aligned and an English one
+left-to-right, and Latin runs such as "Il-62M" inside Hebrew keep their place. A paragraph with no strong
+character (a bare date, a blank line) takes its neighbour's direction so alignment does not jump.
+
+*Offsets.* Everything outside this module speaks code-point offsets into the stored text (see
+``app.core.records``). ``QTextDocument`` positions count UTF-16 units, so every character outside the
+Basic Multilingual Plane (emoji, some CJK) shifts later positions by one. ``OffsetMap`` converts both ways.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QKeySequence,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from app.ui.fonts import READER_POINT_SIZE, reader_font
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ISOLATE_INITIATORS = frozenset({"LRI", "RLI", "FSI"})
+_LINE_HEIGHT_PERCENT = 125  # Arabic marks and Hebrew points need air between lines
+
+
+class OffsetMap:
+    """Converts code-point offsets of a text to ``QTextDocument`` positions (UTF-16 units) and back."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
+        self._astral_positions = [offset + index for index, offset in enumerate(self._astral)]
+
+    def to_position(self, offset: int) -> int:
+        if not 0 <= offset <= self.length:
+            raise ValueError(f"offset {offset} outside the text (0..{self.length})")
+        return offset + bisect_left(self._astral, offset)
+
+    def to_offset(self, position: int) -> int:
+        """A position inside a surrogate pair maps to the start of its character."""
+        before = bisect_left(self._astral_positions, position)
+        if before and self._astral_positions[before - 1] + 1 == position:
+            return self._astral[before - 1]
+        return position - before
+
+
+def paragraph_direction(paragraph: str) -> Qt.LayoutDirection | None:
+    """The direction of the first strong character outside isolates, or None if there is none."""
+    depth = 0
+    for char in paragraph:
+        bidi = unicodedata.bidirectional(char)
+        if bidi in _ISOLATE_INITIATORS:
+            depth += 1
+        elif bidi == "PDI":
+            depth = max(0, depth - 1)
+        elif depth == 0 and bidi == "L":
+            return Qt.LayoutDirection.LeftToRight
+        elif depth == 0 and bidi in ("R", "AL"):
+            return Qt.LayoutDirection.RightToLeft
+    return None
+
+
+def paragraph_directions(text: str) -> list[Qt.LayoutDirection]:
+    """One direction per ``\\n``-separated paragraph; neutral paragraphs follow the one before them."""
+    found = [paragraph_direction(paragraph) for paragraph in text.split("\n")]
+    first = next((direction for direction in found if direction is not None), Qt.LayoutDirection.LeftToRight)
+    resolved: list[Qt.LayoutDirection] = []
+    for direction in found:
+        resolved.append(direction or (resolved[-1] if resolved else first))
+    return resolved
+
+
+class HighlightKind(StrEnum):
+    SEARCH = "search"
+    MENTION = "mention"
+    EVIDENCE = "evidence"
+    CURRENT = "current"  # the one hit the user is looking at; drawn over the others
+
+
+_HIGHLIGHT_COLOURS = {
+    HighlightKind.SEARCH: "#fff176",
+    HighlightKind.MENTION: "#b3e5fc",
+    HighlightKind.EVIDENCE: "#c5e1a5",
+    HighlightKind.CURRENT: "#ffb74d",
+}
+
+
+class ReaderView(QTextEdit):
+    """Shows a source's text; all offsets in and out are code points of that text."""
+
+    page_changed = Signal(int)  # 1-based page of the cursor, when the text has pages
+    zoom_changed = Signal(float)  # point size
+
+    MIN_POINT_SIZE = 6.0
+    MAX_POINT_SIZE = 48.0
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.document().setDocumentMargin(12)
+        self._offsets = OffsetMap("")
+        self._page_starts: tuple[int, ...] = ()
+        self._page: int | None = None
+        self._highlights: dict[HighlightKind, list[QTextEdit.ExtraSelection]] = {}
+        self._point_size = READER_POINT_SIZE
+        self.setFont(reader_font(self._point_size))
+        self.cursorPositionChanged.connect(self._update_page)
+        self._create_actions()
+
+    # --- content -------------------------------------------------------------------------------------------
+
+    def set_text(self, text: str, page_starts: tuple[int, ...] = ()) -> None:
+        """Show ``text`` (stored, normalised); ``page_starts`` are the offsets where pages begin."""
+        self._offsets = OffsetMap(text)
+        self._page_starts = tuple(page_starts)
+        self._page = None
+        self._highlights.clear()
+        self.setExtraSelections([])
+        self.setPlainText(text)
+        self._check_positions_match(text)
+        self._apply_directions(paragraph_directions(text))
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_page()
+
+    def _check_positions_match(self, text: str) -> None:
+        """Qt also breaks paragraphs at \r and friends; stored text has only \n, so a mismatch is a bug."""
+        document = self.document()
+        expected = self._offsets.to_position(len(text)) + 1  # the document adds a final paragraph mark
+        if document.characterCount() != expected or document.blockCount() != text.count("\n") + 1:
+            raise ValueError("the text has line breaks Qt reads differently; normalise it first")
+
+    def _apply_directions(self, directions: list[Qt.LayoutDirection]) -> None:
+        """Set each run of same-direction paragraphs in one call; there are far fewer runs than blocks."""
+        formats = {direction: _block_format(direction) for direction in set(directions)}
+        document = self.document()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        first = 0
+        while first < len(directions):
+            last = first
+            while last + 1 < len(directions) and directions[last + 1] == directions[first]:
+                last += 1
+            cursor.setPosition(document.findBlockByNumber(first).position())
+            cursor.setPosition(document.findBlockByNumber(last).position(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setBlockFormat(formats[directions[first]])
+            first = last + 1
+        cursor.endEditBlock()
+
+    # --- offsets, selection, scrolling ---------------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self._offsets.to_offset(cursor.selectionStart()), self._offsets.to_offset(
+            cursor.selectionEnd()
+        )
+
+    def select_span(self, start: int, end: int) -> None:
+        self.setTextCursor(self._cursor_for(start, end))
+
+    def cursor_offset(self) -> int:
+        return self._offsets.to_offset(self.textCursor().position())
+
+    def scroll_to(self, offset: int) -> None:
+        """Put the caret at ``offset`` and scroll so that line sits a third of the way down."""
+        cursor = self._cursor_for(offset, offset)
+        self.setTextCursor(cursor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cursor).top() - self.viewport().height() // 3)
+
+    def _cursor_for(self, start: int, end: int) -> QTextCursor:
+        if start > end:
+            raise ValueError(f"span ({start}, {end}) ends before it starts")
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_position(start))
+        cursor.setPosition(self._offsets.to_position(end), QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    # --- highlights ----------------------------------------------------------------------------------------
+
+    def highlight(self, spans: Iterable[tuple[int, int]], kind: HighlightKind = HighlightKind.SEARCH) -> None:
+        """Replace the highlights of ``kind`` with ``spans``; other kinds stay."""
+        char_format = QTextCharFormat()
+        char_format.setBackground(QColor(_HIGHLIGHT_COLOURS[kind]))
+        char_format.setForeground(QColor("#000000"))
+        selections = []
+        for start, end in spans:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = self._cursor_for(start, end)
+            selection.format = char_format
+            selections.append(selection)
+        self._highlights[kind] = selections
+        self._show_highlights()
+
+    def clear_highlights(self, kind: HighlightKind | None = None) -> None:
+        if kind is None:
+            self._highlights.clear()
+        else:
+            self._highlights.pop(kind, None)
+        self._show_highlights()
+
+    def highlighted_spans(self, kind: HighlightKind) -> list[tuple[int, int]]:
+        return [
+            (
+                self._offsets.to_offset(s.cursor.selectionStart()),
+                self._offsets.to_offset(s.cursor.selectionEnd()),
+            )
+            for s in self._highlights.get(kind, [])
+        ]
+
+    def _show_highlights(self) -> None:
+        ordered = [kind for kind in HighlightKind if kind in self._highlights]  # CURRENT last, on top
+        self.setExtraSelections([selection for kind in ordered for selection in self._highlights[kind]])
+
+    # --- pages ---------------------------------------------------------------------------------------------
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset``, or None for a text without pages."""
+        if not self._page_starts:
+            return None
+        return max(1, bisect_right(self._page_starts, offset))
+
+    def current_page(self) -> int | None:
+        return self.page_at(self.cursor_offset())
+
+    def _update_page(self) -> None:
+        page = self.current_page()
+        if page is not None and page != self._page:
+            self._page = page
+            self.page_changed.emit(page)
+
+    # --- zoom and wrapping ---------------------------------------------------------------------------------
+
+    def point_size(self) -> float:
+        return self._point_size
+
+    def zoom_in(self) -> None:
+        self.set_point_size(self._point_size + 1)
+
+    def zoom_out(self) -> None:
+        self.set_point_size(self._point_size - 1)
+
+    def reset_zoom(self) -> None:
+        self.set_point_size(READER_POINT_SIZE)
+
+    def set_point_size(self, size: float) -> None:
+        size = min(self.MAX_POINT_SIZE, max(self.MIN_POINT_SIZE, size))
+        if size != self._point_size:
+            self._point_size = size
+            self.setFont(reader_font(size))
+            self.zoom_changed.emit(size)
+
+    def word_wrap(self) -> bool:
+        return self.lineWrapMode() is not QTextEdit.LineWrapMode.NoWrap
+
+    def set_word_wrap(self, wrap: bool) -> None:
+        mode = QTextEdit.LineWrapMode.WidgetWidth if wrap else QTextEdit.LineWrapMode.NoWrap
+        self.setLineWrapMode(mode)
+        self._wrap_action.setChecked(wrap)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl+wheel goes through our zoom, so the point size we report stays true."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.zoom_in() if delta > 0 else self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # --- actions -------------------------------------------------------------------------------------------
+
+    def _create_actions(self) -> None:
+        self.zoom_in_action = self._action(self.tr("Zoom In"), QKeySequence.StandardKey.ZoomIn, self.zoom_in)
+        self.zoom_out_action = self._action(
+            self.tr("Zoom Out"), QKeySequence.StandardKey.ZoomOut, self.zoom_out
+        )
+        self.reset_zoom_action = self._action(self.tr("Actual Size"), QKeySequence("Ctrl+0"), self.reset_zoom)
+        self._wrap_action = self._action(self.tr("Wrap Lines"), None, self.set_word_wrap)
+        self._wrap_action.setCheckable(True)
+        self._wrap_action.setChecked(True)
+
+    def _action(
+        self, text: str, keys: QKeySequence | QKeySequence.StandardKey | None, slot: Callable[..., None]
+    ) -> QAction:
+        action = QAction(text, self)
+        if keys is not None:
+            action.setShortcut(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    @property
+    def wrap_action(self) -> QAction:
+        return self._wrap_action
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        menu.addSeparator()
+        menu.addActions(
+            [self.zoom_in_action, self.zoom_out_action, self.reset_zoom_action, self._wrap_action]
+        )
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+def _block_format(direction: Qt.LayoutDirection) -> QTextBlockFormat:
+    block_format = QTextBlockFormat()
+    block_format.setLayoutDirection(direction)
+    side = (
+        Qt.AlignmentFlag.AlignRight
+        if direction == Qt.LayoutDirection.RightToLeft
+        else Qt.AlignmentFlag.AlignLeft
+    )
+    block_format.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute)
+    block_format.setLineHeight(
+        _LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+    )
+    return block_format

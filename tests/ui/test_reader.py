@@ -1,0 +1,269 @@
+"""The reader lays out each paragraph in its own direction and speaks code-point offsets only."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QTextBlock, QTextCursor, QWheelEvent
+from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.ui.fonts import READER_POINT_SIZE, FontChoice
+from app.ui.reader import HighlightKind, OffsetMap, ReaderView, paragraph_direction, paragraph_directions
+
+LTR, RTL = Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft
+
+HE = "המטוס מדגם Il-62M של חברת טייגה מרידיאן נחת בפיונגיאנג ב-1 באוגוסט 2023, כך דיווח האתר NK Flightwatch."
+AR = "هبطت طائرة من طراز Il-62M تابعة لشركة تايغا ميريديان في بيونغ يانغ في 2 آب/أغسطس 2023."
+EN = "The chartered Il-62M 🛩 landed in Pyongyang on 1 August 2023, NK Flightwatch reported."
+RU = "Самолёт Ил-62М авиакомпании «Тайга Меридиан» вылетел из Внукова 31 июля 2023 года."
+TEXT = "\n".join([HE, AR, EN, "2023-08-01", RU])
+
+
+@pytest.fixture
+def reader(fonts: FontChoice, qtbot: QtBot) -> ReaderView:
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.resize(900, 480)
+    view.set_text(TEXT)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def block_at(reader: ReaderView, index: int) -> QTextBlock:
+    return reader.document().findBlockByNumber(index)
+
+
+# --- direction ---------------------------------------------------------------------------------------------
+
+
+def test_each_paragraph_gets_its_own_direction_and_side(reader: ReaderView) -> None:
+    expected = [RTL, RTL, LTR, LTR, LTR]  # the bare date follows the English paragraph before it
+    for index, direction in enumerate(expected):
+        block_format = block_at(reader, index).blockFormat()
+        assert block_format.layoutDirection() == direction, f"paragraph {index}"
+        side = Qt.AlignmentFlag.AlignRight if direction == RTL else Qt.AlignmentFlag.AlignLeft
+        assert block_format.alignment() & side, f"paragraph {index} is not aligned to its reading side"
+        assert block_at(reader, index).textDirection() == direction
+
+
+def test_first_strong_character_decides() -> None:
+    assert paragraph_direction("2023 — Il-62M ב") == LTR
+    assert paragraph_direction("(1) «شركة» Il-62M") == RTL
+    assert paragraph_direction("\u2066Il-62M\u2069 נחת") == RTL  # isolated runs do not count (rule P2)
+    assert paragraph_direction("\u200fNK News") == RTL  # a right-to-left mark is strong
+    assert paragraph_direction("2023-08-01 …") is None
+
+
+def test_neutral_paragraphs_follow_their_neighbour() -> None:
+    assert paragraph_directions("12:00\nשלום\n\n2023\nHello\n") == [RTL, RTL, RTL, RTL, LTR, LTR]
+    assert paragraph_directions("1\n2") == [LTR, LTR]
+
+
+def test_latin_runs_keep_their_visual_order_inside_hebrew(reader: ReaderView) -> None:
+    """In "המטוס מדגם Il-62M של": Hebrew runs right to left, "Il-62M" reads left to right in between."""
+    layout = block_at(reader, 0).layout()
+
+    def x(text: str, inside: int = 1) -> float:
+        position = HE.index(text) + inside
+        return layout.lineForTextPosition(position).cursorToX(position)[0]
+
+    first_word, latin_start, latin_end, next_word = x("המטוס", 2), x("Il-62M", 1), x("Il-62M", 5), x("של", 1)
+    assert first_word > latin_end > latin_start > next_word
+
+
+# --- offsets -----------------------------------------------------------------------------------------------
+
+
+def test_offset_map_counts_utf16_units_outside_the_bmp() -> None:
+    text = "a🛩b\n𝔘x😀😀y"
+    offsets = OffsetMap(text)
+    for offset in range(len(text) + 1):
+        position = offsets.to_position(offset)
+        assert position == len(text[:offset].encode("utf-16-le")) // 2
+        assert offsets.to_offset(position) == offset
+    assert offsets.to_offset(2) == 1  # inside the aeroplane's surrogate pair: snap to its start
+    with pytest.raises(ValueError, match="outside the text"):
+        offsets.to_position(len(text) + 1)
+
+
+def test_selection_after_an_emoji_round_trips(reader: ReaderView) -> None:
+    start = TEXT.index("landed")
+    assert reader._offsets.to_position(start) == start + 1  # the emoji before it takes two UTF-16 units
+    reader.select_span(start, start + len("landed"))
+    assert reader.textCursor().selectedText() == "landed"
+    assert reader.selected_span() == (start, start + len("landed"))
+    emoji = TEXT.index("🛩")
+    reader.select_span(emoji, emoji + 1)
+    assert reader.textCursor().selectedText() == "🛩"
+    assert reader.selected_span() == (emoji, emoji + 1)
+
+
+def test_keyboard_selection_reports_code_points(reader: ReaderView, qtbot: QtBot) -> None:
+    start = TEXT.index("🛩")
+    reader.scroll_to(start)
+    for _ in range(3):  # the emoji, a space, "l"
+        qtbot.keyClick(reader, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert reader.selected_span() == (start, start + 3)
+    assert TEXT[start : start + 3] == "🛩 l"
+
+
+def test_no_selection_is_none(reader: ReaderView) -> None:
+    reader.scroll_to(10)
+    assert reader.selected_span() is None
+    assert reader.cursor_offset() == 10
+
+
+def test_unnormalised_line_breaks_are_refused(fonts: FontChoice, qtbot: QtBot) -> None:
+    view = ReaderView()
+    qtbot.addWidget(view)
+    with pytest.raises(ValueError, match="normalise"):
+        view.set_text("one\rtwo")
+
+
+# --- highlights --------------------------------------------------------------------------------------------
+
+
+def spans_of(needle: str, text: str) -> list[tuple[int, int]]:
+    return [(match.start(), match.end()) for match in re.finditer(re.escape(needle), text)]
+
+
+def test_highlights_mark_exactly_the_spans(reader: ReaderView) -> None:
+    hits = spans_of("Il-62M", TEXT)
+    reader.highlight(hits, HighlightKind.SEARCH)
+    reader.highlight(hits[2:], HighlightKind.CURRENT)
+    selections = reader.extraSelections()
+    assert [selection.cursor.selectedText() for selection in selections] == ["Il-62M"] * 4
+    assert reader.highlighted_spans(HighlightKind.SEARCH) == hits
+    search, current = selections[0].format.background().color(), selections[-1].format.background().color()
+    assert current != search, "the current hit must be drawn last, over the other hits"
+    reader.clear_highlights(HighlightKind.SEARCH)
+    assert reader.highlighted_spans(HighlightKind.CURRENT) == hits[2:]
+    assert len(reader.extraSelections()) == 1
+    reader.clear_highlights()
+    assert reader.extraSelections() == []
+
+
+def test_highlights_after_an_emoji_land_on_the_words(reader: ReaderView) -> None:
+    reader.highlight(spans_of("NK Flightwatch", TEXT), HighlightKind.MENTION)
+    assert [s.cursor.selectedText() for s in reader.extraSelections()] == ["NK Flightwatch"] * 2
+
+
+def test_thousands_of_highlights_are_cheap(fonts: FontChoice, qtbot: QtBot) -> None:
+    text = "\n".join([HE, AR, EN] * 2000)
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.set_text(text)
+    hits = spans_of("Il-62M", text)
+    started = time.perf_counter()
+    view.highlight(hits)
+    assert len(hits) == 6000
+    assert time.perf_counter() - started < 3, "highlighting 6,000 hits took too long"
+    assert len(view.extraSelections()) == 6000
+
+
+def test_a_backwards_span_is_refused(reader: ReaderView) -> None:
+    with pytest.raises(ValueError, match="ends before it starts"):
+        reader.highlight([(5, 2)])
+
+
+# --- scrolling and pages -----------------------------------------------------------------------------------
+
+
+def test_scroll_to_brings_a_far_offset_into_view(fonts: FontChoice, qtbot: QtBot) -> None:
+    paragraphs = [HE, AR, EN] * 150
+    text = "\n".join(paragraphs)
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.resize(700, 400)
+    view.set_text(text)
+    view.show()
+    qtbot.waitExposed(view)
+    target = text.index(EN, len(text) // 2)
+    view.scroll_to(target)
+    assert view.verticalScrollBar().value() > 0
+    assert view.viewport().rect().contains(view.cursorRect().center())
+    assert view.cursor_offset() == target
+
+
+def test_pages_follow_the_cursor(reader: ReaderView, qtbot: QtBot) -> None:
+    page_starts = (0, TEXT.index(AR), TEXT.index(EN))
+    reader.set_text(TEXT, page_starts)
+    assert reader.current_page() == 1
+    assert reader.page_at(TEXT.index(AR) - 1) == 1
+    assert reader.page_at(TEXT.index(AR)) == 2
+    assert reader.page_at(len(TEXT)) == 3
+    with qtbot.waitSignal(reader.page_changed, timeout=1000) as changed:
+        reader.scroll_to(TEXT.index("landed"))
+    assert changed.args == [3]
+
+
+def test_a_text_without_pages_has_no_page_number(reader: ReaderView) -> None:
+    assert reader.page_at(0) is None and reader.current_page() is None
+
+
+# --- zoom and wrapping -------------------------------------------------------------------------------------
+
+
+def test_zoom_changes_the_reader_font_within_bounds(reader: ReaderView, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(reader.zoom_changed, timeout=1000):
+        reader.zoom_in()
+    assert reader.point_size() == READER_POINT_SIZE + 1
+    assert reader.font().pointSizeF() == READER_POINT_SIZE + 1
+    for _ in range(100):
+        reader.zoom_out()
+    assert reader.point_size() == ReaderView.MIN_POINT_SIZE
+    reader.reset_zoom()
+    assert reader.point_size() == READER_POINT_SIZE
+
+
+def test_ctrl_wheel_zooms_through_our_own_zoom(reader: ReaderView) -> None:
+    centre = QPointF(reader.viewport().rect().center())
+    wheel = QWheelEvent(
+        centre,
+        QPointF(reader.viewport().mapToGlobal(QPoint(int(centre.x()), int(centre.y())))),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(reader.viewport(), wheel)
+    assert reader.point_size() == READER_POINT_SIZE + 1
+    assert reader.font().pointSizeF() == READER_POINT_SIZE + 1
+
+
+def test_word_wrap_toggles(reader: ReaderView) -> None:
+    assert reader.word_wrap()
+    reader.wrap_action.trigger()
+    assert not reader.word_wrap()
+    assert reader.lineWrapMode() is QTextEdit.LineWrapMode.NoWrap
+    reader.set_word_wrap(True)
+    assert reader.word_wrap() and reader.wrap_action.isChecked()
+
+
+def test_reader_is_read_only(reader: ReaderView, qtbot: QtBot) -> None:
+    reader.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(reader, "abc")
+    assert reader.toPlainText() == TEXT
+
+
+# --- a picture ---------------------------------------------------------------------------------------------
+
+
+def test_reader_renders(reader: ReaderView, screenshot: Callable[[QWidget, str], Path]) -> None:
+    hits = spans_of("Il-62M", TEXT)
+    reader.highlight(hits, HighlightKind.SEARCH)
+    reader.highlight(hits[1:2], HighlightKind.CURRENT)
+    reader.highlight(spans_of("NK Flightwatch", TEXT), HighlightKind.MENTION)
+    reader.select_span(TEXT.index("Pyongyang"), TEXT.index("Pyongyang") + len("Pyongyang"))
+    reader.resize(620, 400)  # narrow enough that the Hebrew and Arabic paragraphs wrap
+    shot = screenshot(reader, "threadline-reader.png")
+    assert shot.stat().st_size > 0
