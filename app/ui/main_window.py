@@ -55,7 +55,9 @@ class WelcomeView(QWidget):
             "welcome_demo_case",
             "source",
             self.tr("Open the Demo Case"),
-            self.tr("A fictional story told by eight sources in Hebrew, Arabic, English and Russian."),
+            self.tr(
+                "A fictional story told by news, posts and a tip-off in Hebrew, Arabic, English and Russian."
+            ),
         )
         self.new_case_button.clicked.connect(self.new_case_requested)
         self.open_case_button.clicked.connect(self.open_case_requested)
