@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +97,32 @@ def test_a_user_error_shows_its_own_message(gui_app: QApplication, log_file: Pat
     assert seen[0].text() == "That file is not a Threadline case."
     assert seen[0].icon() == QMessageBox.Icon.Warning
     assert "Traceback" not in log_file.read_text(encoding="utf-8")
+
+
+RUN_GUI_FOR_A_MOMENT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+application = QApplication(sys.argv[:1])
+QTimer.singleShot(300, application.quit)
+from app.ui.application import run_gui
+sys.exit(run_gui(None))
+"""
+
+
+def test_run_gui_starts_and_quits_cleanly(tmp_path: Path) -> None:
+    """The real entry point, in a child process whose user folders point into the test's tmp_path."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    child = subprocess.run(
+        [sys.executable, "-c", RUN_GUI_FOR_A_MOMENT], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert child.returncode == 0, child.stderr
+    logs = list(tmp_path.rglob("threadline.log"))
+    assert len(logs) == 1 and "UI fonts: Noto Sans" in logs[0].read_text(encoding="utf-8")
