@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from app.core.records import Span
 from app.ui.fonts import READER_POINT_SIZE, reader_font
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -201,13 +202,16 @@ class ReaderView(QTextEdit):
 
     # --- highlights ----------------------------------------------------------------------------------------
 
-    def highlight(self, spans: Iterable[tuple[int, int]], kind: HighlightKind = HighlightKind.SEARCH) -> None:
-        """Replace the highlights of ``kind`` with ``spans``; other kinds stay."""
+    def highlight(
+        self, spans: Iterable[tuple[int, int] | Span], kind: HighlightKind = HighlightKind.SEARCH
+    ) -> None:
+        """Replace the highlights of ``kind`` with ``spans`` (pairs or ``Span``s); other kinds stay."""
         char_format = QTextCharFormat()
         char_format.setBackground(QColor(_HIGHLIGHT_COLOURS[kind]))
         char_format.setForeground(QColor("#000000"))
         selections = []
-        for start, end in spans:
+        for span in spans:
+            start, end = (span.start, span.end) if isinstance(span, Span) else span
             selection = QTextEdit.ExtraSelection()
             selection.cursor = self._cursor_for(start, end)
             selection.format = char_format

@@ -13,6 +13,7 @@ from PySide6.QtGui import QTextBlock, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.core.records import Span
 from app.ui.fonts import READER_POINT_SIZE, FontChoice
 from app.ui.reader import HighlightKind, OffsetMap, ReaderView, paragraph_direction, paragraph_directions
 
@@ -151,7 +152,7 @@ def test_highlights_mark_exactly_the_spans(reader: ReaderView) -> None:
 
 
 def test_highlights_after_an_emoji_land_on_the_words(reader: ReaderView) -> None:
-    reader.highlight(spans_of("NK Flightwatch", TEXT), HighlightKind.MENTION)
+    reader.highlight([Span(*span) for span in spans_of("NK Flightwatch", TEXT)], HighlightKind.MENTION)
     assert [s.cursor.selectedText() for s in reader.extraSelections()] == ["NK Flightwatch"] * 2
 
 
