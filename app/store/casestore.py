@@ -56,7 +56,7 @@ EDITABLE_SOURCE_FIELDS = frozenset(
 EDITABLE_CASE_FIELDS = frozenset({"title", "investigator", "notes"})
 SORTABLE_SOURCE_COLUMNS = {
     "id": Source.id,
-    "title": Source.title,
+    "title": func.lower(Source.title),
     "kind": Source.kind,
     "language": Source.language,
     "published": Source.published,
@@ -128,11 +128,14 @@ class CaseStore:
     def open(cls, path: Path | str, *, actor: str | None = None) -> Self:
         path = Path(path)
         sqlite.check_case_file(path)
+        identity = sqlite.identify(path)
+        schema.check_openable(identity, path)
+        assert identity.revision is not None
         store = cls(path, actor)
         try:
-            store.backup_made_on_upgrade = schema.ensure_current(store._engine, path)
+            store.backup_made_on_upgrade = schema.upgrade_if_older(store._engine, path, identity.revision)
         except BaseException:
-            store.close()
+            store._engine.dispose()
             raise
         return store
 

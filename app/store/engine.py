@@ -6,6 +6,7 @@ The rest of ``app.store`` speaks portable SQLAlchemy, so a case can later live o
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,35 @@ def check_case_file(path: Path) -> None:
         raise CaseFileError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     if not is_sqlite:
         raise CaseFileError(f"{path} is not a Threadline case file (it is not an SQLite database).")
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a read-only look at a database file tells about it, before anything writes to it."""
+
+    application_id: int
+    revision: str | None
+    has_tables: bool
+
+
+def identify(path: Path) -> FileIdentity:
+    """Look at a database file read-only: opening it through the engine would already change it (WAL)."""
+    try:
+        raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise explain_sqlite_error(path, exc) from exc
+    try:
+        app_id = int(raw.execute("PRAGMA application_id").fetchone()[0])
+        tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = str(row[0]) if row else None
+        return FileIdentity(app_id, revision, bool(tables))
+    except sqlite3.Error as exc:
+        raise explain_sqlite_error(path, exc) from exc
+    finally:
+        raw.close()
 
 
 def mark_as_case(connection: Connection) -> None:

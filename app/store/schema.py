@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.errors import CaseFileError
@@ -56,31 +56,25 @@ def backup_path_for(path: Path, revision: str | None) -> Path:
     return path.with_name(f"{path.name}.schema-{revision or 'none'}.{stamp}.bak")
 
 
-def ensure_current(engine: Engine, path: Path) -> str | None:
-    """Check the schema revision of an opened file; upgrade an older one after backing it up.
-
-    Returns the path of the backup copy made (as a string), or None when the file was already current.
-    """
-    try:
-        with engine.connect() as connection:
-            revision = current_revision(connection)
-            is_ours = sqlite.application_id(connection) == sqlite.APPLICATION_ID
-            has_tables = bool(inspect(connection).get_table_names())
-    except SQLAlchemyError as exc:
-        raise sqlite.explain_sqlite_error(path, exc) from exc
-    head = head_revision()
-    if revision is None:
-        kind = "an empty database" if not has_tables else "another program's database"
+def check_openable(identity: sqlite.FileIdentity, path: Path) -> None:
+    """Refuse a file that is not a Threadline case, or one written by a newer Threadline."""
+    if identity.revision is None:
+        kind = "an empty database" if not identity.has_tables else "another program's database"
         raise CaseFileError(f"{path} is not a Threadline case file (it is {kind}).")
+    if identity.application_id != sqlite.APPLICATION_ID:
+        raise CaseFileError(f"{path} is not a Threadline case file.")
+    if identity.revision not in known_revisions():
+        raise CaseFileError(
+            f"{path} was written by a newer version of Threadline (schema {identity.revision}). "
+            f"This version understands schemas up to {head_revision()}; update Threadline to open this case."
+        )
+
+
+def upgrade_if_older(engine: Engine, path: Path, revision: str) -> str | None:
+    """Bring an older case up to date after copying it aside; return the copy's path, or None if current."""
+    head = head_revision()
     if revision == head:
         return None
-    if revision not in known_revisions():
-        raise CaseFileError(
-            f"{path} was written by a newer version of Threadline (schema {revision}). "
-            f"This version understands schemas up to {head}; update Threadline to open this case."
-        )
-    if not is_ours:
-        raise CaseFileError(f"{path} is not a Threadline case file.")
     backup = backup_path_for(path, revision)
     sqlite.backup_file(engine, backup)
     try:

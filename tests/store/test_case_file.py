@@ -150,30 +150,23 @@ def test_reopen_finds_everything(store: CaseStore, case_path: Path, add_text) ->
 
 
 def _migrations_with_extra_revision(tmp_path: Path, upgrade_body: str) -> Path:
+    """A copy of the shipped migrations plus one more revision: a real Alembic upgrade path to test."""
     migrations = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    head = schema.head_revision()
-    (migrations / "versions" / "9000_next.py").write_text(
-        textwrap.dedent(
-            f'''
-            import sqlalchemy as sa
-            from alembic import op
-
-            revision = "9000"
-            down_revision = "{head}"
-            branch_labels = None
-            depends_on = None
-
-
-            def upgrade():
-            {textwrap.indent(textwrap.dedent(upgrade_body), "    ")}
-
-
-            def downgrade():
-                pass
-            '''
-        )
-    )
+    body = textwrap.indent(textwrap.dedent(upgrade_body).strip(), "    ")
+    lines = [
+        "import sqlalchemy as sa",
+        "from alembic import op",
+        'revision = "9000"',
+        f'down_revision = "{schema.head_revision()}"',
+        "branch_labels = None",
+        "depends_on = None",
+        "def upgrade():",
+        body,
+        "def downgrade():",
+        "    pass",
+    ]
+    (migrations / "versions" / "9000_next.py").write_text("\n".join(lines) + "\n")
     return migrations
 
 

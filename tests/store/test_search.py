@@ -46,7 +46,8 @@ def test_arabic_name_found_behind_proclitics(store: CaseStore, sources: dict[str
 
 
 def test_latin_is_case_and_accent_insensitive(store: CaseStore, sources: dict[str, int]) -> None:
-    assert hit_texts(store, "sao paulo") == {sources["en"]: ["São Paulo"]}
+    assert hit_texts(store, "sao paulo") == {sources["en"]: ["São", "Paulo"]}
+    assert hit_texts(store, '"sao paulo"') == {sources["en"]: ["São Paulo"]}
     assert hit_texts(store, "PYONGYANG") == {sources["en"]: ["Pyongyang"]}
 
 
