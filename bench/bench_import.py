@@ -1,0 +1,629 @@
+"""Import benchmark: 1,000 mixed documents into a new case, against the bare extraction libraries.
+
+In one run, on the same generated files (``bench.corpus``), this times
+
+* **app**: ``app.ingest.pipeline.import_paths`` into a new case — the real thing: file collection,
+  limits, format detection, extraction in worker processes, normalisation, language guess, and the single
+  writer storing original + text + FTS index + audit row per source, one transaction each;
+* **bare, 2 processes** and **bare, sequential**: the extraction libraries called directly, the way the
+  importers call them (UTF-8 or charset-normalizer, ``trafilatura.extract``, pypdf page text, python-docx
+  paragraphs), with no case file at all;
+* **store only** (attribution, not a target): ``CaseStore.add_source`` of the bare results into a fresh
+  case from one process — what writing alone costs.
+
+Targets: the app imports the 1,000 files in under 60 s wall, and takes at most 25 % longer than the bare
+libraries with the same parallelism (2 processes on this 2-core machine). Peak memory is the sampled RSS
+of this process plus all its children.
+
+    python -m bench.bench_import                 # 1,000 files, 3 repeats
+    python -m bench.bench_import --quick         # 100 files, 1 repeat
+    python -m bench.bench_import --profile       # also profile one app import (the writer process)
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import multiprocessing
+import os
+import pstats
+import shutil
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from bench.common import (
+    OUT_DIR,
+    MemorySampler,
+    Report,
+    machine_info,
+    median,
+    ru_maxrss_mb,
+    table,
+    verdict,
+    write_results,
+)
+from bench.corpus import ImportCorpus, ImportCorpusSpec, import_corpus
+
+TARGET_WALL_S = 60.0
+TARGET_OVERHEAD = 0.25
+WORK_DIR = OUT_DIR / "import-cases"
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    # the options app.ingest.html passes, so both sides ask trafilatura for the same work
+    "favor_recall": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+    "deduplicate": False,
+    "with_metadata": False,
+    "output_format": "txt",
+}
+
+
+# -- the bare libraries ---------------------------------------------------------------------------------
+
+
+def decode_bare(data: bytes) -> str:
+    """UTF-8 when the bytes are UTF-8, else charset-normalizer's best guess (its ordinary use)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("latin-1")
+
+
+def extract_txt(data: bytes) -> str:
+    return decode_bare(data)
+
+
+def extract_html(data: bytes) -> str:
+    import trafilatura
+
+    return trafilatura.extract(decode_bare(data), **TRAFILATURA_OPTIONS) or ""
+
+
+def extract_pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    pages = [page.extract_text() or "" for page in reader.pages]
+    _ = reader.metadata  # the importers read title/author too
+    return "\n\n".join(pages)
+
+
+def extract_docx(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    _ = document.core_properties.title
+    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+
+
+EXTRACTORS = {".txt": extract_txt, ".html": extract_html, ".pdf": extract_pdf, ".docx": extract_docx}
+
+
+@dataclass(frozen=True)
+class BareResult:
+    path: str
+    format: str
+    seconds: float
+    chars: int
+    text: str | None  # kept only when asked (store-only phase)
+
+
+def bare_extract(path: str, keep_text: bool = True) -> BareResult:
+    start = perf_counter()
+    data = Path(path).read_bytes()
+    suffix = os.path.splitext(path)[1]
+    text = EXTRACTORS[suffix](data)
+    return BareResult(path, suffix[1:], perf_counter() - start, len(text), text if keep_text else None)
+
+
+def run_bare_sequential(paths: Sequence[Path], keep_text: bool) -> tuple[float, list[BareResult], dict]:
+    gc.collect()
+    with MemorySampler() as memory:
+        start = perf_counter()
+        results = [bare_extract(str(path), keep_text) for path in paths]
+        wall = perf_counter() - start
+    return wall, results, memory.as_dict()
+
+
+def run_bare_parallel(paths: Sequence[Path], workers: int) -> tuple[float, list[BareResult], dict]:
+    """The bare libraries in ``workers`` processes; texts travel back to the parent, as they must to be
+    stored anywhere. Processes are started with "spawn", as the app's pipeline starts them (a GUI process
+    has threads, and forking it is unsafe), and inside the timed span: both sides pay for their pool."""
+    gc.collect()
+    with MemorySampler() as memory:
+        start = perf_counter()
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
+            results = list(pool.map(bare_extract, [str(path) for path in paths], chunksize=1))
+        wall = perf_counter() - start
+    return wall, results, memory.as_dict()
+
+
+# -- the app --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AppRun:
+    wall: float
+    create_s: float
+    close_s: float
+    outcomes: list[Any]
+    memory: dict[str, float]
+    case_bytes: int
+    case_path: Path
+
+
+def run_app(corpus: ImportCorpus, workers: int, case_path: Path, profile: Path | None = None) -> AppRun:
+    from app.core.progress import CancelToken
+    from app.ingest.limits import Limits
+    from app.ingest.pipeline import import_paths
+    from app.store import CaseStore
+
+    _remove_case(case_path)
+    gc.collect()
+    start = perf_counter()
+    store = CaseStore.create(case_path, title="Import benchmark", investigator="bench", actor="bench")
+    create_s = perf_counter() - start
+    profiler = cProfile.Profile() if profile else None
+    with MemorySampler() as memory:
+        start = perf_counter()
+        if profiler:
+            profiler.enable()
+        outcomes = import_paths(
+            store,
+            [corpus.files_dir],
+            limits=Limits(),
+            published=None,
+            imported_by="bench",
+            progress=_no_progress,
+            cancel=CancelToken(),
+            workers=workers,
+        )
+        if profiler:
+            profiler.disable()
+        wall = perf_counter() - start
+    start = perf_counter()
+    store.close()
+    close_s = perf_counter() - start
+    if profiler and profile:
+        profiler.dump_stats(profile)
+    return AppRun(wall, create_s, close_s, outcomes, memory.as_dict(), _case_size(case_path), case_path)
+
+
+def _no_progress(update: object) -> None:
+    pass
+
+
+class WriterClock:
+    """Wall time of the writer's steps during one app import, by wrapping the functions it calls.
+
+    Wrapping costs a few microseconds per call (unlike cProfile, which inflates call-heavy pure-Python code
+    such as the EDTF parser several-fold), so these figures add up to the real wall time. Nothing in the
+    app is edited: module attributes are swapped for timing wrappers and restored afterwards.
+    """
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = defaultdict(float)
+        self.counts: Counter[str] = Counter()
+        self._undo: list[tuple[Any, str, Any]] = []
+        self._commit_started = 0.0
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.totals[label] += perf_counter() - start
+                self.counts[label] += 1
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, timed)
+
+    def wrap_generator(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            inner = original(*args, **kwargs)
+            while True:
+                start = perf_counter()
+                try:
+                    item = next(inner)
+                except StopIteration:
+                    return
+                finally:
+                    self.totals[label] += perf_counter() - start
+                    self.counts[label] += 1
+                yield item
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, timed)
+
+    def __enter__(self) -> WriterClock:
+        from sqlalchemy import Engine, event
+        from sqlalchemy.orm import Session
+
+        import app.ingest.pipeline as pipeline
+        import app.store.casestore as casestore
+        import app.store.fts as fts
+        from app.store import CaseStore
+
+        self.wrap(CaseStore, "add_source", "add_source (all of it)")
+        self.wrap(casestore, "normalize_edtf", "  published date check (edtf parser)")
+        self.wrap(casestore, "normalize_text", "  normalised-text check")
+        self.wrap(casestore, "guess_language", "  language guess")
+        self.wrap(fts, "fold", "  fold for the index")
+        self.wrap(fts, "index_source", "  FTS insert incl. fold")
+        self.wrap(CaseStore, "source_id_for_sha256", "duplicate pre-check (own read transaction)")
+        self.wrap(pipeline, "read_original", "re-read original to store it")
+        self.wrap_generator(pipeline, "_results_in_workers", "waiting for worker results")
+        event.listen(Engine, "commit", self._before_commit)
+        event.listen(Session, "after_commit", self._after_commit)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        from sqlalchemy import Engine, event
+        from sqlalchemy.orm import Session
+
+        event.remove(Engine, "commit", self._before_commit)
+        event.remove(Session, "after_commit", self._after_commit)
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+
+    def _before_commit(self, _connection: Any) -> None:
+        self._commit_started = perf_counter()
+
+    def _after_commit(self, _session: Any) -> None:
+        if self._commit_started:
+            self.totals["  COMMIT (fsync, synchronous=FULL)"] += perf_counter() - self._commit_started
+            self.counts["  COMMIT (fsync, synchronous=FULL)"] += 1
+            self._commit_started = 0.0
+
+
+def run_writer_breakdown(corpus: ImportCorpus, workers: int, case_path: Path) -> dict[str, Any]:
+    with WriterClock() as clock:
+        run = run_app(corpus, workers, case_path)
+    steps = {label: {"s": seconds, "calls": clock.counts[label]} for label, seconds in clock.totals.items()}
+    return {"wall_s": run.wall, "steps": dict(sorted(steps.items(), key=lambda item: -item[1]["s"]))}
+
+
+def run_store_only(results: Sequence[BareResult], case_path: Path) -> tuple[float, dict]:
+    """Write the bare extractions through ``CaseStore.add_source`` (same originals), one process."""
+    from app.core.records import Extraction, SourceKind
+    from app.core.textnorm import normalize_text
+    from app.store import CaseStore
+
+    kinds = {"txt": SourceKind.TEXT, "html": SourceKind.HTML, "pdf": SourceKind.PDF, "docx": SourceKind.DOCX}
+    media = {"txt": "text/plain", "html": "text/html", "pdf": "application/pdf", "docx": "application/docx"}
+    _remove_case(case_path)
+    gc.collect()
+    with (
+        MemorySampler() as memory,
+        CaseStore.create(case_path, title="Store only", investigator="bench", actor="bench") as store,
+    ):
+        start = perf_counter()
+        for result in results:
+            original = Path(result.path).read_bytes()
+            extraction = Extraction(
+                kind=kinds[result.format],
+                media_type=media[result.format],
+                text=normalize_text(result.text or ""),
+            )
+            store.add_source(original, extraction, original_filename=Path(result.path).name)
+        wall = perf_counter() - start
+    _remove_case(case_path)
+    return wall, memory.as_dict()
+
+
+def _case_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def _remove_case(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        candidate.unlink(missing_ok=True)
+
+
+# -- checks on what the app stored -----------------------------------------------------------------------
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "cp1255": "windows-1255",
+    "cp1256": "windows-1256",
+    "cp1251": "windows-1251",
+}
+
+
+def check_import(corpus: ImportCorpus, run: AppRun) -> dict[str, Any]:
+    """What landed in the case: statuses, and whether each source's text and metadata look right."""
+    from app.store import CaseStore
+
+    by_path = {str((corpus.files_dir / item.path).resolve()): item for item in corpus.files}
+    statuses = Counter(str(getattr(o.status, "value", o.status)) for o in run.outcomes)
+    failures = [f"{Path(o.path).name}: {o.reason}" for o in run.outcomes if o.source_id is None]
+    readable: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    wrong_language: list[str] = []
+    wrong_encoding: list[str] = []
+    with CaseStore.open(run.case_path, actor="bench") as store:
+        for outcome in run.outcomes:
+            item = by_path.get(str(Path(outcome.path).resolve()))
+            if item is None or outcome.source_id is None:
+                continue
+            text = store.source_text(outcome.source_id)
+            detail = store.source(outcome.source_id)
+            key = f"{item.format}/{item.lang}"
+            readable[key][1] += 1
+            if unicodedata.normalize("NFC", item.probe) in text:
+                readable[key][0] += 1
+            if detail.language != item.lang:
+                wrong_language.append(f"{Path(item.path).name}: {detail.language}")
+            if item.format == "txt":
+                found = detail.extra.get("encoding", "?")
+                if found.lower() != _ENCODING_LABELS[item.encoding].lower():
+                    wrong_encoding.append(f"{Path(item.path).name}: {item.encoding} read as {found}")
+    return {
+        "statuses": dict(statuses),
+        "failures": failures[:20],
+        "failure_count": len(failures),
+        "probe_word_found": {key: f"{ok}/{total}" for key, (ok, total) in sorted(readable.items())},
+        "language_mismatches": len(wrong_language),
+        "language_mismatch_examples": wrong_language[:10],
+        "txt_encoding_mismatches": len(wrong_encoding),
+        "txt_encoding_mismatch_examples": wrong_encoding[:10],
+    }
+
+
+# -- reporting --------------------------------------------------------------------------------------------
+
+
+def per_format(results: Iterable[BareResult]) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[BareResult]] = defaultdict(list)
+    for result in results:
+        groups[result.format].append(result)
+    return {
+        fmt: {
+            "files": len(items),
+            "median_ms": median([r.seconds for r in items]) * 1000,
+            "total_s": sum(r.seconds for r in items),
+            "chars": sum(r.chars for r in items),
+        }
+        for fmt, items in sorted(groups.items())
+    }
+
+
+def print_profile(path: Path, limit: int = 25) -> str:
+    buffer = io.StringIO()
+    stats = pstats.Stats(str(path), stream=buffer)
+    stats.sort_stats("cumulative").print_stats(limit)
+    stats.sort_stats("tottime").print_stats(limit)
+    return buffer.getvalue()
+
+
+def corpus_summary(corpus: ImportCorpus) -> dict[str, Any]:
+    files = corpus.files
+    return {
+        "files": len(files),
+        "by_format": dict(Counter(f.format for f in files)),
+        "by_language": dict(Counter(f.lang for f in files)),
+        "txt_encodings": dict(Counter(f.encoding for f in files if f.format == "txt")),
+        "text_mb": sum(f.text_bytes for f in files) / 1e6,
+        "file_mb": sum(f.file_bytes for f in files) / 1e6,
+        "hebrew_or_arabic_share": sum(f.lang in ("he", "ar") for f in files) / len(files),
+        "directory": str(corpus.files_dir),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3, help="timed rounds; medians are reported")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the app and the bare run")
+    parser.add_argument("--seed", type=int, default=ImportCorpusSpec.seed)
+    parser.add_argument("--quick", action="store_true", help="100 files, 1 repeat")
+    parser.add_argument("--no-store-only", action="store_true", help="skip the store-only attribution phase")
+    parser.add_argument("--profile", action="store_true", help="cProfile one extra app import")
+    parser.add_argument(
+        "--no-breakdown", action="store_true", help="skip the extra app import that times the writer's steps"
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.files, args.repeats = min(args.files, 100), 1
+
+    corpus = import_corpus(ImportCorpusSpec(files=args.files, seed=args.seed))
+    paths = corpus.paths()
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    case_path = WORK_DIR / f"import-{args.files}.threadline"
+    results: dict[str, Any] = {
+        "benchmark": "import",
+        "machine": machine_info(),
+        "command": " ".join([Path(sys.executable).name, "-m", "bench.bench_import", *(argv or sys.argv[1:])]),
+        "corpus": corpus_summary(corpus),
+        "workers": args.workers,
+        "rounds": [],
+    }
+    print(f"import benchmark: {len(paths)} files, {args.repeats} rounds", file=sys.stderr, flush=True)
+    first_app: AppRun | None = None
+    first_seq: list[BareResult] = []
+    for round_number in range(args.repeats):
+        app = run_app(corpus, args.workers, case_path)
+        if first_app is None:
+            first_app = app
+            results["checks"] = check_import(corpus, app)
+            kept = WORK_DIR / f"import-{args.files}-kept.threadline"
+            _remove_case(kept)
+            shutil.copy(case_path, kept)
+        par_wall, _par, par_memory = run_bare_parallel(paths, args.workers)
+        seq_wall, seq, seq_memory = run_bare_sequential(paths, keep_text=not args.no_store_only)
+        if not first_seq:
+            first_seq = seq
+        store_wall, store_memory = (
+            (None, None) if args.no_store_only else run_store_only(seq, WORK_DIR / "store-only.threadline")
+        )
+        record = {
+            "app_s": app.wall,
+            "app_create_s": app.create_s,
+            "app_close_s": app.close_s,
+            "app_memory": app.memory,
+            "case_mb": app.case_bytes / 1e6,
+            "bare_parallel_s": par_wall,
+            "bare_parallel_memory": par_memory,
+            "bare_sequential_s": seq_wall,
+            "bare_sequential_memory": seq_memory,
+            "store_only_s": store_wall,
+            "store_only_memory": store_memory,
+        }
+        results["rounds"].append(record)
+        print(
+            f"  round {round_number + 1}: app {app.wall:.1f}s, bare×{args.workers} {par_wall:.1f}s, "
+            f"bare×1 {seq_wall:.1f}s" + (f", store only {store_wall:.1f}s" if store_wall else ""),
+            file=sys.stderr,
+            flush=True,
+        )
+    results["bare_per_format"] = per_format(first_seq)
+    if not args.no_breakdown:
+        results["writer_breakdown"] = run_writer_breakdown(corpus, args.workers, case_path)
+    results["ru_maxrss"] = ru_maxrss_mb()
+    if args.profile:
+        profile_path = OUT_DIR / "results" / "import-app.prof"
+        profile_path.parent.mkdir(parents=True, exist_ok=True)
+        run_app(corpus, args.workers, case_path, profile=profile_path)
+        results["profile"] = str(profile_path)
+        results["profile_text"] = print_profile(profile_path)
+    _remove_case(case_path)
+    summarise(results)
+    return 0
+
+
+def summarise(results: dict[str, Any]) -> None:
+    rounds = results["rounds"]
+    n = results["corpus"]["files"]
+    app = median([r["app_s"] for r in rounds])
+    par = median([r["bare_parallel_s"] for r in rounds])
+    seq = median([r["bare_sequential_s"] for r in rounds])
+    stores = [r["store_only_s"] for r in rounds if r["store_only_s"] is not None]
+    store = median(stores) if stores else None
+    overhead = app / par - 1
+    results["summary"] = {
+        "app_median_s": app,
+        "app_files_per_s": n / app,
+        "bare_parallel_median_s": par,
+        "bare_sequential_median_s": seq,
+        "store_only_median_s": store,
+        "overhead_vs_bare_parallel": overhead,
+        "overhead_vs_bare_sequential": app / seq - 1,
+        "target_wall_met": app < TARGET_WALL_S,
+        "target_overhead_met": overhead <= TARGET_OVERHEAD,
+        "app_peak_total_mb": rounds[0]["app_memory"]["peak_total_mb"],
+        "app_peak_self_mb": rounds[0]["app_memory"]["peak_self_mb"],
+        "case_mb": rounds[0]["case_mb"],
+    }
+    s = results["summary"]
+    report = Report()
+    corpus = results["corpus"]
+    report.add(
+        f"## Import: {n} files ({corpus['text_mb']:.1f} MB of text, {corpus['file_mb']:.1f} MB of files), "
+        f"{len(rounds)} rounds, medians",
+        "",
+        table(
+            ("run", "wall s", "files/s", "peak RSS MB (self+children)"),
+            [
+                ("app import_paths", f"{app:.1f}", f"{n / app:.1f}", f"{s['app_peak_total_mb']:.0f}"),
+                (
+                    f"bare libraries, {results['workers']} processes",
+                    f"{par:.1f}",
+                    f"{n / par:.1f}",
+                    f"{rounds[0]['bare_parallel_memory']['peak_total_mb']:.0f}",
+                ),
+                (
+                    "bare libraries, sequential",
+                    f"{seq:.1f}",
+                    f"{n / seq:.1f}",
+                    f"{rounds[0]['bare_sequential_memory']['peak_total_mb']:.0f}",
+                ),
+                *(
+                    [
+                        (
+                            "store only (add_source of bare texts)",
+                            f"{store:.1f}",
+                            f"{n / store:.1f}",
+                            f"{rounds[0]['store_only_memory']['peak_total_mb']:.0f}",
+                        )
+                    ]
+                    if store
+                    else []
+                ),
+            ],
+        ),
+        "",
+        f"- app under {TARGET_WALL_S:.0f} s: {verdict(s['target_wall_met'])} ({app:.1f} s)",
+        f"- app vs bare libraries with {results['workers']} processes: {overhead:+.0%} "
+        f"(target ≤ +{TARGET_OVERHEAD:.0%}): {verdict(s['target_overhead_met'])}; "
+        f"vs sequential: {s['overhead_vs_bare_sequential']:+.0%}",
+        f"- case file: {s['case_mb']:.1f} MB; create {rounds[0]['app_create_s']:.2f} s, "
+        f"close {rounds[0]['app_close_s']:.2f} s",
+        "",
+        "Bare extraction per format (sequential, per file):",
+        "",
+        table(
+            ("format", "files", "median ms", "total s"),
+            [
+                (fmt, v["files"], f"{v['median_ms']:.1f}", f"{v['total_s']:.1f}")
+                for fmt, v in results["bare_per_format"].items()
+            ],
+        ),
+        "",
+        "Checks on the imported case:",
+        "",
+        f"- statuses: {results['checks']['statuses']}",
+        f"- failures: {results['checks']['failure_count']} {results['checks']['failures'][:5]}",
+        f"- probe word found in stored text (format/lang ok/total): {results['checks']['probe_word_found']}",
+        f"- language mismatches: {results['checks']['language_mismatches']} "
+        f"{results['checks']['language_mismatch_examples'][:5]}",
+        f"- txt encoding mismatches: {results['checks']['txt_encoding_mismatches']} "
+        f"{results['checks']['txt_encoding_mismatch_examples'][:5]}",
+    )
+    if "writer_breakdown" in results:
+        breakdown = results["writer_breakdown"]
+        report.add(
+            "",
+            f"Writer (main process) time by step, one extra app import of {breakdown['wall_s']:.1f} s:",
+            "",
+            table(
+                ("step", "s", "calls", "share of wall"),
+                [
+                    (label, f"{v['s']:.2f}", v["calls"], f"{v['s'] / breakdown['wall_s']:.0%}")
+                    for label, v in breakdown["steps"].items()
+                ],
+            ),
+        )
+    if "profile_text" in results:
+        report.add("", "Profile of one app import (writer process), see " + results["profile"], "")
+        report.add(results["profile_text"])
+    results["report"] = report.text()
+    path = write_results("import", results)
+    print(report.text())
+    print(f"results: {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
