@@ -28,24 +28,56 @@ _GLUED = re.compile(
 _SPACES = re.compile(r"[ \t]{2,}")
 _PRESENTATION_FORMS = re.compile("[\ufb1d-\ufdff\ufe70-\ufefc]+")
 _HEBREW_FINALS = frozenset("ךםןףץ")
+_HEBREW_PLAIN = frozenset("כמנפצ")
+# An RTL word with sentence punctuation glued before it (visual order) or after it (logical order).
+_PUNCTUATED = re.compile(
+    f"(?:(?<=\\s)|^)(?P<before>[.,:;!?،؛؟]?)[{_RTL}]+(?P<after>[.,:;!?،؛؟]?)(?=\\s|$)", re.MULTILINE
+)
 _ARABIC_WORD_FINAL = frozenset("ةى")
+_ARTICLE_START = re.compile("[وفبكل]?ال|لل")  # the article, maybe after a one-letter prefix
+_ARTICLE_END = re.compile("لا[وفبكل]?$|لل$")
 
 
 def evidence(text: str) -> tuple[int, int]:
-    """How many words read as visual order, and how many as logical order."""
+    """How many signs say visual order, and how many say logical order.
+
+    Signs: Hebrew's five letters with a final form (a final form ends a word, the plain form does not);
+    Arabic's word-final ة and ى and its word-initial article ال (also وال, بال, لل …); the shapes of
+    Arabic presentation forms; and punctuation, which follows a word in reading order and so precedes
+    it once the word is reversed.
+    """
     visual = logical = 0
     for word in _RTL_WORD.findall(text):
-        if len(word) < 2:
-            continue
-        first, last = word[0], word[-1]
-        if first in _HEBREW_FINALS or first in _ARABIC_WORD_FINAL or _shape(first) == "final":
+        if len(word) >= 2:
+            found_visual, found_logical = _word_signs(word)
+            visual += found_visual
+            logical += found_logical
+    for match in _PUNCTUATED.finditer(text):
+        if match.group("before"):
             visual += 1
-        if last in _HEBREW_FINALS or last in _ARABIC_WORD_FINAL or _shape(last) == "final":
+        if match.group("after"):
             logical += 1
-        if _shape(first) == "initial" or (word.startswith("ال") and len(word) > 3):
-            logical += 1
-        if _shape(last) == "initial" or (word.endswith("لا") and len(word) > 3):
-            visual += 1
+    return visual, logical
+
+
+def _word_signs(word: str) -> tuple[int, int]:
+    first, last = word[0], word[-1]
+    visual = (
+        (first in _HEBREW_FINALS)
+        + (last in _HEBREW_PLAIN)
+        + (first in _ARABIC_WORD_FINAL)
+        + (_shape(first) == "final")
+        + (_shape(last) == "initial")
+        + (len(word) > 3 and _ARTICLE_END.search(word) is not None)
+    )
+    logical = (
+        (last in _HEBREW_FINALS)
+        + (first in _HEBREW_PLAIN)
+        + (last in _ARABIC_WORD_FINAL)
+        + (_shape(last) == "final")
+        + (_shape(first) == "initial")
+        + (len(word) > 3 and _ARTICLE_START.match(word) is not None)
+    )
     return visual, logical
 
 
