@@ -13,7 +13,14 @@ from app.core.records import SourceKind
 from app.core.textnorm import normalize_text
 from app.ingest.docx import DOCX, MEDIA_TYPE
 from app.ingest.limits import Limits
-from tests.ingest.ingest_samples import ARABIC, HEBREW, RUSSIAN, make_docx
+from tests.ingest.ingest_samples import (
+    ARABIC,
+    ENTITY_BOMB_DOCUMENT,
+    HEBREW,
+    RUSSIAN,
+    make_docx,
+    rewritten_zip,
+)
 
 LIMITS = Limits()
 
@@ -44,20 +51,6 @@ def test_language_is_guessed_when_the_document_does_not_say() -> None:
     assert extraction.metadata.language == "ar"
 
 
-def _rewritten(
-    data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
-) -> bytes:
-    """A copy of a DOCX with some parts replaced or added (deflated, as Word writes them)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(item.filename, (replace or {}).get(item.filename, source.read(item.filename)))
-        for name, content in (add or {}).items():
-            target.writestr(name, content)
-    return buffer.getvalue()
-
-
 def _reason(data: bytes, limits: Limits = LIMITS) -> str:
     with pytest.raises(ImportRejected) as caught:
         DOCX.extract(data, "bad.docx", limits)
@@ -81,7 +74,7 @@ def test_a_truncated_docx_is_corrupt() -> None:
 
 
 def test_zip_bomb_by_compression_ratio() -> None:
-    data = _rewritten(make_docx(["Title", "Body"]), add={"word/media/bomb.bin": bytes(8 * 1024 * 1024)})
+    data = rewritten_zip(make_docx(["Title", "Body"]), add={"word/media/bomb.bin": bytes(8 * 1024 * 1024)})
     reason = _reason(data)
     assert reason.startswith("DOCX part word/media/bomb.bin is compressed ")
     assert reason.endswith(":1 (limit 100:1; possible zip bomb)")
@@ -100,20 +93,8 @@ def test_too_many_parts() -> None:
     assert _reason(data, Limits(max_zip_members=5)) == f"DOCX has {count} parts (limit 5)"
 
 
-ENTITY_BOMB_DOCUMENT = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<!DOCTYPE w:document [
- <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
- <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
- <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
- <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
-]>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
-<w:body><w:p><w:r><w:t>&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;</w:t></w:r></w:p></w:body>
-</w:document>"""
-
-
 def test_entity_bomb_inside_the_document_xml() -> None:
-    data = _rewritten(make_docx(["Title", "Body"]), replace={"word/document.xml": ENTITY_BOMB_DOCUMENT})
+    data = rewritten_zip(make_docx(["Title", "Body"]), replace={"word/document.xml": ENTITY_BOMB_DOCUMENT})
     assert _reason(data) == "DOCX contains an XML DOCTYPE or entity declaration (possible entity bomb)"
 
 
@@ -123,10 +104,12 @@ def test_external_entity_inside_a_relationship_part() -> None:
         b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">&x;'
         b"</Relationships>"
     )
-    data = _rewritten(make_docx(["Title", "Body"]), replace={"_rels/.rels": rels})
+    data = rewritten_zip(make_docx(["Title", "Body"]), replace={"_rels/.rels": rels})
     assert _reason(data) == "DOCX contains an XML DOCTYPE or entity declaration (possible entity bomb)"
 
 
 def test_malformed_xml_is_corrupt() -> None:
-    data = _rewritten(make_docx(["Title", "Body"]), replace={"word/document.xml": b"<w:document><unclosed>"})
+    data = rewritten_zip(
+        make_docx(["Title", "Body"]), replace={"word/document.xml": b"<w:document><unclosed>"}
+    )
     assert _reason(data).startswith("corrupt DOCX: malformed XML in word/document.xml")

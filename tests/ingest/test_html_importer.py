@@ -11,7 +11,7 @@ from app.core.records import SourceKind
 from app.core.textnorm import normalize_text
 from app.ingest.html import HTML, edtf_date, language_tag
 from app.ingest.limits import Limits
-from tests.ingest.ingest_samples import ARABIC, HEBREW, RUSSIAN
+from tests.ingest.ingest_samples import ARABIC, BILLION_LAUGHS, HEBREW, RUSSIAN
 
 LIMITS = Limits()
 
@@ -173,23 +173,6 @@ def test_xhtml_with_an_xml_declaration() -> None:
     assert RUSSIAN in extraction.text
     assert extraction.media_type == "application/xhtml+xml"
     assert extraction.metadata.language == "ru"
-
-
-BILLION_LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE html [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&lol9;</p></body></html>
-"""
 
 
 @pytest.mark.parametrize("filename", ["bomb.html", "bomb.xhtml", "bomb.txt"])
