@@ -44,6 +44,7 @@ from bench.common import (
     OUT_DIR,
     MemorySampler,
     Report,
+    load_average,
     machine_info,
     median,
     ru_maxrss_mb,
@@ -491,6 +492,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bare_sequential_memory": seq_memory,
             "store_only_s": store_wall,
             "store_only_memory": store_memory,
+            "load_average_after": load_average(),
         }
         results["rounds"].append(record)
         print(
@@ -581,6 +583,15 @@ def summarise(results: dict[str, Any]) -> None:
         f"vs sequential: {s['overhead_vs_bare_sequential']:+.0%}",
         f"- case file: {s['case_mb']:.1f} MB; create {rounds[0]['app_create_s']:.2f} s, "
         f"close {rounds[0]['app_close_s']:.2f} s",
+        f"- per round (app / bare×{results['workers']} / bare×1 / store only, s): "
+        + "; ".join(
+            f"{r['app_s']:.1f} / {r['bare_parallel_s']:.1f} / {r['bare_sequential_s']:.1f} / "
+            + (f"{r['store_only_s']:.1f}" if r["store_only_s"] is not None else "—")
+            for r in rounds
+        ),
+        f"- ru_maxrss: this process {results['ru_maxrss']['self_mb']:.0f} MB, largest child "
+        f"{results['ru_maxrss']['largest_child_mb']:.0f} MB; load average at start "
+        f"{results['machine']['load_average_at_start']}",
         "",
         "Bare extraction per format (sequential, per file):",
         "",

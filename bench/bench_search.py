@@ -424,6 +424,8 @@ def summarise(results: dict[str, Any]) -> None:
         f"querying {results['query_memory']['peak_total_mb']:.0f} MB; while building "
         f"{case['build_memory']['peak_total_mb']:.0f} MB "
         f"(self {case['build_memory']['peak_self_mb']:.0f} MB)",
+        f"- ru_maxrss of the query process {results['ru_maxrss']['self_mb']:.0f} MB; load average at start "
+        f"{results['machine']['load_average_at_start']}",
         f"- build: {case['build_wall_s']:.0f} s wall, add_source {case['add_source_total_s']:.0f} s "
         f"({case['add_source_median_ms_estimate']:.1f} ms per source on average); "
         f"{'built this run' if case['built_this_run'] else 'cached case reused'}",

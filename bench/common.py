@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -36,6 +37,8 @@ PACKAGES = (
     "pypdf",
     "python-docx",
     "charset-normalizer",
+    "edtf",
+    "pyparsing",
     "fpdf2",
     "psutil",
 )
@@ -190,6 +193,29 @@ def git_commit() -> str:
     return result.stdout.strip()
 
 
+def app_state() -> dict[str, Any]:
+    """Which app code was measured: HEAD, whether app/ had uncommitted changes, and a hash of app/**.py
+    (others may be working in the same tree while a benchmark runs)."""
+    digest = hashlib.sha256()
+    for path in sorted((REPO_DIR / "app").rglob("*.py")):
+        digest.update(path.relative_to(REPO_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    try:
+        status = subprocess.run(
+            ["git", "-C", str(REPO_DIR), "status", "--porcelain", "--", "app"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        status = "?"
+    return {
+        "git_commit": git_commit(),
+        "app_uncommitted_changes": bool(status.strip()),
+        "app_hash": digest.hexdigest()[:12],
+    }
+
+
 def machine_info() -> dict[str, Any]:
     memory = psutil.virtual_memory()
     return {
@@ -201,9 +227,19 @@ def machine_info() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "sqlite": sqlite3.sqlite_version,
         "packages": package_versions(),
-        "git_commit": git_commit(),
+        **app_state(),
         "started": datetime.now().isoformat(timespec="seconds"),
+        "load_average_at_start": load_average(),
     }
+
+
+def load_average() -> tuple[float, float, float] | None:
+    """1, 5 and 15-minute load averages: other work on the machine skews timings, so record it."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return None
+    return round(one, 2), round(five, 2), round(fifteen, 2)
 
 
 # -- output --------------------------------------------------------------------------------------------
