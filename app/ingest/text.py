@@ -16,6 +16,7 @@ text, and charset-normalizer often picks a DOS codepage for it. So the order is:
 from __future__ import annotations
 
 import codecs
+import functools
 import math
 import re
 import unicodedata
@@ -28,7 +29,9 @@ from app.core.records import Extraction, SourceKind, SourceMetadata
 from app.core.textnorm import guess_language, normalize_text
 from app.ingest.limits import Limits
 
-SAMPLE_BYTES = 64 * 1024
+SAMPLE_BYTES = 64 * 1024  # looked at for binary and UTF-16 detection
+_FIRST_LOOK_BYTES = 4 * 1024  # scored per codepage first: usually thousands of letters, decisive
+_SCORE_BYTES = 16 * 1024  # the second look, when the first was a close call
 BINARY_REASON = "looks like a binary file, not text"
 
 
@@ -157,7 +160,7 @@ _WESTERN = dict(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: there are four, made once
 class _Model:
     codec: str
     label: str
@@ -220,28 +223,44 @@ _RUSSIAN_ABBREVIATIONS = frozenset(
 )
 _CONVINCING = -1.5  # mean log-likelihood above the model's own expectation; real text scores near 0
 _DECISIVE = 3.0  # nats of total log-likelihood between the best and the runner-up (odds of about 20:1)
+_CLEAR_LEAD = 50.0  # a lead no longer sample could overturn
 
 
 def decode_single_byte(data: bytes) -> Decoded:
-    """Pick the single-byte codepage under which the text reads most like its language."""
-    sample = data[:SAMPLE_BYTES]
-    scored: list[tuple[float, int, _Model]] = []
-    for model in _MODELS:
-        text = _strict(sample, model)
-        score = _score(text, model) if text is not None else None
-        if score is not None:
-            scored.append((*score, model))
-    scored.sort(key=lambda item: item[0], reverse=True)
+    """Pick the single-byte codepage under which the text reads most like its language.
+
+    A first look at 4 KB settles almost every file; a close call gets a second, longer look.
+    """
+    scored = _ranked(data[:_FIRST_LOOK_BYTES])
+    if len(data) > _FIRST_LOOK_BYTES and not _clear_lead(scored, _CLEAR_LEAD):
+        scored = _ranked(data[:_SCORE_BYTES])
     if scored and scored[0][0] >= _CONVINCING:
-        mean, count, best = scored[0]
-        runner_up = scored[1][0] if len(scored) > 1 else -math.inf
-        return _decode_all(data, best, confident=(mean - runner_up) * count >= _DECISIVE)
+        return _decode_all(data, scored[0][2], confident=_clear_lead(scored, _DECISIVE))
     guess = _charset_normalizer_guess(data)
     if guess is not None:
         return guess
     if scored:
         return _decode_all(data, scored[0][2], confident=False)
     return Decoded(data.decode("latin-1"), "ISO-8859-1", confident=False)
+
+
+def _ranked(sample: bytes) -> list[tuple[float, int, _Model]]:
+    scored: list[tuple[float, int, _Model]] = []
+    for model in _MODELS:
+        text = _strict(sample, model)
+        score = _score(text, model) if text is not None else None
+        if score is not None:
+            scored.append((*score, model))
+    return sorted(scored, key=lambda item: item[0], reverse=True)
+
+
+def _clear_lead(scored: list[tuple[float, int, _Model]], nats: float) -> bool:
+    """Whether the best codepage beats the runner-up by ``nats`` of total log-likelihood."""
+    if not scored or scored[0][0] < _CONVINCING:
+        return False
+    mean, count, _ = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else -math.inf
+    return (mean - runner_up) * count >= nats
 
 
 def _strict(data: bytes, model: _Model) -> str | None:
@@ -306,20 +325,28 @@ def _vowelless_penalty(word: str) -> float:
 def _char_log_p(word: str, index: int, model: _Model, glued: bool) -> float:
     char = word[index]
     previous = word[index - 1] if index else ""
-    if _MARKS.match(char):
+    log_p = _base_log_p(char, model)
+    if log_p is None:  # a vowel point or harakah: only after a letter
         return _MARK if previous.isalpha() or _MARKS.match(previous) else _NOT_TEXT
-    if not char.isalpha():
-        return _NOT_TEXT
-    if not unicodedata.name(char, "").startswith(model.script):
-        return _NOT_TEXT
+    if log_p == _NOT_TEXT:
+        return log_p
     if glued:
         return _GLUED
-    log_p = model.log_p.get(char.lower() if model.bicameral else char, _OTHER_LETTER)
     if model.bicameral and char.isupper() and previous.islower():
         log_p += _CAMEL
     if model.codec == "cp1255":
         log_p += _hebrew_form(word, index)
     return log_p
+
+
+@functools.lru_cache(maxsize=4096)
+def _base_log_p(char: str, model: _Model) -> float | None:
+    """What a character is worth under a model, before its neighbours are considered (``None``: a mark)."""
+    if _MARKS.match(char):
+        return None
+    if not char.isalpha() or not unicodedata.name(char, "").startswith(model.script):
+        return _NOT_TEXT
+    return model.log_p.get(char.lower() if model.bicameral else char, _OTHER_LETTER)
 
 
 def _hebrew_form(word: str, index: int) -> float:
