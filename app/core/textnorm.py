@@ -85,7 +85,31 @@ def dominant_script(text: str) -> Script:
 
 
 _ENGLISH_MARKERS = frozenset(
-    "the and of to in is was for that on with as by at from said were has have this it be are".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "was",
+        "for",
+        "that",
+        "on",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+        "said",
+        "were",
+        "has",
+        "have",
+        "this",
+        "it",
+        "be",
+        "are",
+    ]
 )
 _SCRIPT_LANGUAGE = {Script.HEBREW: "he", Script.ARABIC: "ar", Script.CYRILLIC: "ru"}
 
