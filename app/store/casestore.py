@@ -12,9 +12,10 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -46,6 +47,9 @@ from app.core.textnorm import guess_language, normalize_text
 from app.store import audit, fts, schema
 from app.store import engine as sqlite
 from app.store.models import AuditEntry, CaseMeta, Original, Source, SourceText, utc_now
+
+if TYPE_CHECKING:
+    from app.store.entities import EntityRepository
 
 ChangeListener = Callable[[Change], None]
 
@@ -152,6 +156,15 @@ class CaseStore:
 
     def __exit__(self, *exc: object | TracebackType) -> None:
         self.close()
+
+    # -- parts of the facade, one file each -------------------------------------------------------
+
+    @cached_property
+    def entities(self) -> EntityRepository:
+        """Entities, aliases, mentions and mention candidates (``app.store.entities``)."""
+        from app.store.entities import EntityRepository
+
+        return EntityRepository(self)
 
     # -- change notification ----------------------------------------------------------------------
 
