@@ -18,9 +18,10 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from app.core.records import Span
 from app.ui.fonts import READER_POINT_SIZE, reader_font
+from app.ui.resources import icon
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ISOLATE_INITIATORS = frozenset({"LRI", "RLI", "FSI"})
@@ -89,9 +91,12 @@ def paragraph_directions(text: str) -> list[Qt.LayoutDirection]:
 
 
 class HighlightKind(StrEnum):
+    """Kinds of highlight, in drawing order: a later kind is drawn over an earlier one."""
+
     SEARCH = "search"
     MENTION = "mention"
     EVIDENCE = "evidence"
+    FIND = "find"  # matches of the find bar, lighter than the current one
     CURRENT = "current"  # the one hit the user is looking at; drawn over the others
 
 
@@ -99,8 +104,18 @@ _HIGHLIGHT_COLOURS = {
     HighlightKind.SEARCH: "#fff176",
     HighlightKind.MENTION: "#b3e5fc",
     HighlightKind.EVIDENCE: "#c5e1a5",
-    HighlightKind.CURRENT: "#ffb74d",
+    HighlightKind.FIND: "#ffe9a8",
+    HighlightKind.CURRENT: "#ff9f43",
 }
+
+
+@dataclass(frozen=True)
+class SelectedText:
+    """What the user selected in the reader: the span (code points of the stored text) and its text."""
+
+    source_id: int | None
+    span: Span
+    text: str
 
 
 class ReaderView(QTextEdit):
@@ -108,6 +123,11 @@ class ReaderView(QTextEdit):
 
     page_changed = Signal(int)  # 1-based page of the cursor, when the text has pages
     zoom_changed = Signal(float)  # point size
+    text_replaced = Signal()  # set_text showed another text; offsets into the old one mean nothing now
+    # The later issues' actions on a selection; each carries a SelectedText.
+    entity_tag_requested = Signal(object)
+    event_from_selection_requested = Signal(object)
+    evidence_requested = Signal(object)
 
     MIN_POINT_SIZE = 6.0
     MAX_POINT_SIZE = 48.0
@@ -121,6 +141,9 @@ class ReaderView(QTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.document().setDocumentMargin(12)
+        self.setAcceptDrops(False)  # files dropped here go to the window, which imports them
+        self._text = ""
+        self._source_id: int | None = None
         self._offsets = OffsetMap("")
         self._page_starts: tuple[int, ...] = ()
         self._page: int | None = None
@@ -129,11 +152,17 @@ class ReaderView(QTextEdit):
         self.setFont(reader_font(self._point_size))
         self.cursorPositionChanged.connect(self._update_page)
         self._create_actions()
+        self.selectionChanged.connect(self._update_selection_actions)
 
     # --- content -------------------------------------------------------------------------------------------
 
-    def set_text(self, text: str, page_starts: tuple[int, ...] = ()) -> None:
-        """Show ``text`` (stored, normalised); ``page_starts`` are the offsets where pages begin."""
+    def set_text(self, text: str, page_starts: tuple[int, ...] = (), source_id: int | None = None) -> None:
+        """Show ``text`` (stored, normalised); ``page_starts`` are the offsets where pages begin.
+
+        ``source_id`` names the source the text belongs to, so requests about a selection can say so.
+        """
+        self._text = text
+        self._source_id = source_id
         self._offsets = OffsetMap(text)
         self._page_starts = tuple(page_starts)
         self._page = None
@@ -144,6 +173,18 @@ class ReaderView(QTextEdit):
         self._apply_directions(paragraph_directions(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self._update_page()
+        self._update_selection_actions()
+        self.text_replaced.emit()
+
+    def text(self) -> str:
+        """The text shown, exactly as stored: offsets from elsewhere index into this string."""
+        return self._text
+
+    def source_id(self) -> int | None:
+        return self._source_id
+
+    def page_count(self) -> int:
+        return len(self._page_starts)
 
     def _check_positions_match(self, text: str) -> None:
         """Qt also breaks paragraphs at \r and friends; stored text has only \n, so a mismatch is a bug."""
@@ -178,6 +219,13 @@ class ReaderView(QTextEdit):
         return self._offsets.to_offset(cursor.selectionStart()), self._offsets.to_offset(
             cursor.selectionEnd()
         )
+
+    def selected_text(self) -> SelectedText | None:
+        span = self.selected_span()
+        if span is None:
+            return None
+        start, end = span
+        return SelectedText(self._source_id, Span(start, end), self._text[start:end])
 
     def select_span(self, start: int, end: int) -> None:
         self.setTextCursor(self._cursor_for(start, end))
@@ -306,6 +354,43 @@ class ReaderView(QTextEdit):
         self._wrap_action = self._action(self.tr("Wrap Lines"), None, self.set_word_wrap)
         self._wrap_action.setCheckable(True)
         self._wrap_action.setChecked(True)
+        self.tag_entity_action = self._selection_action(
+            self.tr("Tag as &Entity…"), "entity", QKeySequence("Ctrl+E"), self.entity_tag_requested
+        )
+        self.new_event_action = self._selection_action(
+            self.tr("New &Event from Selection…"),
+            "event",
+            QKeySequence("Ctrl+Shift+E"),
+            self.event_from_selection_requested,
+        )
+        self.add_evidence_action = self._selection_action(
+            self.tr("Add as Evidence to E&vent…"), None, QKeySequence("Ctrl+Shift+L"), self.evidence_requested
+        )
+
+    @property
+    def selection_actions(self) -> tuple[QAction, ...]:
+        """The actions on the selected text; enabled only while there is a selection."""
+        return (self.tag_entity_action, self.new_event_action, self.add_evidence_action)
+
+    def _selection_action(
+        self, text: str, icon_name: str | None, keys: QKeySequence, signal: SignalInstance
+    ) -> QAction:
+        def emit_selection() -> None:
+            selected = self.selected_text()
+            if selected is not None:
+                signal.emit(selected)
+
+        action = self._action(text, keys, emit_selection)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # also offered in the window's menu
+        if icon_name is not None:
+            action.setIcon(icon(icon_name))
+        action.setEnabled(False)
+        return action
+
+    def _update_selection_actions(self) -> None:
+        selected = self.textCursor().hasSelection()
+        for action in self.selection_actions:
+            action.setEnabled(selected)
 
     def _action(
         self, text: str, keys: QKeySequence | QKeySequence.StandardKey | None, slot: Callable[..., None]
@@ -324,6 +409,8 @@ class ReaderView(QTextEdit):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(event.pos())
+        menu.addSeparator()
+        menu.addActions(list(self.selection_actions))
         menu.addSeparator()
         menu.addActions(
             [self.zoom_in_action, self.zoom_out_action, self.reset_zoom_action, self._wrap_action]

@@ -8,14 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QTextBlock, QTextCursor, QWheelEvent
-from PySide6.QtWidgets import QApplication, QTextEdit, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QAction, QContextMenuEvent, QTextBlock, QTextCursor, QWheelEvent
+from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.records import Span
 from app.ui.fonts import READER_POINT_SIZE, FontChoice
-from app.ui.reader import HighlightKind, OffsetMap, ReaderView, paragraph_direction, paragraph_directions
+from app.ui.reader import (
+    HighlightKind,
+    OffsetMap,
+    ReaderView,
+    SelectedText,
+    paragraph_direction,
+    paragraph_directions,
+)
 
 LTR, RTL = Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft
 
@@ -268,3 +275,88 @@ def test_reader_renders(reader: ReaderView, screenshot: Callable[[QWidget, str],
     reader.resize(620, 400)  # narrow enough that the Hebrew and Arabic paragraphs wrap
     shot = screenshot(reader, "threadline-reader.png")
     assert shot.stat().st_size > 0
+
+
+# --- actions on the selection ------------------------------------------------------------------------------
+
+
+def test_selection_actions_need_a_selection(reader: ReaderView) -> None:
+    actions = reader.selection_actions
+    assert [action.text() for action in actions] == [
+        "Tag as &Entity…",
+        "New &Event from Selection…",
+        "Add as Evidence to E&vent…",
+    ]
+    assert [action.shortcut().toString() for action in actions] == ["Ctrl+E", "Ctrl+Shift+E", "Ctrl+Shift+L"]
+    assert not any(action.isEnabled() for action in actions)
+    start = TEXT.index("Pyongyang")
+    reader.select_span(start, start + len("Pyongyang"))
+    assert all(action.isEnabled() for action in actions)
+    reader.select_span(start, start)
+    assert not any(action.isEnabled() for action in actions)
+
+
+@pytest.mark.parametrize(
+    ("action_name", "signal_name"),
+    [
+        ("tag_entity_action", "entity_tag_requested"),
+        ("new_event_action", "event_from_selection_requested"),
+        ("add_evidence_action", "evidence_requested"),
+    ],
+)
+def test_selection_actions_carry_the_span_and_text(
+    reader: ReaderView, qtbot: QtBot, action_name: str, signal_name: str
+) -> None:
+    reader.set_text(TEXT, source_id=42)
+    start = TEXT.index("בפיונגיאנג")
+    reader.select_span(start, start + len("בפיונגיאנג"))
+    with qtbot.waitSignal(getattr(reader, signal_name), timeout=1000) as requested:
+        getattr(reader, action_name).trigger()
+    selected = requested.args[0]
+    assert selected == SelectedText(42, Span(start, start + len("בפיונגיאנג")), "בפיונגיאנג")
+
+
+def test_ctrl_e_tags_the_selection(reader: ReaderView, qtbot: QtBot) -> None:
+    start = TEXT.index("NK Flightwatch")
+    reader.select_span(start, start + 5)
+    reader.setFocus()
+    with qtbot.waitSignal(reader.entity_tag_requested, timeout=1000) as requested:
+        qtbot.keyClick(reader, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert requested.args[0].span == Span(start, start + 5)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")  # offscreen popups
+def test_the_context_menu_offers_the_selection_actions(reader: ReaderView) -> None:
+    start = TEXT.index("Pyongyang")
+    reader.select_span(start, start + len("Pyongyang"))
+    offered: list[QAction] = []
+
+    def look_and_close() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        offered.extend(menu.actions())
+        menu.close()
+
+    QTimer.singleShot(0, look_and_close)
+    centre = reader.viewport().rect().center()
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, reader.viewport().mapToGlobal(centre))
+    reader.contextMenuEvent(event)
+    for action in reader.selection_actions:
+        assert action in offered and action.isEnabled()
+    assert reader.zoom_in_action in offered
+
+
+def test_text_and_source_are_kept_with_a_signal(reader: ReaderView, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(reader.text_replaced, timeout=1000):
+        reader.set_text(EN, source_id=3)
+    assert reader.text() == EN
+    assert reader.source_id() == 3
+    assert reader.page_count() == 0
+
+
+def test_find_matches_are_drawn_under_the_current_one(reader: ReaderView) -> None:
+    hits = spans_of("Il-62M", TEXT)
+    reader.highlight(hits[1:2], HighlightKind.CURRENT)
+    reader.highlight(hits, HighlightKind.FIND)
+    colours = [selection.format.background().color().name() for selection in reader.extraSelections()]
+    assert colours[:-1] == [colours[0]] * len(hits) and colours[-1] != colours[0]
