@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 CHANGED_REASON = "file changed during import"
 CRASH_REASON = "reading this file crashed its worker process (out of memory or a parser fault)"
 SMALL_BATCH = 8  # up to this many files are read here: starting workers costs about a second
+DEFAULT_LIMITS = Limits()
 _WINDOW_PER_WORKER = 4  # files handed out ahead of the writer, per worker
 
 
@@ -315,7 +316,7 @@ def import_paths(
     store: CaseStore,
     paths: Iterable[str | os.PathLike[str]],
     *,
-    limits: Limits = Limits(),  # noqa: B008 -- frozen, so one shared default is safe
+    limits: Limits = DEFAULT_LIMITS,
     published: str | None = None,
     imported_by: str,
     progress: ProgressSink = ignore_progress,
