@@ -166,9 +166,9 @@ def _clean(value: object) -> str | None:
 
 
 class DocxImporter:
-    kind = SourceKind.DOCX
-    media_types = (MEDIA_TYPE,)
-    extensions = (".docx",)
+    kind: SourceKind = SourceKind.DOCX
+    media_types: tuple[str, ...] = (MEDIA_TYPE,)
+    extensions: tuple[str, ...] = (".docx",)
 
     def extract(self, data: bytes, filename: str | None, limits: Limits) -> Extraction:
         with open_zip(data) as archive:

@@ -41,9 +41,9 @@ def parse_message(data: bytes) -> EmailMessage:
 
 
 class EmailImporter:
-    kind = SourceKind.EMAIL
-    media_types = ("message/rfc822",)
-    extensions = (".eml",)
+    kind: SourceKind = SourceKind.EMAIL
+    media_types: tuple[str, ...] = ("message/rfc822",)
+    extensions: tuple[str, ...] = (".eml",)
 
     def extract(self, data: bytes, filename: str | None, limits: Limits) -> Extraction:
         message = parse_message(data)

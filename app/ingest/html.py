@@ -310,7 +310,7 @@ def _h1(tree: lxml.html.HtmlElement) -> str | None:
 def _canonical(tree: lxml.html.HtmlElement) -> str | None:
     for element in tree.iter("link"):
         if "canonical" in (element.get("rel") or "").lower().split():
-            return element.get("href")
+            return str(element.get("href") or "") or None
     return None
 
 
@@ -444,9 +444,9 @@ _SCRIPT_LANGUAGES = frozenset({"he", "ar", "ru"})
 
 
 class HtmlImporter:
-    kind = SourceKind.HTML
-    media_types = ("text/html", "application/xhtml+xml")
-    extensions = (".html", ".htm", ".xhtml", ".shtml")
+    kind: SourceKind = SourceKind.HTML
+    media_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+    extensions: tuple[str, ...] = (".html", ".htm", ".xhtml", ".shtml")
 
     def extract(self, data: bytes, filename: str | None, limits: Limits) -> Extraction:
         decoded, warnings = decode_html(data)

@@ -135,9 +135,9 @@ def front_matter(source: str) -> tuple[dict[str, str], str]:
 
 
 class MarkdownImporter:
-    kind = SourceKind.MARKDOWN
-    media_types = ("text/markdown",)
-    extensions = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+    kind: SourceKind = SourceKind.MARKDOWN
+    media_types: tuple[str, ...] = ("text/markdown",)
+    extensions: tuple[str, ...] = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 
     def extract(self, data: bytes, filename: str | None, limits: Limits) -> Extraction:
         decoded = decode_text(data)

@@ -43,9 +43,9 @@ def corrupt(exc: BaseException | str) -> ImportRejected:
 
 
 class PdfImporter:
-    kind = SourceKind.PDF
-    media_types = ("application/pdf",)
-    extensions = (".pdf",)
+    kind: SourceKind = SourceKind.PDF
+    media_types: tuple[str, ...] = ("application/pdf",)
+    extensions: tuple[str, ...] = (".pdf",)
 
     def extract(self, data: bytes, filename: str | None, limits: Limits) -> Extraction:
         if b"%PDF-" not in data[:1024]:
@@ -171,7 +171,7 @@ def _metadata(reader: PdfReader, text: str, page_count: int) -> SourceMetadata:
             for key, value in (("producer", info.producer), ("creator", info.creator)):
                 if cleaned := _clean(value):
                     extra[key] = cleaned
-        declared = reader.trailer["/Root"].get("/Lang")
+        declared = reader.root_object.get("/Lang")
     except Exception:  # broken metadata is not worth refusing the text for
         title = author = declared = None
     language = language_tag(str(declared)) if declared else None

@@ -136,7 +136,7 @@ def _results_in_workers(files: list[Path], limits: Limits, workers: int) -> Gene
     cannot start at all (a frozen app, a main module that is not import-safe), files are read here.
     """
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool: ProcessPoolExecutor | None = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     pending: dict[int, Future[FileResult]] = {}
     ready: dict[int, FileResult] = {}
     submitted = 0

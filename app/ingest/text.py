@@ -395,9 +395,21 @@ def encoding_warning(decoded: Decoded) -> tuple[str, ...]:
 class TextImporter:
     """Plain text files (.txt, .log, .csv …) and files without an extension that turn out to be text."""
 
-    kind = SourceKind.TEXT
-    media_types = ("text/plain", "text/csv", "text/tab-separated-values")
-    extensions = (".txt", ".text", ".log", ".csv", ".tsv", ".srt", ".vtt", ".json", ".nfo", ".asc", "")
+    kind: SourceKind = SourceKind.TEXT
+    media_types: tuple[str, ...] = ("text/plain", "text/csv", "text/tab-separated-values")
+    extensions: tuple[str, ...] = (
+        ".txt",
+        ".text",
+        ".log",
+        ".csv",
+        ".tsv",
+        ".srt",
+        ".vtt",
+        ".json",
+        ".nfo",
+        ".asc",
+        "",
+    )
 
     def extract(self, data: bytes, filename: str | None, limits: Limits) -> Extraction:
         decoded = decode_text(data)
