@@ -1,0 +1,189 @@
+"""Run long work off the GUI thread, with progress and cancel, and hand the outcome back as signals.
+
+The work is a plain callable ``work(progress, cancel)`` that speaks the core's protocol
+(``app.core.progress``): it reports ``ProgressUpdate``s through ``progress`` and checks ``cancel`` between
+units. It runs on its own ``QThread``; every signal of ``Task`` is emitted in the GUI thread.
+
+Progress is not forwarded one signal per update: the worker only stores the latest update, and a GUI-side
+timer publishes it at most ``PROGRESS_INTERVAL_MS`` apart. A fast import cannot flood the event loop, and
+the last update before a slow file is never lost.
+
+Outcomes follow the two kinds of error (``app.core.errors``): a ``ThreadlineError`` ends in ``failed`` with
+its message for the user, ``Cancelled`` in ``cancelled``, anything else is a bug: logged with its
+traceback and reported by ``crashed`` with a short apology that names the log file.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from app.core.errors import Cancelled, ThreadlineError
+from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_MS = 50  # at most 20 progress signals a second
+
+Work = Callable[[ProgressSink, CancelToken], Any]
+
+
+def log_file_path() -> Path:
+    """Where ``run_gui`` sends the log (see ``app.ui.application``)."""
+    from app.ui.application import LOG_FILE_NAME, log_dir
+
+    return log_dir() / LOG_FILE_NAME
+
+
+def apology(what: str = "") -> str:
+    """The short message shown for a bug; the traceback is in the log, never on screen."""
+    tr = QCoreApplication.translate
+    lead = tr("Task", "Sorry, Threadline ran into a problem it did not expect")
+    lead += f" ({what})." if what else "."
+    return (
+        lead
+        + " "
+        + tr("Task", "The details were written to the log file:\n{path}").format(path=log_file_path())
+    )
+
+
+class _Thread(QThread):
+    """Runs the work and keeps its outcome; ``Task`` reads it once the thread has finished."""
+
+    def __init__(self, work: Work, token: CancelToken, name: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._work = work
+        self.token = token
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._latest: ProgressUpdate | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self._work(self._report, self.token)
+        except BaseException as error:  # handed to the GUI thread, which decides what it is
+            self.error = error
+            if not isinstance(error, ThreadlineError):
+                log.error("Unexpected error in %s", self.objectName(), exc_info=error)
+
+    def _report(self, update: ProgressUpdate) -> None:
+        with self._lock:
+            self._latest = update
+
+    def take_progress(self) -> ProgressUpdate | None:
+        with self._lock:
+            update, self._latest = self._latest, None
+        return update
+
+
+class Task(QObject):
+    """One run of ``work`` on a worker thread; create, connect, ``start()``."""
+
+    progressed = Signal(object)  # ProgressUpdate
+    succeeded = Signal(object)  # whatever the work returned
+    failed = Signal(str)  # a ThreadlineError's message, to show as it is
+    cancelled = Signal()
+    crashed = Signal(str)  # a bug: short apology naming the log file (the traceback is logged)
+    finished = Signal()  # after any one of the four above
+
+    def __init__(self, work: Work, parent: QObject | None = None, *, name: str = "task") -> None:
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self._thread = _Thread(work, self.token, name, self)
+        self._thread.finished.connect(self._on_thread_finished, Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer(self)
+        self._timer.setInterval(PROGRESS_INTERVAL_MS)
+        self._timer.timeout.connect(self._publish_progress)
+        self._started = False
+        self._done = False
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.aboutToQuit.connect(self.cancel_and_wait)
+
+    # --- control -------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a Task runs once")
+        self._started = True
+        self._timer.start()
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check; ``cancelled`` follows once it has."""
+        self.token.cancel()
+
+    def cancel_and_wait(self, msecs: int = -1) -> bool:
+        """Cancel and block until the thread ends (closing a case, quitting); True if it ended."""
+        self.cancel()
+        return self.wait(msecs)
+
+    def wait(self, msecs: int = -1) -> bool:
+        if not self._started:
+            return True
+        return self._thread.wait() if msecs < 0 else self._thread.wait(msecs)
+
+    def is_running(self) -> bool:
+        return self._started and not self._done
+
+    # --- delivery in the GUI thread --------------------------------------------------------------------
+
+    @Slot()
+    def _publish_progress(self) -> None:
+        update = self._thread.take_progress()
+        if update is not None:
+            self.progressed.emit(update)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._thread.wait()
+        self._timer.stop()
+        self._publish_progress()
+        self._done = True
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.aboutToQuit.disconnect(self.cancel_and_wait)
+        error = self._thread.error
+        if error is None:
+            self.succeeded.emit(self._thread.result)
+        elif isinstance(error, Cancelled):
+            self.cancelled.emit()
+        elif isinstance(error, ThreadlineError):
+            self.failed.emit(error.message)
+        else:
+            self.crashed.emit(apology(self.name))
+        self.finished.emit()
+
+
+def run_task(
+    work: Work,
+    parent: QObject,
+    *,
+    name: str,
+    on_result: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    on_progress: Callable[[ProgressUpdate], None] | None = None,
+) -> Task:
+    """Start ``work`` on a worker thread with the usual wiring; errors and crashes go to ``on_error``.
+
+    The task deletes itself once finished; keep the returned object only to cancel it or wait for it.
+    """
+    task = Task(work, parent, name=name)
+    if on_result is not None:
+        task.succeeded.connect(on_result)
+    if on_error is not None:
+        task.failed.connect(on_error)
+        task.crashed.connect(on_error)
+    if on_progress is not None:
+        task.progressed.connect(on_progress)
+    task.finished.connect(task.deleteLater)
+    task.start()
+    return task
