@@ -15,7 +15,7 @@ Targets: the app imports the 1,000 files in under 60 s wall, and takes at most 2
 libraries with the same parallelism (2 processes on this 2-core machine). Peak memory is the sampled RSS
 of this process plus all its children.
 
-    python -m bench.bench_import                 # 1,000 files, 3 repeats
+    python -m bench.bench_import                 # 1,000 files, 5 rounds
     python -m bench.bench_import --quick         # 100 files, 1 repeat
     python -m bench.bench_import --profile       # also profile one app import (the writer process)
 """
@@ -437,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=3, help="timed rounds; medians are reported")
+    parser.add_argument("--repeats", type=int, default=5, help="timed rounds; medians are reported")
     parser.add_argument("--workers", type=int, default=2, help="processes for the app and the bare run")
     parser.add_argument("--seed", type=int, default=ImportCorpusSpec.seed)
     parser.add_argument("--quick", action="store_true", help="100 files, 1 repeat")
@@ -453,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     corpus = import_corpus(ImportCorpusSpec(files=args.files, seed=args.seed))
     paths = corpus.paths()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    case_path = WORK_DIR / f"import-{args.files}.threadline"
+    case_path = WORK_DIR / f"import-{args.files}-{os.getpid()}.threadline"  # two runs never share a case
     results: dict[str, Any] = {
         "benchmark": "import",
         "machine": machine_info(),
@@ -470,7 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if first_app is None:
             first_app = app
             results["checks"] = check_import(corpus, app)
-            kept = WORK_DIR / f"import-{args.files}-kept.threadline"
+            kept = WORK_DIR / f"import-{args.files}-last.threadline"
             _remove_case(kept)
             shutil.copy(case_path, kept)
         par_wall, _par, par_memory = run_bare_parallel(paths, args.workers)
@@ -478,7 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not first_seq:
             first_seq = seq
         store_wall, store_memory = (
-            (None, None) if args.no_store_only else run_store_only(seq, WORK_DIR / "store-only.threadline")
+            (None, None)
+            if args.no_store_only
+            else run_store_only(seq, WORK_DIR / f"store-only-{os.getpid()}.threadline")
         )
         record = {
             "app_s": app.wall,

@@ -145,7 +145,7 @@ def build_case(spec: SearchCorpusSpec, path: Path, workers: int) -> dict[str, An
     """Add every generated source to a new case; return build facts and each query's expected count."""
     from app.store import CaseStore
 
-    temporary = path.with_suffix(".building")
+    temporary = path.with_suffix(f".building-{os.getpid()}")
     _remove_case(temporary)
     expected = {query.text: 0 for query in QUERIES if query.expect}
     chars = text_bytes = 0
