@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import QByteArray, QLocale, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.core.errors import CaseFileError
@@ -23,6 +23,7 @@ from app.ui.application import (
     default_case_dir,
     install_translations,
 )
+from app.ui.settings import MAX_RECENT_CASES, SETTINGS_VERSION, Settings
 
 # The offscreen platform cannot pass size hints to a window system and says so when a dialog shows.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -126,3 +127,79 @@ def test_run_gui_starts_and_quits_cleanly(tmp_path: Path) -> None:
     assert child.returncode == 0, child.stderr
     logs = list(tmp_path.rglob("threadline.log"))
     assert len(logs) == 1 and "UI fonts: Noto Sans" in logs[0].read_text(encoding="utf-8")
+
+
+# --- settings ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "settings" / "Threadline.ini"
+
+
+def ini_settings(path: Path) -> Settings:
+    return Settings(QSettings(str(path), QSettings.Format.IniFormat))
+
+
+def test_a_first_run_writes_the_settings_version(settings_file: Path) -> None:
+    settings = ini_settings(settings_file)
+    assert settings.version == SETTINGS_VERSION
+    assert settings.recent_cases == [] and settings.last_case is None
+    assert settings.window_geometry is None and settings.window_state is None
+    assert settings.word_wrap is True and settings.reader_point_size is None
+
+
+def test_settings_round_trip_through_the_file(settings_file: Path, tmp_path: Path) -> None:
+    case = tmp_path / "טיסות Il-62M.threadline"
+    case.write_bytes(b"")
+    settings = ini_settings(settings_file)
+    settings.add_recent_case(case)
+    settings.last_case = case
+    settings.word_wrap = False
+    settings.reader_point_size = 14.0
+    settings.window_geometry = QByteArray(b"\x01\x02geometry")
+    settings.sync()
+    again = ini_settings(settings_file)
+    assert again.recent_cases == [case.resolve()]
+    assert again.last_case == case.resolve()
+    assert again.word_wrap is False
+    assert again.reader_point_size == 14.0
+    assert again.window_geometry == QByteArray(b"\x01\x02geometry")
+
+
+def test_recent_cases_are_capped_ordered_and_pruned(settings_file: Path, tmp_path: Path) -> None:
+    settings = ini_settings(settings_file)
+    cases = []
+    for number in range(MAX_RECENT_CASES + 3):
+        case = tmp_path / f"case {number}.threadline"
+        case.write_bytes(b"")
+        cases.append(case)
+        settings.add_recent_case(case)
+    settings.add_recent_case(cases[5])  # opened again: back to the top, not listed twice
+    recent = settings.recent_cases
+    assert len(recent) == MAX_RECENT_CASES
+    assert recent[0] == cases[5].resolve() and recent.count(cases[5].resolve()) == 1
+    assert recent[1] == cases[-1].resolve()
+    cases[-1].unlink()
+    assert cases[-1].resolve() not in settings.recent_cases
+    assert len(ini_settings(settings_file).recent_cases) == MAX_RECENT_CASES - 1, "the pruning is stored"
+
+
+def test_unreadable_values_fall_back_to_defaults(settings_file: Path) -> None:
+    raw = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    raw.setValue("settings/version", 1)
+    raw.setValue("cases/recent", "not json [")
+    raw.setValue("reader/point_size", "large")
+    raw.setValue("window/geometry", "text, not bytes")
+    raw.sync()
+    settings = ini_settings(settings_file)
+    assert settings.recent_cases == []
+    assert settings.reader_point_size is None
+    assert settings.window_geometry is None
+
+
+def test_settings_from_a_newer_threadline_keep_their_version(settings_file: Path) -> None:
+    raw = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    raw.setValue("settings/version", SETTINGS_VERSION + 5)
+    raw.sync()
+    assert ini_settings(settings_file).version == SETTINGS_VERSION + 5
