@@ -50,6 +50,7 @@ from app.store.models import AuditEntry, CaseMeta, Original, Source, SourceText,
 
 if TYPE_CHECKING:
     from app.store.entities import EntityRepository
+    from app.store.events import EventRepository
 
 ChangeListener = Callable[[Change], None]
 
@@ -165,6 +166,13 @@ class CaseStore:
         from app.store.entities import EntityRepository
 
         return EntityRepository(self)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        """Events, their dates, evidence links, participants, tags and notes (``app.store.events``)."""
+        from app.store.events import EventRepository
+
+        return EventRepository(self)
 
     # -- change notification ----------------------------------------------------------------------
 
