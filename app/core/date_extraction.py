@@ -2,16 +2,20 @@
 
 How it works: the text is copied once through a *length-preserving* fold (Arabic-Indic digits → 0-9,
 hamza seats → ا, dash and geresh variants unified), so every offset found in the copy is an offset into
-the original. One regex pass finds anchors – numeric dates, month names (with the Hebrew and Arabic
-prefixes attached to them), years, decades, seasons and relative words. Around each anchor small regexes
-look left and right for the rest of the expression: a day, a year, a time and its zone, a range opener
-("between", "בין", "بين"), qualifiers ("around", "בסביבות", "حوالي", "early", "בסוף", "أواخر"),
-open bounds ("before", "מאז", "منذ"). Month names come from our own tables, so we do not inherit
-dateparser's mistakes (it reads "ב-31 ביולי" as the 8th, copies the base day into month-only dates,
-ignores "האחרון" and does not know the Levantine تموز، آب، شباط); dateparser is not used at all – the
-relative forms it would cover are in the tables too, and scanning whole texts with it is far too slow.
+the original. A cheap token pass looks up each word in a table of trigger words (month names with the
+Hebrew and Arabic prefixes they carry, seasons, decades, relative words) and each number; only there is
+an anchor regex tried. Around an anchor small regexes look for the rest of the expression: a day, a
+year, a time and its zone, a weekday written with the date, a range or list ("between … and …", "3–5",
+"בין … ל…", "2 و3"), qualifiers ("around", "בסביבות", "حوالي", "early", "בסוף", "أواخر", "the third
+quarter of"), open bounds ("before", "מאז", "منذ", "بحلول"). Left qualifiers are tried only where a run
+of qualifier words ends at the anchor, which keeps a 5 KB article at about a millisecond.
 
-Conventions (the labelled set in ``tests/core/data`` follows them):
+Month names come from our own tables, so we do not inherit dateparser's mistakes (it reads "ב-31 ביולי"
+as the 8th, copies the base day into month-only dates, ignores "האחרון" and does not know the Levantine
+تموز، آب، شباط); dateparser is not used at all – the relative forms it would cover are in the tables too,
+and scanning whole texts with it is far too slow.
+
+Conventions (the labelled sets in ``tests/core/data`` follow them):
 
 * ``text[start:end]`` is the exact expression, offsets are code points. Separate prepositions and cues
   ("in", "on", "ב-", "في", "عام", "בשנת") are left out; words that change the value are in ("around",
@@ -28,13 +32,19 @@ Conventions (the labelled set in ``tests/core/data`` follows them):
 * Year of a day or month without a year: the publication year, unless that puts the date more than three
   months after publication – then the previous year ("late December" in a January article); and a date
   more than nine months *before* publication moves to the next year ("3 January" published on
-  28 December). News looks back more often than ahead, hence the lopsided window.
+  28 December). News looks back more often than ahead, hence the lopsided window. A range without a
+  year applies the window to its start ("from November through February" in October: Nov – next Feb).
 * Without a publication date a relative expression ("yesterday", "last March") is still reported, with
   ``value=None`` and the note "needs a reference date", so the investigator sees it and can resolve it.
 * Weeks start on Monday in English text and on Sunday in Hebrew and Arabic text. A bare weekday ("on
-  Monday") is the latest such day on or before publication; "next" moves forward, "last" strictly back.
+  Monday") is the latest such day on or before publication (future tense is not detected); "next" moves
+  forward, "last" strictly back. A weekday written next to a full date joins it, and a note says when
+  the two disagree.
 * Numeric dates are day-first (Israel, the Arab world, Europe). In English text a slash date whose first
-  two numbers could both be the month (03/04/2022) is marked uncertain (``?``) with a note.
+  two numbers could both be the month (03/04/2022) is marked uncertain (``?``) with a note; 12/31/2022
+  can only be American and is read so. "2018-2020" and "2019-20" are ranges of years, "2023-07" a month.
+* Not read: Hebrew- and Hijri-calendar dates ("כ״ה בתמוז תשפ״ג", "15 رمضان 1444"), "today" (too often
+  "nowadays"), vague spans ("in recent months", "within two weeks").
 """
 
 from __future__ import annotations
@@ -133,7 +143,7 @@ _AR_MONTHS = [
     ("اوت", 8), ("سبتمبر", 9), ("ايلول", 9), ("اكتوبر", 10), ("نوفمبر", 11), ("ديسمبر", 12),
 ]  # fmt: skip
 _AR_TWO_WORD = [("كانون", "ثاني", 1), ("كانون", "اول", 12), ("تشرين", "اول", 10), ("تشرين", "ثاني", 11)]
-_AR_SHORT = [("اب", 8)]  # also "father" once folded: never with a proclitic, never alone
+_AR_SHORT = [("اب", 8)]  # also "father" once folded: only "و" may precede it, and never alone
 
 _MONTH_KEYS: dict[str, int] = {}
 for _name, _number in _EN_MONTHS + _EN_ABBREVIATIONS:
@@ -181,7 +191,7 @@ _AR_MONTH_RE = "|".join(
 _MONTH_BARE = rf"(?:{_EN_MONTH_RE}|{_HE_MONTH_RE}|{_AR_MONTH_RE}|اب)(?![\w])"
 _MONTH = (
     rf"(?:(?:{_alternation(_HE_PREFIXES)})?(?:{_HE_MONTH_RE})"
-    rf"|(?:{_alternation(_AR_PREFIXES)})?(?:{_AR_MONTH_RE})|{_EN_MONTH_RE}|اب)(?![\w])"
+    rf"|(?:{_alternation(_AR_PREFIXES)})?(?:{_AR_MONTH_RE})|{_EN_MONTH_RE}|و?اب)(?![\w])"
 )
 _DOUBLE_MONTH = rf"(?:\s*[/(]\s*(?P<m2>{_MONTH_BARE})(?:\s*\))?)?"
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
@@ -1094,6 +1104,8 @@ def _finish(reading: _Reading, context: _Context) -> list[DateMention]:
     if ranged is not None:
         return [ranged]
     left = _left_match(context, reading.start)
+    if left is not None and left["opn"] == "החל" and not reading.prefix.startswith("מ"):
+        left = None  # "החל" is "began" unless it is "החל מ…", "starting from"
     groups = _left_groups(left)
     if not _accepted(reading, groups, right_modifier, context) and listed is None:
         return []
@@ -1486,15 +1498,15 @@ def _try_range(reading: _Reading, context: _Context) -> tuple[DateMention | None
     if connector in ("-", "–") and not match["ld"] and not match["lm2"] and not match["ly3"]:
         return nothing
     left = _left_reading(match, reading)
-    if left is None:
-        return nothing
+    if left is None or (listing and left[0] is not None):
+        return nothing  # a first element with its own year was read already
     if reading.year is None and reading.month is not None and context.ref is not None:
         _infer_range_year(reading, left, context.ref)
     end_value = _value_of(reading, context)
     if end_value is None or not end_value.points:
         return nothing
     end_point = end_value.points[-1]
-    start_point = _fill_left(left, end_point)
+    start_point = _fill_left(left, end_point, wrap=not listing)
     if start_point is None:
         return nothing
     if listing:
@@ -1559,7 +1571,9 @@ def _left_reading(
     return year, month, day
 
 
-def _fill_left(left: tuple[int | None, int | None, int | None], end: DatePoint) -> DatePoint | None:
+def _fill_left(
+    left: tuple[int | None, int | None, int | None], end: DatePoint, *, wrap: bool = True
+) -> DatePoint | None:
     year, month, day = left
     if year is not None and month is None and day is None:
         return DatePoint(year)
@@ -1569,7 +1583,7 @@ def _fill_left(left: tuple[int | None, int | None, int | None], end: DatePoint) 
         return None
     if year is None:
         year = end.year
-        if (month, day or 1) > (end.month or 12, end.day or 31):
+        if wrap and (month, day or 1) > (end.month or 12, end.day or 31):
             year -= 1  # "30 December – 2 January 2023"
     if day is not None and not _valid_day(year, month, day):
         return None
