@@ -12,6 +12,7 @@ import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import (
@@ -20,7 +21,6 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     Qt,
-    QTimer,
     QtMsgType,
     QTranslator,
     QUrl,
@@ -32,8 +32,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 import app
 from app.core.errors import ThreadlineError
 from app.ui.fonts import setup_fonts
-from app.ui.main_window import MainWindow
 from app.ui.resources import icon, resource_roots
+from app.ui.settings import Settings
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 APP_NAME = "Threadline"
 LOG_FILE_NAME = "threadline.log"
@@ -48,11 +51,22 @@ def run_gui(case_path: Path | None) -> int:
     application = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(application)
     sys.excepthook = ExceptionHook(log_file)
-    window = MainWindow(default_case_dir())
+    window = create_main_window(Settings(), default_case_dir())
     window.show()
-    if case_path is not None:
-        QTimer.singleShot(0, lambda: window.open_case_requested.emit(case_path))
+    window.start(case_path)  # before the first paint, so the last case appears without a welcome flash
+    application.aboutToQuit.connect(window.session.shut_down)
     return application.exec()
+
+
+def create_main_window(settings: Settings, case_dir: Path) -> MainWindow:
+    """The main window with its case session; the session lives as long as the window."""
+    from app.ui.case_session import CaseSession  # the store and the workspace load after QApplication
+    from app.ui.main_window import MainWindow
+
+    session = CaseSession(settings, case_dir)
+    window = MainWindow(session, settings)
+    session.setParent(window)
+    return window
 
 
 def configure_application(application: QApplication) -> None:
