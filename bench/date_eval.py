@@ -1,11 +1,11 @@
-"""Precision and recall of date extraction on the labelled set, per language and per class, plus speed.
+"""Precision and recall of date extraction on the labelled sets, per language and per class, plus speed.
 
-    .venv/bin/python -m bench.date_eval            # tables
-    .venv/bin/python -m bench.date_eval --errors   # and every miss and false alarm
+    .venv/bin/python -m bench.date_eval                  # all sets, then speed
+    .venv/bin/python -m bench.date_eval --set fresh --errors
 
-The labelled set (``tests/core/data/dates_labelled.jsonl``) holds fictional news sentences in English,
-Hebrew and Arabic with every date expression a careful reader would mark, traps included (phone numbers,
-"Il-62M", "במאי הסרט", "سيارة نيسان"). Each expected item has a class:
+The labelled sets (``tests/core/data/dates_*.jsonl``) hold fictional news sentences in English, Hebrew and
+Arabic with every date expression a careful reader would mark, traps included (phone numbers, "Il-62M",
+"במאי הסרט", "سيارة نيسان"). Each expected item has a class:
 
 * ``absolute`` – the text fixes the value by itself ("31 July 2023", "mid-2019", "before 2019");
 * ``partial``  – a day or month without its year, taken from the publication date ("31 July");
@@ -14,6 +14,18 @@ Hebrew and Arabic with every date expression a careful reader would mark, traps 
 A found mention is correct when its span overlaps the expected one and its value is the expected EDTF
 (``null`` when the expected value cannot be known, e.g. "yesterday" with no publication date). A wrong
 value counts twice, as a miss and as a false alarm. Exact spans are reported separately.
+
+History, so the numbers can be read honestly – all three sets were written by the extractor's author:
+
+* ``development`` (256 items) was written first, before any extractor code, and then used to build it;
+  its scores say little about new text.
+* ``held-out`` (117 items) was written after the first working version and measured once: absolute
+  recall 0.790 (64/81), precision 0.842, recall over all classes 0.795. Its misses showed general gaps
+  that were then fixed (year ranges, quarters, ordinal days, lists, weekday + date, بحلول …), so it too
+  is development data now.
+* ``fresh`` (99 items) was written after that, without running the extractor, and measured once with
+  no change made afterwards: absolute recall 0.967 (58/60), precision 0.983, all classes 0.980 / 0.990.
+  A set written by someone else would be the stronger test.
 """
 
 from __future__ import annotations

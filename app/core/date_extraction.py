@@ -761,9 +761,11 @@ def read_single_date(
 ) -> UncertainDate:
     """The one date ``text`` expresses (for ``dates.parse_user_input``), or ``InvalidValue``."""
     language = next((lang for lang in languages if lang in ("en", "he", "ar")), "en")
-    found = extract_dates(text, published=reference, language=language)
-    context = _Context(text, None, language)
-    found = [m for m in found if context.language_of(m.start, m.end) in (*languages, "en")]
+    found = [
+        mention
+        for mention in extract_dates(text, published=reference, language=language)
+        if _script_language(mention.text) in (*languages, "")
+    ]
     if len(found) == 1:
         mention = found[0]
         rest_before, rest_after = text[: mention.start], text[mention.end :]
@@ -779,6 +781,18 @@ def read_single_date(
         "around 2019, mid-2019, before 2019, between 31 July and 2 August 2023, 31 ביולי 2023, "
         "31 يوليو 2023 – or EDTF such as 2019~ or 2023-07-31/2023-08-02."
     )
+
+
+def _script_language(text: str) -> str:
+    """ "he", "ar" or "en" by the letters of ``text``; "" when it has none (31.07.2023)."""
+    for char in text:
+        if "\u0590" <= char <= "\u05ff":
+            return "he"
+        if "\u0600" <= char <= "\u06ff":
+            return "ar"
+        if char.isascii() and char.isalpha():
+            return "en"
+    return ""
 
 
 # --- reading anchors ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.core.date_extraction import DateMention, extract_dates
 from app.core.dates import parse
 
 DATA = Path(__file__).parent / "data"
-LABELLED_SETS = ("dates_labelled.jsonl", "dates_heldout.jsonl")
+LABELLED_SETS = ("dates_labelled.jsonl", "dates_heldout.jsonl", "dates_fresh.jsonl")
 PUBLISHED = date(2023, 8, 2)  # a Wednesday
 
 
@@ -358,7 +358,7 @@ def _edtf(mention: DateMention) -> str | None:
 def test_recall_on_absolute_dates_stays_at_least_90_percent(name: str) -> None:
     rows = _load(name)
     expected, recalled, found_total, found_correct = _score(rows)
-    assert expected >= 80
+    assert expected >= 50  # each set on its own is big enough to mean something
     assert recalled / expected >= 0.90, f"absolute recall {recalled}/{expected}"
     assert found_correct / found_total >= 0.85, f"precision {found_correct}/{found_total}"
 

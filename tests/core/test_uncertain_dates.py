@@ -394,4 +394,7 @@ def test_typed_input_that_cannot_be_read_gets_guidance(typed: str, hint: str) ->
 def test_typed_input_respects_the_allowed_languages() -> None:
     with pytest.raises(InvalidValue):
         parse_user_input("31 ביולי 2023", languages=("en",))
-    assert parse_user_input("31 July 2023", languages=("he",)).to_edtf() == "2023-07-31"  # digits + Latin
+    with pytest.raises(InvalidValue):
+        parse_user_input("31 July 2023", languages=("he", "ar"))
+    assert parse_user_input("31.07.2023", languages=("he",)).to_edtf() == "2023-07-31"  # no words at all
+    assert parse_user_input("2 آب 2023", languages=("ar",)).to_edtf() == "2023-08-02"
