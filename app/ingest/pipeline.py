@@ -39,7 +39,7 @@ CHANGED_REASON = "file changed during import"
 CRASH_REASON = "reading this file crashed its worker process (out of memory or a parser fault)"
 SMALL_BATCH = 8  # up to this many files are read here: starting workers costs about a second
 DEFAULT_LIMITS = Limits()
-_WINDOW_PER_WORKER = 4  # files handed out ahead of the writer, per worker
+_WINDOW_PER_WORKER = 16  # files read ahead of the writer, per worker: a slow file must not idle the rest
 
 
 # -- collecting files ---------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def _results_in_process(files: list[Path], limits: Limits) -> Generator[FileResu
 
 
 def _results_in_workers(files: list[Path], limits: Limits, workers: int) -> Generator[FileResult, None, None]:
-    """Results in input order while up to ``workers × 4`` files are being read ahead.
+    """Results in input order while up to ``workers × 16`` files are being read ahead.
 
     If a worker dies (killed, out of memory), every file it might have been reading is read again alone
     in a fresh process: the innocent ones import, the culprit fails with ``CRASH_REASON``. If workers
@@ -243,12 +243,11 @@ class _Writer:
         self.limits = limits
 
     def write_file(self, path: Path, result: FileResult) -> list[ImportOutcome]:
+        """Store one file (and its attachments). Duplicates are found by ``add_source`` itself, inside
+        its transaction: a separate look-up first would cost a second transaction per file."""
         shown = display_name(path)
         if result.extraction is None:
             return [self._failed(shown, result)]
-        existing = self.store.source_id_for_sha256(result.sha256)
-        if existing is not None:
-            return [_duplicate(shown, existing)]
         try:
             data = read_original(path, self.limits)
         except ImportRejected as exc:
@@ -292,9 +291,6 @@ class _Writer:
         shown = f"{parent_shown} › {name}"
         if result.extraction is None:
             return [self._failed(shown, result, parent_shown)]
-        existing = self.store.source_id_for_sha256(result.sha256)
-        if existing is not None:
-            return [_duplicate(shown, existing, parent_shown)]
         return self._add(data, result, name, shown, (parent_id, parent_shown))
 
     def _failed(self, shown: str, result: FileResult, parent_path: str | None = None) -> ImportOutcome:

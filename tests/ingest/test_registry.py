@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.errors import ImportRejected
 from app.core.records import SourceKind
+from app.core.textnorm import normalize_text
 from app.ingest.limits import Limits
 from app.ingest.registry import IMPORTERS, extract_bytes, importer_for
 from tests.ingest.ingest_samples import ENGLISH, HEBREW, make_docx, make_email, make_pdf
@@ -85,3 +88,26 @@ def test_size_limit_applies_to_bytes_too() -> None:
     with pytest.raises(ImportRejected) as caught:
         extract_bytes(b"x" * 2000, "a.txt", Limits(max_file_bytes=1000))
     assert str(caught.value) == "file too large: 2 KB (limit 1000 bytes)"
+
+
+_SPECIAL = ["\u0301", "\u05b8", "\u200b", "\ufeff", "\x00", "\x0c", "\u2028", "\x85"]  # marks, junk, controls
+_AWKWARD = st.text(
+    alphabet=st.sampled_from([*"abc אבג ابت где\r\n\t<>&#;*_`|-", *_SPECIAL]), min_size=1, max_size=200
+)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(_AWKWARD, st.sampled_from(["a.txt", "a.md", "a.html", "a.eml"]))
+def test_whatever_the_content_the_text_is_already_normalised(content: str, filename: str) -> None:
+    if filename == "a.html":
+        data = f"<html><body><p>{content}</p></body></html>".encode()
+    elif filename == "a.eml":
+        data = make_email(plain=content.replace("\x00", "")) if content.strip("\x00") else b"From: x\n\n"
+    else:
+        data = content.encode("utf-8")
+    try:
+        extraction = extract_bytes(data, filename, Limits())
+    except ImportRejected as rejected:
+        assert "\n" not in str(rejected)
+        return
+    assert normalize_text(extraction.text) == extraction.text
