@@ -39,6 +39,9 @@ class FindBar(QWidget):
         self.reader = reader
         self._matches: list[Span] = []
         self._current: int | None = None
+        # Where finding starts: the caret when the bar opened, then the match last stepped to. Typing
+        # searches again from here, so the partial words typed on the way do not move it.
+        self._anchor = 0
         self._create_widgets()
         self.reader.text_replaced.connect(self._find_in_new_text)
         self.hide()
@@ -90,6 +93,7 @@ class FindBar(QWidget):
         selected = self.reader.selected_text()
         if selected is not None and "\n" not in selected.text and selected.text.strip():
             self.query_edit.setText(selected.text.strip())
+        self._anchor = self.reader.cursor_offset()
         self.show()
         self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.query_edit.selectAll()
@@ -128,10 +132,12 @@ class FindBar(QWidget):
             self._current = 0 if direction > 0 else len(self._matches) - 1
         else:
             self._current = (self._current + direction) % len(self._matches)
+        self._anchor = self._matches[self._current].start
         self._show_current()
 
     def _find_in_new_text(self) -> None:
         """The reader shows another source: find the same words there, from its start."""
+        self._anchor = 0
         if self.isVisible():
             self._find()
         else:
@@ -162,7 +168,7 @@ class FindBar(QWidget):
             self.count_label.setText(self.tr("No matches") if self.query_edit.text().strip() else "")
             return
         starts = [match.start for match in matches]
-        self._current = bisect_left(starts, self.reader.cursor_offset()) % len(matches)
+        self._current = bisect_left(starts, self._anchor) % len(matches)
         self._show_current()
 
     def _show_current(self) -> None:

@@ -150,3 +150,14 @@ def test_f3_when_closed_opens_the_bar(bar: FindBar) -> None:
     bar.find_next()
     assert bar.isVisible()
     assert bar.query_edit.hasFocus()
+
+
+def test_typing_finds_from_where_the_bar_opened(bar: FindBar) -> None:
+    """Partial words on the way (פ, פי …) match elsewhere; they must not move where finding starts."""
+    bar.open_bar()
+    type_text(bar.query_edit, "פ")
+    type_text(bar.query_edit, "יונגיאנג")
+    assert bar.count_label.text() == "1 of 3"
+    bar.find_next()
+    bar.query_edit.setText("פיונגיאנג,")  # a change after stepping searches on from the match stepped to
+    assert bar.count_label.text() == "2 of 3"

@@ -499,3 +499,38 @@ def test_an_upgraded_case_says_where_the_old_copy_is(window: MainWindow) -> None
     assert box is not None and box.icon() == QMessageBox.Icon.Information
     assert "/cases/old.threadline.schema-0001.20261125T120000Z.bak" in box.text()
     box.close()
+
+
+def test_the_keyboard_reaches_every_frequent_command(
+    window: MainWindow, qtbot: QtBot, sample_files: list[Path]
+) -> None:
+    new_case(window, qtbot)
+    outcomes = import_by_drop(window, qtbot, [sample_files[0]])
+    window.show_source(outcomes[0].source_id)
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible() and window.find_bar.query_edit.hasFocus()
+    type_text(window.find_bar.query_edit, "פיונגיאנג")
+    assert window.find_bar.count_label.text() == "1 of 4"
+    qtbot.keyClick(window.find_bar.query_edit, Qt.Key.Key_F3)
+    assert window.find_bar.count_label.text() == "2 of 4"
+    qtbot.keyClick(window.find_bar.query_edit, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert window.find_bar.count_label.text() == "1 of 4"
+    shift_control = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.reader, Qt.Key.Key_F, shift_control)
+    assert window.search_panel.query_edit.hasFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert not window.sources_dock.isVisible()
+    qtbot.keyClick(window.reader, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.sources_dock.isVisible()
+    size = window.reader.point_size()
+    qtbot.keyClick(window.search_panel.query_edit, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.reader.point_size() == size + 1, "zoom works wherever the focus is"
+    text = window.reader.text()
+    start = text.index("Il-62M")
+    window.reader.select_span(start, start + len("Il-62M"))
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage().startswith("Tag as Entity: “Il-62M”")
+    window.actions.copy.trigger()
+    assert QApplication.clipboard().text() == "Il-62M"
