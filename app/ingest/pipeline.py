@@ -325,7 +325,7 @@ def import_paths(
     Cancelling stops between files: the files already written stay, the rest are not touched, and the
     report ends with a line saying how many were left out.
     """
-    files = collect_paths(paths)
+    files = [path for path in collect_paths(paths) if not _belongs_to_case(path, store)]
     total = len(files)
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     overrides = SourceMetadata(published=published) if published else None
@@ -349,6 +349,17 @@ def import_paths(
     if done < total:
         outcomes.append(_cancelled_note(total - done, total))
     return outcomes
+
+
+def _belongs_to_case(path: Path, store: CaseStore) -> bool:
+    """The open case file and its SQLite companions, met when importing the folder the case lives in."""
+    case = Path(store.path)
+    if path.name not in {case.name + suffix for suffix in ("", "-wal", "-shm", "-journal")}:
+        return False
+    try:
+        return path.resolve().parent == case.resolve().parent
+    except OSError:
+        return False
 
 
 def _cancelled_note(left: int, total: int) -> ImportOutcome:

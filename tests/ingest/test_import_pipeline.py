@@ -325,6 +325,14 @@ def test_a_killed_worker_costs_no_file(tmp_path: Path) -> None:
     assert outcomes == calm_outcomes and crashed == calm
 
 
+def test_the_case_file_itself_is_never_imported(tmp_path: Path) -> None:
+    case = tmp_path / "case.threadline"
+    (tmp_path / "note.txt").write_text(ENGLISH)
+    with CaseStore.create(case, title="t", actor="tester") as store:
+        outcomes = import_paths(store, [tmp_path, case], imported_by="tester")
+        assert [(Path(o.path).name, o.status) for o in outcomes] == [("note.txt", ImportStatus.IMPORTED)]
+
+
 def test_paths_that_cannot_be_read(tmp_path: Path, store: CaseStore) -> None:
     outcomes = import_paths(store, [tmp_path / "missing.txt", tmp_path / "gone-folder"], imported_by="tester")
     assert [(o.status, o.reason) for o in outcomes] == [
