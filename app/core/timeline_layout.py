@@ -117,21 +117,24 @@ class TimeColumns:
 
 
 def time_columns(items: Sequence[TimelineItem], marker_max_span: float = MARKER_MAX_SPAN) -> TimeColumns:
-    fields = attrgetter("earliest", "latest", "certain_start", "certain_end", "has_end")
-    table = np.array([fields(item) for item in items], dtype=np.float64).reshape(len(items), 5)
-    earliest, latest = table[:, 0], table[:, 1]  # None became nan
+    # One field at a time through C-level map/attrgetter: about three times faster than a loop of tuples.
+    earliest, latest, certain_start, certain_end = (
+        np.array(list(map(attrgetter(name), items)), dtype=np.float64).reshape(len(items))  # None -> nan
+        for name in ("earliest", "latest", "certain_start", "certain_end")
+    )
+    has_end = np.fromiter(map(attrgetter("has_end"), items), np.bool_, len(items))
     placed = ~(np.isnan(earliest) & np.isnan(latest))
     earliest = np.where(np.isnan(earliest), -np.inf, earliest)
     latest = np.where(np.isnan(latest), np.inf, latest)
-    is_bar = (table[:, 4] != 0) | ~(latest - earliest <= marker_max_span)
+    is_bar = has_end | ~(latest - earliest <= marker_max_span)
     with np.errstate(invalid="ignore"):
         middle = (earliest + latest) / 2
     anchor = np.where(np.isfinite(middle), middle, np.where(np.isfinite(earliest), earliest, latest))
     return TimeColumns(
         earliest=earliest,
         latest=latest,
-        certain_start=np.ascontiguousarray(table[:, 2]),
-        certain_end=np.ascontiguousarray(table[:, 3]),
+        certain_start=certain_start,
+        certain_end=certain_end,
         anchor=anchor,
         is_bar=is_bar & placed,
         placed=placed,
@@ -193,9 +196,9 @@ def layout_lanes(
     ``lane`` field (the name is the caller's, e.g. what the lane header says).
     """
     columns = time_columns(items, marker_max_span)
-    names = [""] * len(items) if group == NO_GROUPING else [item.lane for item in items]
-    index_of: dict[str, int] = {}
-    lane = np.fromiter((index_of.setdefault(name, len(index_of)) for name in names), np.int64, len(items))
+    names = [""] * len(items) if group == NO_GROUPING else list(map(attrgetter("lane"), items))
+    index_of = {name: number for number, name in enumerate(dict.fromkeys(names))}
+    lane = np.fromiter(map(index_of.__getitem__, names), np.int64, len(names))
     lane[~columns.placed] = -1
     row = np.full(len(items), -1, np.int64)
     overflow = np.zeros(len(items), np.bool_)
