@@ -182,6 +182,17 @@ class MarkerItem(pg.ScatterPlotItem):
 
     def __init__(self) -> None:
         super().__init__(pxMode=True, antialias=True, hoverable=False)
+        self._bounds = QRectF()
+
+    def set_bounds(self, rect: QRectF) -> None:
+        """The marker row across the view. pyqtgraph recomputes a scatter's bounds from its data and
+        pixel size on every paint (about half a millisecond a lane); the view already knows them."""
+        if rect != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
 
     def mouseClickEvent(self, ev: Any) -> None:
         ev.ignore()

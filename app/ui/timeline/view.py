@@ -474,6 +474,8 @@ class TimelineView(QWidget):
                     (columns.earliest[index] - data.origin, columns.latest[index] - data.origin, y)
                 )
         markers.setData(x=x, y=np.full(len(x), y), size=sizes, brush=brushes, pen=pens, symbol="o")
+        view = self.view_box.viewRect()
+        markers.set_bounds(QRectF(view.left(), lane.marker_row, view.width(), 1.0))
         bars.set_whiskers(np.array(whiskers, np.float64).reshape(-1, 3), with_alpha(lane.colour, 120))
 
     def _style(self, colour: QColor, kind: str) -> tuple[QPen, QBrush]:
