@@ -50,6 +50,7 @@ from bench.common import (
     ru_maxrss_mb,
     table,
     verdict,
+    wait_for_quiet,
     write_results,
 )
 from bench.corpus import ImportCorpus, ImportCorpusSpec, import_corpus
@@ -444,11 +445,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-store-only", action="store_true", help="skip the store-only attribution phase")
     parser.add_argument("--profile", action="store_true", help="cProfile one extra app import")
     parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=300,
+        metavar="S",
+        help="before each timed phase, wait up to S seconds for other programs to leave the CPU (0: never)",
+    )
+    parser.add_argument(
         "--no-breakdown", action="store_true", help="skip the extra app import that times the writer's steps"
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.files, args.repeats = min(args.files, 100), 1
+        args.files, args.repeats, args.quiet_wait = min(args.files, 100), 1, 0
 
     corpus = import_corpus(ImportCorpusSpec(files=args.files, seed=args.seed))
     paths = corpus.paths()
@@ -465,7 +473,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"import benchmark: {len(paths)} files, {args.repeats} rounds", file=sys.stderr, flush=True)
     first_app: AppRun | None = None
     first_seq: list[BareResult] = []
+    waits: list[dict[str, Any]] = []
+
+    def quiet() -> None:
+        if args.quiet_wait > 0:
+            waits.append(wait_for_quiet(args.quiet_wait))
+
     for round_number in range(args.repeats):
+        quiet()
         app = run_app(corpus, args.workers, case_path)
         if first_app is None:
             first_app = app
@@ -473,10 +488,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             kept = WORK_DIR / f"import-{args.files}-last.threadline"
             _remove_case(kept)
             shutil.copy(case_path, kept)
+        quiet()
         par_wall, _par, par_memory = run_bare_parallel(paths, args.workers)
+        quiet()
         seq_wall, seq, seq_memory = run_bare_sequential(paths, keep_text=not args.no_store_only)
         if not first_seq:
             first_seq = seq
+        if not args.no_store_only:
+            quiet()
         store_wall, store_memory = (
             (None, None)
             if args.no_store_only
@@ -499,12 +518,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["rounds"].append(record)
         print(
             f"  round {round_number + 1}: app {app.wall:.1f}s, bare×{args.workers} {par_wall:.1f}s, "
-            f"bare×1 {seq_wall:.1f}s" + (f", store only {store_wall:.1f}s" if store_wall else ""),
+            f"bare×1 {seq_wall:.1f}s"
+            + (f", store only {store_wall:.1f}s" if store_wall else "")
+            + f"; other programs used {app.memory['foreign_cpu_cores']:.2f} cores during the app run",
             file=sys.stderr,
             flush=True,
         )
     results["bare_per_format"] = per_format(first_seq)
+    results["quiet_waits"] = waits
     if not args.no_breakdown:
+        quiet()
         results["writer_breakdown"] = run_writer_breakdown(corpus, args.workers, case_path)
     results["ru_maxrss"] = ru_maxrss_mb()
     if args.profile:
@@ -585,10 +608,17 @@ def summarise(results: dict[str, Any]) -> None:
         f"vs sequential: {s['overhead_vs_bare_sequential']:+.0%}",
         f"- case file: {s['case_mb']:.1f} MB; create {rounds[0]['app_create_s']:.2f} s, "
         f"close {rounds[0]['app_close_s']:.2f} s",
-        f"- per round (app / bare×{results['workers']} / bare×1 / store only, s): "
+        f"- per round, s (CPU cores used by other programs meanwhile) — app / bare×{results['workers']} / "
+        "bare×1 / store only: "
         + "; ".join(
-            f"{r['app_s']:.1f} / {r['bare_parallel_s']:.1f} / {r['bare_sequential_s']:.1f} / "
-            + (f"{r['store_only_s']:.1f}" if r["store_only_s"] is not None else "—")
+            f"{r['app_s']:.1f} ({r['app_memory']['foreign_cpu_cores']:.1f}) / "
+            f"{r['bare_parallel_s']:.1f} ({r['bare_parallel_memory']['foreign_cpu_cores']:.1f}) / "
+            f"{r['bare_sequential_s']:.1f} ({r['bare_sequential_memory']['foreign_cpu_cores']:.1f}) / "
+            + (
+                f"{r['store_only_s']:.1f} ({r['store_only_memory']['foreign_cpu_cores']:.1f})"
+                if r["store_only_s"] is not None
+                else "—"
+            )
             for r in rounds
         ),
         f"- ru_maxrss: this process {results['ru_maxrss']['self_mb']:.0f} MB, largest child "

@@ -47,6 +47,7 @@ from bench.common import (
     ru_maxrss_mb,
     table,
     verdict,
+    wait_for_quiet,
     write_results,
 )
 from bench.corpus import SearchCorpusSpec, SearchSource, search_sources
@@ -319,9 +320,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the case even if a cached one exists")
     parser.add_argument("--workers", type=int, default=1, help="generator processes while building")
     parser.add_argument("--profile", action="store_true", help="cProfile the queries (always done on a miss)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=300,
+        metavar="S",
+        help="before timing, wait up to S seconds for other programs to leave the CPU (0: never)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sources, args.mb, args.repeats = min(args.sources, 1000), min(args.mb, 5), min(args.repeats, 5)
+        args.quiet_wait = 0
 
     from app.store import CaseStore
 
@@ -335,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "repeats": args.repeats,
         "limit": LIMIT,
     }
+    results["quiet_wait"] = wait_for_quiet(args.quiet_wait) if args.quiet_wait > 0 else None
     gc.collect()
     with MemorySampler() as memory:
         start = perf_counter()
@@ -425,7 +435,8 @@ def summarise(results: dict[str, Any]) -> None:
         f"{case['build_memory']['peak_total_mb']:.0f} MB "
         f"(self {case['build_memory']['peak_self_mb']:.0f} MB)",
         f"- ru_maxrss of the query process {results['ru_maxrss']['self_mb']:.0f} MB; load average at start "
-        f"{results['machine']['load_average_at_start']}",
+        f"{results['machine']['load_average_at_start']}; other programs used "
+        f"{results['query_memory']['foreign_cpu_cores']:.2f} CPU cores on average while the queries ran",
         f"- build: {case['build_wall_s']:.0f} s wall, add_source {case['add_source_total_s']:.0f} s "
         f"({case['add_source_median_ms_estimate']:.1f} ms per source on average); "
         f"{'built this run' if case['built_this_run'] else 'cached case reused'}",

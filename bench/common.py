@@ -69,7 +69,8 @@ def ms(seconds: float) -> str:
 
 @dataclass
 class MemoryPeak:
-    """Peak resident memory seen while sampling: this process alone, and with all its descendants."""
+    """Peak resident memory seen while sampling (this process alone, and with all its descendants), and
+    how much CPU *other* programs used meanwhile (this machine is shared; their load skews timings)."""
 
     start_self: int = 0
     peak_self: int = 0
@@ -77,6 +78,8 @@ class MemoryPeak:
     peak_children: int = 0
     samples: int = 0
     max_children_seen: int = 0
+    own_cpu_s: float = 0.0
+    foreign_cpu_cores: float = 0.0  # average cores busy with other processes during the span
 
     def as_dict(self) -> dict[str, float]:
         return {
@@ -86,7 +89,53 @@ class MemoryPeak:
             "peak_total_mb": self.peak_total / 2**20,
             "samples": self.samples,
             "max_children_seen": self.max_children_seen,
+            "own_cpu_s": self.own_cpu_s,
+            "foreign_cpu_cores": self.foreign_cpu_cores,
         }
+
+
+def _busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (all cores, all processes) since boot."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def own_cpu_seconds(process: psutil.Process) -> float:
+    """CPU seconds used by this process, its reaped children and its live descendants."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    for child in process.children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        total += times.user + times.system
+    return total
+
+
+def wait_for_quiet(max_wait: float, *, threshold_cores: float = 0.3, window: float = 2.0) -> dict[str, Any]:
+    """Wait (up to ``max_wait`` seconds) until other programs use less than ``threshold_cores`` of CPU.
+
+    On a machine shared with other work this keeps a timed round from starting in the middle of someone
+    else's test run; the load actually seen during each round is recorded anyway (``foreign_cpu_cores``).
+    """
+    process = psutil.Process()
+    started = time.perf_counter()
+    foreign = math.inf
+    while True:
+        busy, own, t0 = _busy_cpu_seconds(), own_cpu_seconds(process), time.perf_counter()
+        time.sleep(window)
+        elapsed = time.perf_counter() - t0
+        foreign = max(0.0, (_busy_cpu_seconds() - busy) - (own_cpu_seconds(process) - own)) / elapsed
+        waited = time.perf_counter() - started
+        if foreign < threshold_cores or waited >= max_wait:
+            return {
+                "waited_s": round(waited, 1),
+                "foreign_cpu_cores": round(foreign, 2),
+                "quiet": foreign < threshold_cores,
+            }
 
 
 class MemorySampler:
@@ -105,6 +154,7 @@ class MemorySampler:
 
     def __enter__(self) -> MemoryPeak:
         self.peak.start_self = self._process.memory_info().rss
+        self._cpu_start = (_busy_cpu_seconds(), own_cpu_seconds(self._process), time.perf_counter())
         self._sample()
         self._thread.start()
         return self.peak
@@ -113,6 +163,11 @@ class MemorySampler:
         self._stop.set()
         self._thread.join()
         self._sample()
+        busy, own, started = self._cpu_start
+        own_used = own_cpu_seconds(self._process) - own
+        wall = max(time.perf_counter() - started, 1e-9)
+        self.peak.own_cpu_s = own_used
+        self.peak.foreign_cpu_cores = max(0.0, _busy_cpu_seconds() - busy - own_used) / wall
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
