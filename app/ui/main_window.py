@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([a.new_case, a.open_case])
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
         self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.setToolTipsVisible(True)  # the full path of each case
         file_menu.addAction(a.open_demo)
         file_menu.addSeparator()
         file_menu.addActions([a.save_copy, a.close_case])
@@ -582,7 +583,7 @@ class MainWindow(QMainWindow):
             return
         info = self._store.case_info()
         self.setWindowTitle(self.tr("{case} — Threadline").format(case=isolated(info.title)))
-        self.case_label.setText(info.title)
+        self.case_label.setText(isolated(info.title))
         self.case_label.setToolTip(str(self._store.path))
         self._show_source_count(info.source_count)
 
@@ -855,7 +856,8 @@ class MainWindow(QMainWindow):
         menu.clear()
         recent = self.session.recent_cases()
         for number, path in enumerate(recent, start=1):
-            label = f"&{number} {path.name}" if number < 10 else f"1&0 {path.name}"
+            name = isolated(path.name)
+            label = f"&{number} {name}" if number < 10 else f"1&0 {name}"
             action = menu.addAction(label)
             action.setToolTip(str(path))
             action.setStatusTip(str(path))

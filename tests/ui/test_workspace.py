@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 from PySide6.QtCore import QEvent, QMimeData, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent, QTextLayout
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -219,6 +219,18 @@ def test_a_new_case_opens_the_workspace(window: MainWindow, qtbot: QtBot) -> Non
 def test_a_hebrew_case_name_keeps_the_title_in_order(window: MainWindow, qtbot: QtBot) -> None:
     new_case(window, qtbot, "טיסות Il-62M")
     assert window.windowTitle() == "\u2068טיסות Il-62M\u2069 — Threadline"
+    assert window.case_label.text() == "\u2068טיסות Il-62M\u2069"
+    recent = window.recent_menu.actions()[0]
+    assert recent.text() == "&1 \u2068טיסות Il-62M.threadline\u2069"
+    # inside its isolate the name reads right to left: the Hebrew word ends up right of "Il-62M"
+    layout_text = window.case_label.text()
+    layout = QTextLayout(layout_text, window.case_label.font())
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    hebrew_x = line.cursorToX(layout_text.index("טיסות") + 1)[0]
+    latin_x = line.cursorToX(layout_text.index("Il-62M") + 1)[0]
+    assert hebrew_x > latin_x
 
 
 def test_a_file_that_is_not_a_case_is_explained(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
