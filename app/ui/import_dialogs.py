@@ -312,9 +312,10 @@ class ImportSummaryDialog(QDialog):
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()
         header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never measure 1,000 rows
         header.setStretchLastSection(True)
+        widest = max(table.fontMetrics().horizontalAdvance(status_label(status)) for status in ImportStatus)
+        table.setColumnWidth(0, widest + 24)
         table.setColumnWidth(1, 320)
         table.doubleClicked.connect(self._on_double_click)
         return table

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
@@ -52,6 +53,7 @@ from app.ui.store_bridge import StoreBridge
 FILTER_DELAY_MS = 200
 #: Offered in the language filter; the languages Threadline is built for, and "und" for unknown.
 FILTER_LANGUAGES = ("he", "ar", "en", "ru", "und")
+_DIRECTION_CACHE = 5_000
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -65,13 +67,25 @@ class BidiItemDelegate(QStyledItemDelegate):
     stays on the left, in line with the others.
     """
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._directions: dict[str, Qt.LayoutDirection | None] = {}
+
     def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         super().initStyleOption(option, index)
-        direction = paragraph_direction(option.text) if option.text else None
+        direction = self._direction(option.text)
         if direction is not None:
             option.direction = direction
             if direction == Qt.LayoutDirection.RightToLeft:  # keep icons in one column, on the left
                 option.decorationPosition = QStyleOptionViewItem.Position.Right
+
+    def _direction(self, text: str) -> Qt.LayoutDirection | None:
+        """Remembered per text: a repaint asks again for every visible row."""
+        if text not in self._directions:
+            if len(self._directions) > _DIRECTION_CACHE:
+                self._directions.clear()
+            self._directions[text] = paragraph_direction(text) if text else None
+        return self._directions[text]
 
 
 class SourcesView(QTableView):
@@ -155,7 +169,7 @@ class SourcesDock(QDockWidget):
         view = self.view
         view.setObjectName("sources_view")
         view.setModel(self.model)
-        view.setItemDelegate(BidiItemDelegate(view))
+        view.setItemDelegateForColumn(Column.TITLE, BidiItemDelegate(view))  # the other columns are ours
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

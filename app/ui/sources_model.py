@@ -72,6 +72,18 @@ SummaryRole = Qt.ItemDataRole.UserRole + 2
 
 _LEADING = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
 _TRAILING = Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+# Plain ints, looked up in a set: data() runs thousands of times a second while a view scrolls.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ID_ROLE = int(SourceIdRole)
+_SUMMARY_ROLE = int(SummaryRole)
+_ANSWERED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _ID_ROLE, _SUMMARY_ROLE})
+_TITLE_COLUMN = int(Column.TITLE)
+_SIZE_COLUMN = int(Column.SIZE)
 
 
 # --- how values read, shared with the inspector --------------------------------------------------------
@@ -157,7 +169,7 @@ class SourcesModel(QAbstractTableModel):
         self._bridge: StoreBridge | None = None
         self._ids: list[int] = []
         self._rows: dict[int, int] | None = {}  # id -> row, rebuilt lazily after insertions
-        self._cache: dict[int, SourceSummary] = {}
+        self._cache: dict[int, tuple[SourceSummary, tuple[str, ...]]] = {}  # id -> (summary, cells)
         self._order_by = "id"
         self._descending = False
         self._text = ""
@@ -278,12 +290,20 @@ class SourcesModel(QAbstractTableModel):
         return self._rows
 
     def _summary(self, row: int) -> SourceSummary | None:
+        cached = self._row(row)
+        return cached[0] if cached is not None else None
+
+    def _row(self, row: int) -> tuple[SourceSummary, tuple[str, ...]] | None:
         source_id = self._ids[row]
-        summary = self._cache.get(source_id)
-        if summary is None and self._store is not None:
+        cached = self._cache.get(source_id)
+        if cached is None and self._store is not None:
             self._fetch_page(row)
-            summary = self._cache.get(source_id)
-        return summary
+            cached = self._cache.get(source_id)
+        return cached
+
+    def _remember(self, summary: SourceSummary) -> None:
+        """Cache the row with its cells already formatted: painting then only looks them up."""
+        self._cache[summary.id] = (summary, tuple(_display(summary, column) for column in Column))
 
     def _fetch_page(self, row: int) -> None:
         assert self._store is not None
@@ -292,7 +312,7 @@ class SourcesModel(QAbstractTableModel):
             source_id for source_id in self._ids[first : first + PAGE_SIZE] if source_id not in self._cache
         ]
         for summary in self._store.source_summaries(wanted):
-            self._cache[summary.id] = summary
+            self._remember(summary)
         self.rows_fetched.emit(len(wanted))
 
     # --- Qt model API --------------------------------------------------------------------------------------
@@ -315,37 +335,30 @@ class SourcesModel(QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        """Kept lean: a view asks this about eight times per visible cell on every repaint."""
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        if role == SourceIdRole:
-            return self._ids[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _TRAILING if index.column() == Column.SIZE else _LEADING
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.DecorationRole,
-            SummaryRole,
-        ):
+        row, column = index.row(), index.column()
+        if role == _ALIGNMENT:
+            return _TRAILING if column == _SIZE_COLUMN else _LEADING
+        if row >= len(self._ids):
             return None
-        summary = self._summary(index.row())
-        if summary is None:
+        if role == _ID_ROLE:
+            return self._ids[row]
+        cached = self._row(row)
+        if cached is None:
             return None
-        if role == SummaryRole:
-            return summary
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _display(summary, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(summary, column)
-        if column == Column.TITLE:
-            return self._icon(summary.kind)
-        return None
+        summary, cells = cached
+        if role == _DISPLAY:
+            return cells[column]
+        if role == _DECORATION:
+            return self._icon(summary.kind) if column == _TITLE_COLUMN else None
+        if role == _TOOLTIP:
+            return _tooltip(summary, Column(column))
+        return summary  # SummaryRole
 
     def _icon(self, kind: SourceKind) -> QIcon:
         if kind not in self._icons:
@@ -443,7 +456,7 @@ class SourcesModel(QAbstractTableModel):
         if not shown:
             return
         for summary in self._store.source_summaries(shown):
-            self._cache[summary.id] = summary
+            self._remember(summary)
         last_column = len(Column) - 1
         for source_id in shown:
             row = self.row_of(source_id)

@@ -4,6 +4,9 @@ and the worker helper underneath."""
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +26,7 @@ from app.ui.import_controller import ImportController, accepts_drop, paths_from_
 from app.ui.import_dialogs import ImportProgressDialog, ImportSummaryDialog, OutcomesModel, format_duration
 from app.ui.sources_model import Column, SourcesModel
 from app.ui.store_bridge import StoreBridge
-from app.ui.workers import PROGRESS_INTERVAL_MS, Task, run_task
+from app.ui.workers import BACKGROUND_NICE, PROGRESS_INTERVAL_MS, Task, run_task
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -404,3 +407,22 @@ def test_task_reports_user_errors_cancel_and_bugs(
     record = next(r for r in caplog.records if r.name == "app.ui.workers")
     assert record.exc_info is not None and record.exc_info[0] is KeyError  # the traceback is in the log
     assert isinstance(crashing, Task)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are a Linux feature")
+def test_background_tasks_yield_the_cpu(gui_app: QApplication, qtbot: QtBot) -> None:
+    def nice_of_this_thread(progress: ProgressSink, cancel: CancelToken) -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    gui_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    background = Task(nice_of_this_thread, background=True)
+    with qtbot.waitSignal(background.succeeded) as result:
+        background.start()
+    assert result.args == [max(gui_nice, BACKGROUND_NICE)]
+    ordinary = Task(nice_of_this_thread)
+    with qtbot.waitSignal(ordinary.succeeded) as result:
+        ordinary.start()
+    assert result.args == [gui_nice]
+    assert (
+        os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == gui_nice
+    )  # the GUI thread is untouched
