@@ -1,0 +1,766 @@
+"""Where an entity's names occur in a text, and what to call a selection the investigator tags.
+
+Everything here reuses the search core, so a name is found exactly where a search for it finds it:
+``folding`` decides which spellings are the same word, ``matching`` finds them in the original text with
+honest offsets. On top of that this module adds what tagging needs:
+
+* **Kinds.** A hit is *exact* (the alias, with case, accents, niqqud, harakat, tatweel and letter variants
+  folded away), *prefixed* (behind Hebrew or Arabic proclitics: בפיונגיאנג, ב-NK News, בNK News,
+  للقاهرة) or a *variant*: a near miss of an alias, such as another transliteration of a foreign name or
+  two swapped letters (Shoygu for Shoigu, Pjöngjang for Pyongyang). Variants are never accepted without
+  review.
+* **Spans.** A candidate's ``start``/``end`` cover the *name*; an attached prefix stays outside it (it
+  begins at ``token_start``), so the mention of "פיונגיאנג" in "בפיונגיאנג" is the city, not "in the city".
+* **Review.** Some hits are probably right but need a look: a short name right behind a prefix letter is
+  often the tail of an ordinary word (وسام is a medal, not "and Sam"; ברון is a baron, not "in Ron"), a
+  short Hebrew or Arabic name is often a common word by itself, and a Latin or Cyrillic name written in
+  lower case is often not a name at all ("may" for Theresa May). Such candidates carry ``needs_review``
+  and a ``reason``; callers never accept them silently.
+* **Line breaks.** Words of a name split over lines still match (the matcher's gap is any run of
+  separators), and so does a single-word name hyphenated at a line end ("Pyong-\\nyang").
+* **Many names, big texts.** ``MentionFinder`` looks for many aliases at once. It only runs the regex
+  matcher on the lines where the folded text contains a name's letters, which keeps the cost per text
+  close to that of one folded ``str.find`` per name, however long the text.
+
+Near misses are looked for in a *vocabulary* (the distinct folded tokens of a text, or of the whole case
+from the full-text index): a token, or the token without a Hebrew/Arabic proclitic, is a near miss of an
+alias word when its edit distance (with adjacent transpositions) is within a length-dependent budget and it
+keeps the word's first or last two letters (three for words of seven letters or more). That anchor makes the
+pre-filter a dictionary look-up; it loses only near misses that differ at both ends of a short word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import combinations
+from typing import NamedTuple
+
+from rapidfuzz.distance import OSA
+
+from app.core.errors import InvalidValue
+from app.core.folding import (
+    ARABIC_PREFIXES,
+    FORMAT_IGNORABLES,
+    HEBREW_PREFIXES,
+    fold,
+    prefixed_variants,
+    strip_prefix_candidates,
+    tokenize,
+)
+from app.core.matching import Matcher, MatchSpan, compile_matcher
+from app.core.query import Term
+from app.core.records import Span
+
+
+class MatchKind(StrEnum):
+    EXACT = "exact"
+    PREFIXED = "prefixed"
+    VARIANT = "variant"
+
+
+class ReviewReason(StrEnum):
+    """Why a candidate should be looked at before it is accepted (empty: no reason)."""
+
+    NONE = ""
+    NEAR_MISS = "near-miss"  # a variant spelling, not the alias itself
+    SHORT_AFTER_PREFIX = "short-after-prefix"  # a short name behind a prefix letter: maybe an ordinary word
+    SHORT_NAME = "short-name"  # a Hebrew/Arabic name of three letters or fewer: often a common word too
+    CASE_DIFFERS = "case-differs"  # a capitalised Latin/Cyrillic name written in lower case
+    INSIDE_OTHER_MENTION = "inside-other-mention"  # inside a span already tagged as another entity
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place in a text where an alias (or a near miss of one) occurs.
+
+    ``text`` is exactly ``source_text[start:end]``; ``token_start`` is where the word begins when a prefix
+    is attached to the name (``start`` otherwise).
+    """
+
+    start: int
+    end: int
+    text: str
+    alias: str
+    kind: MatchKind
+    needs_review: bool = False
+    confidence: float = 1.0
+    reason: ReviewReason = ReviewReason.NONE
+    token_start: int | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+# --- limits --------------------------------------------------------------------------------------------
+
+SHORT_NAME = 3  # letters: a name this short is reviewed when bare (Hebrew/Arabic) or behind a prefix
+_MIN_VARIANT_WORD = 5  # a single word shorter than this gets no near misses (too many real words are)
+_MIN_PHRASE_VARIANT_WORD = 4  # inside a multi-word name, a word this long may carry one edit
+_MAX_PHRASE_VARIANTS = 64  # variant spellings tried per multi-word alias, closest first
+_MAX_HYPHEN_PIECE = 2  # a hyphenated line break leaves at least this many letters on each side
+COMMON_WORD_SHARE = 0.02  # a token in more than this share of the sources is an ordinary word, not a variant
+COMMON_WORD_MIN_SOURCES = 20
+
+
+def max_edits(word: str) -> int:
+    """Edits allowed for a near miss of a single word of this (folded) spelling."""
+    size = len(word)
+    if size < _MIN_VARIANT_WORD:
+        return 0
+    return 1 if size < 9 else 2 if size < 13 else 3
+
+
+def _phrase_word_edits(word: str) -> int:
+    return max(max_edits(word), 1 if len(word) >= _MIN_PHRASE_VARIANT_WORD else 0)
+
+
+def _anchor_size(word: str) -> int:
+    return 2 if len(word) <= 6 else 3
+
+
+# --- scripts and characters -----------------------------------------------------------------------------
+
+
+def _is_hebrew(char: str) -> bool:
+    return "\u0590" <= char <= "\u05ff" or "\ufb1d" <= char <= "\ufb4f"
+
+
+def _is_arabic(char: str) -> bool:
+    return "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\u08a0" <= char <= "\u08ff"
+
+
+def _is_mark(char: str) -> bool:
+    return char in FORMAT_IGNORABLES or unicodedata.category(char) in ("Mn", "Me")
+
+
+def _is_letter(char: str) -> bool:
+    return char.isalnum() and not _is_mark(char)
+
+
+_IN_WORD_QUOTES = "'\"׳״’`"  # an apostrophe or gershayim between two letters is part of the word (ג'ונג)
+
+
+def _in_word(text: str, index: int) -> bool:
+    """Whether ``text[index]`` belongs to a word: a letter, a mark on one, or a quote between letters."""
+    char = text[index]
+    if _is_letter(char) or _is_mark(char):
+        return True
+    return (
+        char in _IN_WORD_QUOTES
+        and 0 < index < len(text) - 1
+        and _is_letter(text[index - 1])
+        and _is_letter(text[index + 1])
+    )
+
+
+def _proclitics(folded_word: str) -> tuple[str, ...]:
+    if not folded_word:
+        return ()
+    if _is_hebrew(folded_word[0]):
+        return HEBREW_PREFIXES
+    if _is_arabic(folded_word[0]):
+        return ARABIC_PREFIXES
+    return ()
+
+
+_HEBREW_PREFIX_SET = frozenset(HEBREW_PREFIXES)
+_ARABIC_PREFIX_SET = frozenset(ARABIC_PREFIXES)
+_LONGEST_PREFIX = max(map(len, (*HEBREW_PREFIXES, *ARABIC_PREFIXES)))
+
+
+def _forms(token: str) -> Iterator[tuple[str, int]]:
+    """The token, then the token without each proclitic it may carry: (form, letters stripped)."""
+    yield token, 0
+    if not token:
+        return
+    first = token[0]
+    prefixes = _HEBREW_PREFIX_SET if _is_hebrew(first) else _ARABIC_PREFIX_SET if _is_arabic(first) else None
+    if prefixes is None:
+        return
+    for size in range(1, min(_LONGEST_PREFIX, len(token) - 2) + 1):
+        if token[:size] in prefixes:
+            yield token[size:], size
+
+
+def alias_words(alias: str) -> tuple[str, ...]:
+    """The folded words of an alias, as the index and the matcher see them: its identity as a spelling."""
+    return tuple(tokenize(fold(alias)))
+
+
+# --- naming a selection ---------------------------------------------------------------------------------
+
+
+class NameSuggestion(NamedTuple):
+    """The name to offer for a selection: ``text[start:end]`` is where it is written (any prefix left out),
+    ``name`` how to call it (with an article a preposition swallowed put back: בכנסת → הכנסת)."""
+
+    start: int
+    end: int
+    name: str
+
+
+WordCounts = Mapping[str, int] | Callable[[Collection[str]], Mapping[str, int]]
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a selection to whole words and trim the spaces and punctuation at its edges."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if start > end:
+        start, end = end, start
+    while start < end and not _in_word(text, start):
+        start += 1
+    while end > start and not _in_word(text, end - 1):
+        end -= 1
+    if start == end:
+        raise InvalidValue("The selection holds no word to tag; select a name.")
+    while start > 0 and _in_word(text, start - 1):
+        start -= 1
+    while end < len(text) and _in_word(text, end):
+        end += 1
+    while start < end and _is_mark(text[start]):
+        start += 1  # a mark with no letter before it in the selection belongs to nothing
+    return start, end
+
+
+def suggest_name(
+    text: str,
+    span: Span | tuple[int, int],
+    *,
+    known_aliases: Iterable[str] = (),
+    vocabulary: WordCounts | None = None,
+) -> NameSuggestion:
+    """Snap a selection to words and leave an attached Hebrew/Arabic prefix outside the name.
+
+    Which letters are a prefix is ambiguous (ב in בפיונגיאנג is "in", in ברלין it is the B of Berlin), so
+    a prefix is split off only with evidence: the bare form is a known alias (``known_aliases``), or it
+    occurs on its own in the case (``vocabulary``: folded word → number of sources, or a function giving
+    that for the words asked). Without evidence the word is offered whole. A Hebrew prefix joined by a
+    hyphen or maqaf (ב-NK News) is always split off.
+    """
+    start, end = (span.start, span.end) if isinstance(span, Span) else span
+    start, end = snap_to_words(text, start, end)
+    first_end = start
+    while first_end < end and _in_word(text, first_end):
+        first_end += 1
+    hyphenated = _after_hyphenated_prefix(text, start, first_end, end)
+    if hyphenated is not None:
+        return NameSuggestion(hyphenated, end, text[hyphenated:end])
+    words = alias_words(text[start:end])
+    if not words:
+        raise InvalidValue("The selection holds no word to tag; select a name.")
+    reading = _best_reading(words[0], words[1:], known_aliases, vocabulary)
+    if reading is None:
+        return NameSuggestion(start, end, text[start:end])
+    prefix_letters, restored = reading
+    name_start = _skip_letters(text, start, prefix_letters)
+    return NameSuggestion(name_start, end, restored + text[name_start:end])
+
+
+def _after_hyphenated_prefix(text: str, start: int, first_end: int, end: int) -> int | None:
+    """Where the name begins after a Hebrew prefix and a hyphen or maqaf (ב-NK News), if that is the case."""
+    if first_end >= end - 1 or text[first_end] not in "-\u05be\u2010\u2011":
+        return None
+    if fold(text[start:first_end]) not in _HEBREW_PREFIX_SET:
+        return None
+    name_start = first_end + 1
+    return name_start if _is_letter(text[name_start]) else None
+
+
+def _best_reading(
+    word: str, rest: tuple[str, ...], known_aliases: Iterable[str], vocabulary: WordCounts | None
+) -> tuple[int, str] | None:
+    """(prefix letters to leave out, letters to put back) for the best-supported bare form, or None."""
+    readings = _readings(word)
+    if not readings:
+        return None
+    known = {alias_words(alias) for alias in known_aliases}
+    if (word, *rest) in known:
+        return None  # the selection as written is a known name (ברלין, not ב + רלין)
+    known_firsts = {words[0] for words in known if words}
+    counts = _counts(vocabulary, [bare for bare, _prefix, _restored in readings])
+    best: tuple[tuple[int, int, int], tuple[int, str]] | None = None
+    for bare, prefix_letters, restored in readings:
+        evidence = (
+            int((bare, *rest) in known) * 2 + int(bare in known_firsts),
+            counts.get(bare, 0),
+            -len(restored),
+        )
+        if evidence[:2] != (0, 0) and (best is None or evidence > best[0]):
+            best = (evidence, (prefix_letters, restored))
+    return None if best is None else best[1]
+
+
+def _readings(word: str) -> list[tuple[str, int, str]]:
+    """(bare form, prefix letters, restored letters) for each way ``word`` may be prefix + name."""
+    found: list[tuple[str, int, str]] = []
+    for bare in strip_prefix_candidates(word):
+        for restored in ("", "ה", "ا", "ال"):  # ا first: ل + القاهرة is ل + لقاهرة, as the matcher sees it
+            if bare.startswith(restored) and word.endswith(bare[len(restored) :]):
+                prefix_letters = len(word) - len(bare) + len(restored)
+                if prefix_letters > 0:
+                    found.append((bare, prefix_letters, restored))
+                    break
+    return found
+
+
+def _counts(vocabulary: WordCounts | None, words: Collection[str]) -> Mapping[str, int]:
+    if vocabulary is None:
+        return {}
+    if callable(vocabulary):
+        return vocabulary(words)
+    return vocabulary
+
+
+def _skip_letters(text: str, start: int, letters: int) -> int:
+    """The offset after ``letters`` folded letters from ``start``, marks on the last one included."""
+    position, counted = start, 0
+    while position < len(text) and counted < letters:
+        counted += len(fold(text[position]).strip())
+        position += 1
+    while position < len(text) and _is_mark(text[position]):
+        position += 1
+    return position
+
+
+# --- what to look for -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """One spelling to look for: an alias, or a near miss of one (``variant``), as folded words."""
+
+    words: tuple[str, ...]
+    alias_words: tuple[str, ...]  # the alias this spelling stands for
+    variant: bool = False
+    distance: int = 0  # edits from the alias (variants)
+
+    @property
+    def term(self) -> Term:
+        return Term(self.words)
+
+    @property
+    def hyphen_splits(self) -> tuple[tuple[str, str], ...]:
+        """For a single-word alias, the ways a line-end hyphen may cut it ("pyong", "yang")."""
+        if self.variant or len(self.words) != 1:
+            return ()
+        word = self.words[0]
+        if len(word) < 2 * _MAX_HYPHEN_PIECE or not word.isalpha():
+            return ()
+        return tuple(
+            (word[:cut], word[cut:]) for cut in range(_MAX_HYPHEN_PIECE, len(word) - _MAX_HYPHEN_PIECE + 1)
+        )
+
+    @property
+    def glued_latin(self) -> bool:
+        """A Latin or digit-initial name, which Hebrew text may glue a prefix to (בNK News)."""
+        first = self.words[0][0]
+        return not self.variant and (first.isdigit() or first.isascii() or "\u00c0" <= first <= "\u024f")
+
+
+@dataclass(frozen=True)
+class Near:
+    """A vocabulary token that is a near miss of a word: ``form`` is the token without its proclitic."""
+
+    token: str
+    form: str
+    stripped: int
+    distance: int
+
+
+class Vocabulary:
+    """Distinct folded tokens (of one text, or of a whole case) in which near misses are looked for.
+
+    ``counts`` (token → number of sources containing it) lets ordinary words of the case be told from
+    rare spellings; a token in more than ``COMMON_WORD_SHARE`` of ``sources`` (and at least
+    ``COMMON_WORD_MIN_SOURCES``) is never offered as a variant.
+    """
+
+    def __init__(
+        self, tokens: Iterable[str], *, counts: Mapping[str, int] | None = None, sources: int = 1
+    ) -> None:
+        self.tokens = tuple(tokens)
+        self._counts = counts or {}
+        self._common = max(COMMON_WORD_MIN_SOURCES, int(sources * COMMON_WORD_SHARE))
+
+    @classmethod
+    def of_text(cls, text: str) -> Vocabulary:
+        return cls(dict.fromkeys(tokenize(fold(text))))
+
+    def near(self, budgets: Mapping[str, int], exclude: Collection[str] = ()) -> dict[str, list[Near]]:
+        """For each word (→ edits allowed), the tokens that are near misses of it, closest first.
+
+        A token is skipped when it is in ``exclude`` (spellings that are names already), is common in the
+        case, or has any form equal to one of the words.
+        """
+        words = [word for word, budget in budgets.items() if budget > 0 and len(word) >= 2]
+        heads = {word[:2] for word in words}
+        tails = {word[-2:] for word in words}
+        by_head: dict[str, list[tuple[str, str, int]]] = {}
+        by_tail: dict[str, list[tuple[str, str, int]]] = {}
+        known = set(budgets)
+        for token in self.tokens:
+            if token in exclude or self._counts.get(token, 0) > self._common:
+                continue
+            forms = list(_forms(token))
+            if any(form in known for form, _stripped in forms):
+                continue
+            for form, stripped in forms:
+                if form[:2] in heads:
+                    by_head.setdefault(form[:2], []).append((form, token, stripped))
+                if form[-2:] in tails:
+                    by_tail.setdefault(form[-2:], []).append((form, token, stripped))
+        return {word: self._near_word(word, budgets[word], by_head, by_tail) for word in words}
+
+    @staticmethod
+    def _near_word(
+        word: str,
+        budget: int,
+        by_head: Mapping[str, list[tuple[str, str, int]]],
+        by_tail: Mapping[str, list[tuple[str, str, int]]],
+    ) -> list[Near]:
+        anchor = _anchor_size(word)
+        found: dict[tuple[str, str], Near] = {}
+        for form, token, stripped in (*by_head.get(word[:2], ()), *by_tail.get(word[-2:], ())):
+            if abs(len(form) - len(word)) > budget or (token, form) in found:
+                continue
+            if form[:anchor] != word[:anchor] and form[-anchor:] != word[-anchor:]:
+                continue
+            distance = OSA.distance(form, word, score_cutoff=budget)
+            if distance <= budget:
+                found[(token, form)] = Near(token, form, stripped, distance)
+        return sorted(found.values(), key=lambda near: (near.distance, near.token))
+
+
+# --- finding --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Hit:
+    start: int  # the whole token, prefix included
+    name_start: int
+    end: int
+    term: SearchTerm
+
+
+@dataclass
+class _Lines:
+    """Line starts of a text and of its fold, which has the same line breaks (fold keeps ASCII as is)."""
+
+    text: str
+    folded: str
+    text_starts: list[int] = field(default_factory=list)
+    folded_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text_starts = _line_starts(self.text)
+        self.folded_starts = _line_starts(self.folded)
+
+    @property
+    def aligned(self) -> bool:
+        return len(self.text_starts) == len(self.folded_starts)
+
+    def lines_with(self, needle: str) -> list[int]:
+        found: list[int] = []
+        position = self.folded.find(needle)
+        while position >= 0:
+            line = bisect_right(self.folded_starts, position) - 1
+            if not found or found[-1] != line:
+                found.append(line)
+            next_line = (
+                self.folded_starts[line + 1] if line + 1 < len(self.folded_starts) else len(self.folded)
+            )
+            position = self.folded.find(needle, next_line)
+        return found
+
+    def bounds(self, first: int, last: int) -> tuple[int, int]:
+        first, last = max(0, first), min(len(self.text_starts) - 1, last)
+        end = self.text_starts[last + 1] - 1 if last + 1 < len(self.text_starts) else len(self.text)
+        return self.text_starts[first], end
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
+
+
+def _needle(term: SearchTerm) -> tuple[str, int]:
+    """The most selective letters every spelling of ``term`` contains, and which word they come from.
+
+    A preposition may swallow the first word's article (בכנסת for הכנסת, للقاهرة for القاهرة), so of a
+    word starting with one only the letters after it are certain; other words are written as they are.
+    """
+    first = term.words[0]
+    if first.startswith("ה") and len(first) > 2:
+        first = first[1:]
+    elif first.startswith("ال") and len(first) > 3:
+        first = first[2:]
+    best, index = first, 0
+    for position, word in enumerate(term.words[1:], start=1):
+        if len(word) > len(best):
+            best, index = word, position
+    return best, index
+
+
+_GLUED_PREFIX = re.compile("(?<![^\\W_])([\u05d0-\u05ea]{1,4})(?=[A-Za-z0-9\u00c0-\u024f])")
+_HYPHEN_BREAK = re.compile("(?<![^\\W_])([^\\W\\d_]+)-\n([^\\W\\d_]+)(?![^\\W_])")
+
+
+class MentionFinder:
+    """Finds many aliases (and near misses of them) in texts; build once, use for every text."""
+
+    def __init__(self, aliases: Iterable[str]) -> None:
+        self._aliases: dict[tuple[str, ...], list[str]] = {}
+        for alias in aliases:
+            words = alias_words(alias)
+            if words and alias not in self._aliases.setdefault(words, []):
+                self._aliases[words].append(alias)
+        self._matchers: dict[Term, Matcher] = {}
+
+    @property
+    def alias_terms(self) -> tuple[SearchTerm, ...]:
+        return tuple(SearchTerm(words, words) for words in self._aliases)
+
+    def aliases_of(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Every alias given that folds to ``words`` (differing only in case, marks, final letters …)."""
+        return tuple(self._aliases.get(words, ()))
+
+    def exact_spellings(self) -> set[str]:
+        """Tokens that are an alias word as written or behind a proclitic: never near misses."""
+        return _spellings(self._aliases)
+
+    def search_terms(self, vocabulary: Vocabulary | None = None) -> list[SearchTerm]:
+        """The aliases, then (with a vocabulary) the near-miss spellings of them found in it."""
+        terms = list(self.alias_terms)
+        if vocabulary is not None:
+            terms += self.variant_terms(vocabulary)
+        return terms
+
+    def variant_terms(
+        self, vocabulary: Vocabulary, *, of: Iterable[str] | None = None, exclude: Iterable[str] = ()
+    ) -> list[SearchTerm]:
+        """Near-miss spellings found in ``vocabulary`` of the aliases ``of`` (default: all given).
+
+        A token that is an alias here or in ``exclude`` (other names in the case), as written or behind a
+        proclitic, is a name already and never a near miss.
+        """
+        wanted = list(self._aliases) if of is None else list(dict.fromkeys(alias_words(a) for a in of))
+        wanted = [words for words in wanted if words]
+        if any(words not in self._aliases for words in wanted):
+            raise ValueError("near misses are looked for only of aliases the finder was built with")
+        budgets: dict[str, int] = {}
+        for words in wanted:
+            for word in words:
+                budget = max_edits(word) if len(words) == 1 else _phrase_word_edits(word)
+                budgets[word] = max(budgets.get(word, 0), budget)
+        others = [alias_words(alias) for alias in exclude]
+        spellings = self.exact_spellings() | _spellings(words for words in others if words)
+        near = vocabulary.near(budgets, spellings)
+        exact = set(self._aliases) | set(others)
+        found: dict[tuple[str, ...], SearchTerm] = {}
+        for words in wanted:
+            for spelling, distance in _variant_spellings(words, near):
+                if spelling not in exact and spelling not in found:
+                    found[spelling] = SearchTerm(spelling, words, variant=True, distance=distance)
+        return list(found.values())
+
+    def matcher(self, term: Term) -> Matcher:
+        matcher = self._matchers.get(term)
+        if matcher is None:
+            matcher = self._matchers[term] = compile_matcher([term], prefixed=True)
+        return matcher
+
+    def find(
+        self, text: str, *, folded: str | None = None, terms: Iterable[SearchTerm] | None = None
+    ) -> list[Candidate]:
+        """Candidates in ``text`` for ``terms`` (default: the aliases), non-overlapping, in text order.
+
+        ``folded`` may pass ``fold(text)`` when it is at hand (the index stores it). ``terms`` may be
+        limited to those the index says the text contains: the result is the same, only faster.
+        """
+        lines = _Lines(text, folded if folded is not None else fold(text))
+        if not lines.aligned:
+            lines = _Lines(text, fold(text))
+        chosen = list(self.alias_terms if terms is None else terms)
+        hits = self._hits(text, lines, chosen)
+        if "-\n" in text:
+            hits += self._hyphen_hits(text, chosen)
+        return [self._candidate(text, hit) for hit in _without_overlaps(hits)]
+
+    def _hits(self, text: str, lines: _Lines, terms: Sequence[SearchTerm]) -> list[_Hit]:
+        windows: dict[tuple[int, int], list[SearchTerm]] = {}
+        for term in terms:
+            needle, index = _needle(term)
+            found = lines.lines_with(needle)
+            for first, last in _merged(
+                [(line - index, line - index + len(term.words) - 1) for line in found]
+            ):
+                windows.setdefault(lines.bounds(first, last), []).append(term)
+        hits: list[_Hit] = []
+        for (begin, end), window_terms in windows.items():
+            window = text[begin:end]
+            for term in window_terms:
+                hits += [
+                    _shifted(match, term, begin) for match in self.matcher(term.term).find_detailed(window)
+                ]
+                if term.glued_latin and any(_is_hebrew(char) for char in window):
+                    hits += self._glued_hits(window, begin, term)
+        return hits
+
+    def _glued_hits(self, window: str, begin: int, term: SearchTerm) -> list[_Hit]:
+        """A Hebrew prefix written straight onto a Latin name, without a hyphen (בNK News, לIl-62M)."""
+        hits: list[_Hit] = []
+        matcher = self.matcher(term.term)
+        for glued in _GLUED_PREFIX.finditer(window):
+            if glued.group(1) not in _HEBREW_PREFIX_SET:
+                continue
+            rest = window[glued.end() :]
+            for match in matcher.find_detailed(rest):
+                if match.start == 0:
+                    offset = begin + glued.end()
+                    hits.append(_Hit(begin + glued.start(), offset, offset + match.end, term))
+                break
+        return hits
+
+    def _hyphen_hits(self, text: str, terms: Sequence[SearchTerm]) -> list[_Hit]:
+        """Single-word names cut by a hyphen at a line end (Pyong-⏎yang)."""
+        splits = {split: term for term in terms for split in term.hyphen_splits}
+        hits: list[_Hit] = []
+        for broken in _HYPHEN_BREAK.finditer(text):
+            key = (fold(broken.group(1)), fold(broken.group(2)))
+            term = splits.get(key)
+            if term is not None:
+                hits.append(_Hit(broken.start(), broken.start(), broken.end(), term))
+        return hits
+
+    def _candidate(self, text: str, hit: _Hit) -> Candidate:
+        term = hit.term
+        alias = self._aliases[term.alias_words][0]
+        surface = text[hit.name_start : hit.end]
+        kind = MatchKind.VARIANT if term.variant else MatchKind.PREFIXED
+        if not term.variant and hit.name_start == hit.start:
+            kind = MatchKind.EXACT
+        reason, confidence = _review(surface, alias, term, kind)
+        return Candidate(
+            start=hit.name_start,
+            end=hit.end,
+            text=surface,
+            alias=alias,
+            kind=kind,
+            needs_review=reason is not ReviewReason.NONE,
+            confidence=confidence,
+            reason=reason,
+            token_start=hit.start if hit.start != hit.name_start else None,
+        )
+
+
+def _spellings(aliases: Iterable[tuple[str, ...]]) -> set[str]:
+    spellings: set[str] = set()
+    for words in aliases:
+        spellings.update(words)
+        spellings.update(prefixed_variants(words[0]))
+    return spellings
+
+
+def _shifted(match: MatchSpan, term: SearchTerm, offset: int) -> _Hit:
+    return _Hit(match.start + offset, match.name_start + offset, match.end + offset, term)
+
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _without_overlaps(hits: Iterable[_Hit]) -> list[_Hit]:
+    """Keep the longest of overlapping hits (a name over a shorter name inside it), aliases over variants."""
+    kept: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+    seen: set[tuple[int, int, int]] = set()
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.term.variant, h.term.distance, h.start)):
+        key = (hit.start, hit.end, hit.name_start)
+        if key in seen or any(hit.start < end and start < hit.end for start, end in taken):
+            continue
+        seen.add(key)
+        taken.append((hit.start, hit.end))
+        kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _review(surface: str, alias: str, term: SearchTerm, kind: MatchKind) -> tuple[ReviewReason, float]:
+    if kind is MatchKind.VARIANT:
+        letters = sum(map(len, term.alias_words))
+        return ReviewReason.NEAR_MISS, round(max(0.1, 0.8 * (1 - term.distance / max(letters, 1))), 2)
+    first = term.words[0]
+    cased = not (_is_hebrew(first[0]) or _is_arabic(first[0]))
+    if cased and any(char.isupper() for char in alias) and not any(char.isupper() for char in surface):
+        return ReviewReason.CASE_DIFFERS, 0.6
+    short = len(term.words) == 1 and len(fold(surface).strip()) <= SHORT_NAME
+    if kind is MatchKind.PREFIXED and short:
+        return ReviewReason.SHORT_AFTER_PREFIX, 0.5
+    if kind is MatchKind.EXACT and short and not cased:
+        return ReviewReason.SHORT_NAME, 0.6
+    return ReviewReason.NONE, 1.0 if kind is MatchKind.EXACT else 0.9
+
+
+def _variant_spellings(
+    words: tuple[str, ...], near: Mapping[str, list[Near]]
+) -> Iterator[tuple[tuple[str, ...], int]]:
+    """Spellings of an alias with one word (or, in a phrase, up to two) replaced by a near miss."""
+    if len(words) == 1:
+        for candidate in near.get(words[0], ()):
+            yield (candidate.form,), candidate.distance
+        return
+    total = max(1, max_edits("".join(words)))
+    options: list[list[tuple[str, int]]] = []
+    for position, word in enumerate(words):
+        nears = near.get(word, ())
+        forms = [
+            (n.form if position == 0 else n.token, n.distance)
+            for n in nears
+            if position == 0 or not n.stripped
+        ]
+        options.append([item for item in forms if item[1] <= _phrase_word_edits(word)])
+    spellings: list[tuple[int, tuple[str, ...]]] = []
+    for replaced in (1, 2):
+        for positions in combinations(range(len(words)), replaced):
+            spellings += _replacements(words, options, positions, total)
+    for distance, spelling in sorted(set(spellings))[:_MAX_PHRASE_VARIANTS]:
+        yield spelling, distance
+
+
+def _replacements(
+    words: tuple[str, ...],
+    options: Sequence[Sequence[tuple[str, int]]],
+    positions: tuple[int, ...],
+    total: int,
+) -> list[tuple[int, tuple[str, ...]]]:
+    found: list[tuple[int, tuple[str, ...]]] = [(0, words)]
+    for position in positions:
+        found = [
+            (distance + extra, (*spelling[:position], form, *spelling[position + 1 :]))
+            for distance, spelling in found
+            for form, extra in options[position]
+            if distance + extra <= total
+        ]
+    return found
+
+
+def find_candidates(text: str, aliases: Iterable[str], *, variants: bool = True) -> list[Candidate]:
+    """Every place in ``text`` where one of ``aliases`` (or, with ``variants``, a near miss) occurs."""
+    finder = MentionFinder(aliases)
+    terms = finder.search_terms(Vocabulary.of_text(text) if variants else None)
+    return finder.find(text, terms=terms)
