@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import (
     QColor,
+    QHelpEvent,
     QImage,
     QMouseEvent,
     QPainter,
@@ -20,7 +22,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from app.core.timeline_layout import NO_GROUPING, TimelineItem
@@ -40,6 +42,7 @@ TITLES = (
     "Самолёт вылетел",
 )
 LONE_MARKER, LONE_BAR, NEIGHBOUR = 5001, 5002, 5003
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def at(*parts: int) -> float:
@@ -96,17 +99,15 @@ def viewport_pos(view: TimelineView, pos: QPoint) -> QPointF:
 
 
 def send_mouse(
-    view: TimelineView, kind: QEvent.Type, pos: QPointF, button: Qt.MouseButton, held: Qt.MouseButton
+    view: TimelineView,
+    kind: QEvent.Type,
+    pos: QPointF,
+    button: Qt.MouseButton,
+    held: Qt.MouseButton,
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
 ) -> None:
     viewport = view.plot.viewport()
-    mouse = QMouseEvent(
-        kind,
-        pos,
-        QPointF(viewport.mapToGlobal(pos.toPoint())),
-        button,
-        held,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    mouse = QMouseEvent(kind, pos, QPointF(viewport.mapToGlobal(pos.toPoint())), button, held, modifiers)
     QApplication.sendEvent(viewport, mouse)
 
 
@@ -120,14 +121,20 @@ def click(view: TimelineView, pos: QPoint, *, double: bool = False) -> None:
         send_mouse(view, QEvent.Type.MouseButtonRelease, at_pos, left, none)
 
 
-def drag(view: TimelineView, start: QPoint, end: QPoint, button: Qt.MouseButton) -> None:
+def drag(
+    view: TimelineView,
+    start: QPoint,
+    end: QPoint,
+    button: Qt.MouseButton,
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     first, last = viewport_pos(view, start), viewport_pos(view, end)
-    send_mouse(view, QEvent.Type.MouseButtonPress, first, button, button)
+    send_mouse(view, QEvent.Type.MouseButtonPress, first, button, button, modifiers)
     for fraction in np.linspace(0.1, 1.0, 10):
         point = first + (last - first) * float(fraction)
         QTest.qWait(12)  # pyqtgraph drops moves closer together than its mouseRateLimit (100 per second)
-        send_mouse(view, QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, button)
-    send_mouse(view, QEvent.Type.MouseButtonRelease, last, button, Qt.MouseButton.NoButton)
+        send_mouse(view, QEvent.Type.MouseMove, point, Qt.MouseButton.NoButton, button, modifiers)
+    send_mouse(view, QEvent.Type.MouseButtonRelease, last, button, Qt.MouseButton.NoButton, modifiers)
 
 
 def wheel(view: TimelineView, x: float, notches: int) -> None:
@@ -198,6 +205,9 @@ def test_dragging_pans_and_right_dragging_zooms_to_the_band(view: TimelineView) 
     assert view.visible_range()[0] > low + width * 0.05  # dragged leftwards: later times come into view
     start, end = view.time_at(left), view.time_at(left + 300)
     drag(view, QPoint(left, y), QPoint(left + 300, y), Qt.MouseButton.RightButton)
+    assert view.visible_range() == pytest.approx((start, end), abs=(end - start) / 100)
+    start, end = view.time_at(left + 100), view.time_at(left + 400)
+    drag(view, QPoint(left + 400, y), QPoint(left + 100, y), Qt.MouseButton.LeftButton, SHIFT)  # either way
     assert view.visible_range() == pytest.approx((start, end), abs=(end - start) / 100)
 
 
@@ -310,6 +320,23 @@ def test_tooltips_say_when_what_and_how_sure(view: TimelineView) -> None:
     assert view.tooltip_at(QPoint(5, 5)) == ""
 
 
+@pytest.mark.qt_log_ignore(  # offscreen cannot raise the tip's window either
+    "This plugin does not support propagateSizeHints", "This plugin does not support raise"
+)
+def test_hovering_shows_the_tooltip(view: TimelineView, qtbot: QtBot) -> None:
+    view.zoom_to(at(2019, 4, 20), at(2019, 7, 10))
+    pos = view.item_position(LONE_MARKER)
+    assert pos is not None
+    viewport = view.plot.viewport()
+    inside = viewport.mapFrom(view, pos)
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, inside, viewport.mapToGlobal(inside)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert "Lone sighting" in QToolTip.text()
+    outside = QPoint(3, 3)
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, outside, viewport.mapToGlobal(outside)))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+
+
 # --- clustering -----------------------------------------------------------------------------------------
 
 
@@ -341,6 +368,66 @@ def test_markers_in_view_are_all_counted_once(view: TimelineView) -> None:
         if not item.has_end and low <= (item.earliest + item.latest) / 2 <= high  # type: ignore[operator]
     }
     assert expected <= set(ids)
+
+
+def test_drawn_titles_never_overlap(view: TimelineView) -> None:
+    drawn = 0
+    for start, end in (
+        (at(2020, 1, 1), at(2023, 1, 1)),
+        (at(2021, 3, 1), at(2021, 5, 1)),
+        (at(2021, 3, 20), at(2021, 4, 5)),
+    ):
+        view.zoom_to(start, end)
+        boxes: dict[float, list[tuple[float, float]]] = {}
+        for label in view.drawn_labels():
+            if label.centred:
+                continue  # a badge's number, inside its badge
+            corner = label_corner(view, label)
+            boxes.setdefault(label.y, []).append((corner.x(), corner.x() + label.text.size().width()))
+        for row in boxes.values():
+            row.sort()
+            assert all(left[1] <= right[0] for left, right in pairwise(row)), row
+        drawn += sum(len(row) for row in boxes.values())
+    assert drawn > 20
+
+
+def test_double_clicking_a_badge_zooms_once_and_activates_nothing(view: TimelineView, qtbot: QtBot) -> None:
+    badge = max(view.drawn_markers(), key=lambda marker: marker.count)
+    pos = view.item_position(badge.ids[0])
+    assert pos is not None and badge.count > 1
+    with qtbot.assertNotEmitted(view.item_activated), qtbot.assertNotEmitted(view.item_selected):
+        click(view, pos, double=True)
+    assert span(view) < 365 * DAY
+
+
+def test_nothing_to_show_is_shown_quietly(fonts: FontChoice, qtbot: QtBot) -> None:
+    view = TimelineView()
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    view.set_items([])
+    assert view.drawn_markers() == [] and view.lane_titles() == []
+    view.set_items([event(1, "Undated", "A", None, None)])
+    assert view.drawn_markers() == [] and view.lane_titles() == []
+    view.fit_all()
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.selected() is None
+    view.set_items([event(2, "Only one", "A", at(2023, 1, 1), at(2023, 1, 1))])
+    assert [marker.ids for marker in view.drawn_markers()] == [(2,)]
+    low, high = view.visible_range()
+    assert low < at(2023, 1, 1) < high
+
+
+def test_lanes_stop_growing_at_max_bar_rows(fonts: FontChoice, qtbot: QtBot) -> None:
+    view = TimelineView(max_bar_rows=3)
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.show()
+    stack = [event(n, f"Lease {n}", "A", at(2023, 1, 1), at(2023, 2, 1), has_end=True) for n in range(6)]
+    view.set_items(stack)
+    positions = [view.item_position(n) for n in range(6)]
+    assert all(positions)
+    assert len({pos.y() for pos in positions if pos is not None}) == 3  # the last three overlap others
 
 
 # --- lanes, zones, the overview -------------------------------------------------------------------------
@@ -440,8 +527,8 @@ def drawn_labels(view: TimelineView) -> dict[str, Label]:
 
 def label_corner(view: TimelineView, label: Label) -> QPointF:
     """Where the text item draws ``label``, in the view widget's pixels (it maps the same way)."""
-    plot_to_scene = view.view_box.childGroup.sceneTransform()
-    anchor = view.plot.viewportTransform().map(plot_to_scene.map(QPointF(label.x, label.y)))
+    scene = view.view_box.mapViewToScene(QPointF(label.x, label.y))
+    anchor = view.plot.viewportTransform().map(scene)
     corner = anchor - QPointF(0, label.text.size().height() / 2)
     return corner + QPointF(view.plot.viewport().mapTo(view, QPoint(0, 0)))
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, QTimeZone
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from app.core.timeline_layout import Tick, TimeUnit, axis_ticks, declutter_labels, to_local
 
@@ -137,9 +137,3 @@ def zone_caption(tz: tzinfo, at: float) -> str:
     return tr("Times in {zone} (UTC{offset})").format(
         zone=name, offset=f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     )
-
-
-def lane_pen(colour: QColor) -> QPen:
-    pen = QPen(colour)
-    pen.setCosmetic(True)
-    return pen

@@ -118,6 +118,7 @@ class LaneBarsItem(pg.GraphicsObject):
         wide = (x1 - x0) * scale >= DETAIL_PX
         colour_of = bars.colour[shown]
         certain = ~np.isnan(bars.c0[shown])
+        overflow = bars.overflow[shown]
         for colour_index in np.flatnonzero(np.bincount(colour_of)).tolist():
             mine = colour_of == colour_index
             colour = bars.colours[colour_index]
@@ -127,12 +128,12 @@ class LaneBarsItem(pg.GraphicsObject):
             if hatched.any():
                 painter.setBrush(QBrush(with_alpha(colour, 150), Qt.BrushStyle.BDiagPattern))
                 painter.drawRects(*self._fill(x0[hatched], x1[hatched], top[hatched], height, min_width))
-            solid = mine & certain
-            if solid.any():
-                c0 = np.clip(bars.c0[shown][solid], left, right)
-                c1 = np.clip(bars.c1[shown][solid], left, right)
-                painter.setBrush(colour)
-                painter.drawRects(*self._fill(c0, c1, top[solid], height, min_width))
+            for solid, alpha in ((mine & certain & ~overflow, 255), (mine & certain & overflow, 150)):
+                if solid.any():
+                    c0 = np.clip(bars.c0[shown][solid], left, right)
+                    c1 = np.clip(bars.c1[shown][solid], left, right)
+                    painter.setBrush(with_alpha(colour, alpha))  # overflow bars overlap: let both show
+                    painter.drawRects(*self._fill(c0, c1, top[solid], height, min_width))
         disputed = bars.disputed[shown]
         slivers = disputed & ~wide  # too thin for an outline to show: fill them red instead
         if slivers.any():

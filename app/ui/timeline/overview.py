@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
 from app.core.timeline_layout import histogram
@@ -100,6 +100,3 @@ class OverviewStrip(pg.PlotWidget):
 
     def set_timezone(self, tz: tzinfo) -> None:
         self.axis.set_timezone(tz)
-
-    def text_colour(self) -> QColor:
-        return self.palette().color(QPalette.ColorRole.Text)

@@ -11,18 +11,18 @@ moves the highlight without emitting ``item_selected``, so two views kept in ste
 
 from __future__ import annotations
 
-import html
 import math
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, tzinfo
+from typing import NamedTuple
 
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimeZone, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -42,15 +42,12 @@ from app.core.timeline_layout import (
     MIN_TIME,
     NO_GROUPING,
     MarkerClusters,
-    Order,
     TimelineItem,
     cluster_markers,
     declutter_labels,
-    relative_order,
-    to_local,
 )
 from app.ui.fonts import ui_font
-from app.ui.timeline.axes import LaneAxis, TimeAxis, format_wall, tr, zone_caption
+from app.ui.timeline.axes import LaneAxis, TimeAxis, tr, zone_caption
 from app.ui.timeline.data import TimelineData, build, item_colour
 from app.ui.timeline.items import (
     BAR_MARGIN,
@@ -65,6 +62,7 @@ from app.ui.timeline.items import (
     with_alpha,
 )
 from app.ui.timeline.overview import OverviewStrip
+from app.ui.timeline.text import compact_count, resolve_timezone, tooltip_for_cluster, tooltip_for_item
 from app.ui.timeline.viewbox import TimelineViewBox
 
 CLUSTER_PX = 30.0  # drawn markers in a lane are at least this far apart; closer ones become a badge
@@ -77,6 +75,7 @@ LABEL_GAP_PX = 6.0
 MAX_LABEL_PX = 320.0
 MIN_LABEL_ROW_PX = 13.0  # rows thinner than this get no titles
 MAX_ROW_PX = 30.0
+MAX_CACHED_TITLES = 5000  # laid-out titles kept for reuse; panning through 100k events must not keep them all
 MIN_RANGE = 5 * 60.0  # the closest zoom: five minutes across the view
 LANE_HEADER_PX = (90.0, 220.0)
 
@@ -91,6 +90,18 @@ class _Visible:
 
     def members(self, cluster: int) -> NDArray[np.int64]:
         return self.items[self.clusters.members(cluster)]
+
+
+class _Box(NamedTuple):
+    """A box on a row, in pixels from the view's left edge, for ``declutter_labels``."""
+
+    start: float
+    width: float
+    row: int
+    priority: float
+    fixed: bool  # a marker or badge: kept, and blocks titles
+    item: int  # item index, -1 for a badge
+    kind: str  # "marker", "bar", "certain" (a title on a solid bar: white), "" for fixed boxes
 
 
 @dataclass(frozen=True)
@@ -118,10 +129,12 @@ class TimelineView(QWidget):
         self._selected: int | None = None
         self._visible: _Visible | None = None
         self._lane_items: list[tuple[LaneBarsItem, MarkerItem, LaneTextItem]] = []
-        self._statics: dict[int, QStaticText] = {}
+        self._statics: OrderedDict[int, QStaticText] = OrderedDict()  # least recently drawn first
         self._badge_statics: dict[str, QStaticText] = {}
         self._syncing_overview = False
         self._held = 0
+        self._zoomed_by_click = False
+        self._last_range: tuple[float, float] | None = None
         self._styles: dict[tuple[int, str], tuple[QPen, QBrush]] = {}
         self._build_widgets()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -420,7 +433,9 @@ class TimelineView(QWidget):
             self.overview.show_region(low, high)
         finally:
             self._syncing_overview = False
-        self.visible_range_changed.emit(low + origin, high + origin)
+        if (low + origin, high + origin) != self._last_range:
+            self._last_range = (low + origin, high + origin)
+            self.visible_range_changed.emit(low + origin, high + origin)
 
     def _cluster_visible(self, data: TimelineData, low: float, high: float, pps: float) -> _Visible:
         margin = CLUSTER_PX / pps
@@ -430,9 +445,12 @@ class TimelineView(QWidget):
             times.append(lane.marker_times[first:last])
             items.append(lane.marker_items[first:last])
             lanes.append(np.full(last - first, lane.number, np.int64))
-        clusters = cluster_markers(np.concatenate(times), np.concatenate(lanes), pps, CLUSTER_PX)
+        empty = np.zeros(0, np.int64)
+        clusters = cluster_markers(
+            np.concatenate([np.zeros(0), *times]), np.concatenate([empty, *lanes]), pps, CLUSTER_PX
+        )
         lane_starts = np.searchsorted(clusters.lane, np.arange(len(data.lanes) + 1))
-        return _Visible(clusters, np.concatenate(items), lane_starts)
+        return _Visible(clusters, np.concatenate([empty, *items]), lane_starts)
 
     def _draw_markers(
         self, data: TimelineData, number: int, bars: LaneBarsItem, markers: MarkerItem, pps: float
@@ -502,26 +520,26 @@ class TimelineView(QWidget):
     ) -> dict[int, list[Label]]:
         """Titles beside single markers and inside bars wide enough, then count numbers on badges."""
         row_px = self.view_box.height() / max(self.view_box.viewRange()[1][1], 1)
+        view_px = self.view_box.width()
         visible = self._visible
         assert visible is not None
         clusters = visible.clusters
         cluster_x = (clusters.time - data.origin - low) * pps
         cluster_r = np.where(clusters.count > 1, CLUSTER_PX / 2, MARKER_PX / 2)
         cluster_rows = np.array([data.lanes[n].marker_row for n in clusters.lane.tolist()], np.int64)
-        boxes: list[
-            tuple[float, float, int, float, bool, int, str]
-        ] = []  # x, width, row, priority, fixed, item, kind
-        for k in range(len(clusters)):
-            boxes.append(
-                (cluster_x[k] - cluster_r[k], 2 * cluster_r[k], int(cluster_rows[k]), 0.0, True, -1, "")
-            )
+        boxes = [  # markers and badges: never dropped, and no title may cover them
+            _Box(cluster_x[k] - cluster_r[k], 2 * cluster_r[k], int(cluster_rows[k]), 0.0, True, -1, "")
+            for k in range(len(clusters))
+        ]
         if row_px >= MIN_LABEL_ROW_PX:
             for k in np.flatnonzero(clusters.count == 1).tolist():
                 index = int(visible.items[clusters.order[clusters.start[k]]])
                 width = self._static(index).size().width()
                 start = cluster_x[k] + MARKER_PX / 2 + LABEL_GAP_PX + 1
+                if start + width > view_px:
+                    continue  # would run off the right edge
                 boxes.append(
-                    (start, width, int(cluster_rows[k]), self._priority(index), False, index, "marker")
+                    _Box(start, width, int(cluster_rows[k]), self._priority(index), False, index, "marker")
                 )
             boxes.extend(self._bar_label_boxes(data, low, high, pps))
         if not boxes:
@@ -555,9 +573,7 @@ class TimelineView(QWidget):
             )
         return labels
 
-    def _bar_label_boxes(
-        self, data: TimelineData, low: float, high: float, pps: float
-    ) -> list[tuple[float, float, int, float, bool, int, str]]:
+    def _bar_label_boxes(self, data: TimelineData, low: float, high: float, pps: float) -> list[_Box]:
         boxes = []
         for lane in data.lanes:
             bars = lane.bars
@@ -579,9 +595,8 @@ class TimelineView(QWidget):
                     and c1 >= left[position] + (width + 4) / pps
                 )
                 row = int(bars.row[position])
-                boxes.append(
-                    (start, width, row, self._priority(index), False, index, "certain" if certain else "bar")
-                )
+                kind = "certain" if certain else "bar"
+                boxes.append(_Box(start, width, row, self._priority(index), False, index, kind))
         return boxes
 
     def _priority(self, index: int) -> float:
@@ -591,6 +606,8 @@ class TimelineView(QWidget):
 
     def _static(self, index: int) -> QStaticText:
         static = self._statics.get(index)
+        if static is not None:
+            self._statics.move_to_end(index)
         if static is None:
             item = self._items[index]
             title = ("~ " if item.approximate else "") + " ".join(item.title.split())
@@ -599,6 +616,8 @@ class TimelineView(QWidget):
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.prepare(font=self._label_font)
             self._statics[index] = static
+            if len(self._statics) > MAX_CACHED_TITLES:
+                self._statics.popitem(last=False)
         return static
 
     def _badge_static(self, count: int) -> QStaticText:
@@ -746,6 +765,9 @@ class TimelineView(QWidget):
 
     def _on_clicked(self, point: QPointF, double: bool) -> None:
         self.setFocus(Qt.FocusReason.MouseFocusReason)
+        zoomed, self._zoomed_by_click = self._zoomed_by_click, False
+        if double and zoomed:
+            return  # the second click of a double-click on a badge: what is under it now was not aimed at
         hit = self._hit(point)
         if hit is None or self._data is None:
             return
@@ -755,6 +777,7 @@ class TimelineView(QWidget):
             first, last = float(clusters.first[index]), float(clusters.last[index])
             pad = max((last - first) * 0.15, MIN_RANGE)
             self.zoom_to(first - pad, last + pad)
+            self._zoomed_by_click = True
             return
         if double:
             self.item_activated.emit(self._data.items[index].id)
@@ -804,7 +827,7 @@ class TimelineView(QWidget):
             position = int(np.clip(data.rank[self._selected] + step, 0, len(order) - 1))
         else:
             low, high = self.visible_range()
-            starts = data.bar_x0[order]
+            starts = np.clip(data.layout.columns.earliest[order], *data.domain)  # sorted, as ``order`` is
             position = (
                 int(np.searchsorted(starts, low))
                 if key == Qt.Key.Key_Right
@@ -840,116 +863,3 @@ def blend(base: QColor, over: QColor, amount: float) -> QColor:
     return QColor.fromRgbF(
         *(b + (o - b) * amount for b, o in zip(base.getRgbF()[:3], over.getRgbF()[:3], strict=True))
     )
-
-
-# --- text --------------------------------------------------------------------------------------------------
-
-
-def resolve_timezone(tz: tzinfo | str | None) -> tzinfo:
-    if isinstance(tz, tzinfo):
-        return tz
-    if tz is None or tz == "local":
-        name = bytes(QTimeZone.systemTimeZoneId().data()).decode()
-        tz = name or "UTC"
-    if tz.upper() == "UTC":
-        return UTC
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
-def compact_count(count: int) -> str:
-    """A badge's number in at most four characters: 7, 950, 1.2k, 12k, 340k, 1.2M."""
-    if count < 1000:
-        return str(count)
-    for divisor, template in (
-        (1_000_000, tr("{0}M", "millions of events")),
-        (1000, tr("{0}k", "thousands of events")),
-    ):
-        if count >= divisor:
-            value = count / divisor
-            return template.format(f"{value:.1f}" if value < 10 else f"{value:.0f}")
-    return str(count)
-
-
-def when_text(item: TimelineItem, tz: tzinfo) -> str:
-    """The possible range in the display zone, as a person would say it ("31 Jul 2023", "1 – 31 Jul")."""
-    if item.earliest is None and item.latest is None:
-        return tr("Undated")
-    if item.earliest is None:
-        return tr("Before {time}").format(time=_instant_text(item.latest, tz, end=True))
-    if item.latest is None:
-        return tr("After {time}").format(time=_instant_text(item.earliest, tz, end=False))
-    if item.earliest == item.latest:
-        return _instant_text(item.earliest, tz, end=False)
-    start = _instant_text(item.earliest, tz, end=False)
-    end = _instant_text(item.latest, tz, end=True)
-    return start if start == end else tr("{start} – {end}").format(start=start, end=end)
-
-
-def _instant_text(time: float | None, tz: tzinfo, *, end: bool) -> str:
-    """A date, or a date and time if not at midnight; an exclusive end at midnight names the day before."""
-    assert time is not None
-    wall = to_local(time, tz)
-    if wall.time() == wall.min.time():
-        day = wall - timedelta(days=1) if end else wall
-        return format_wall(day, tr("d MMM yyyy", "tooltip: a date"))
-    zone = wall.replace(tzinfo=tz).tzname() or ""
-    return f"{format_wall(wall, tr('d MMM yyyy HH:mm', 'tooltip: a date and time'))} {zone}".strip()
-
-
-def tooltip_for_item(item: TimelineItem, tz: tzinfo, selected: TimelineItem | None) -> str:
-    direction = "rtl" if _first_strong_is_rtl(item.title) else "ltr"
-    lines = [f"<b dir='{direction}'>{html.escape(item.title)}</b>", html.escape(when_text(item, tz))]
-    if item.certain_start is not None and (item.certain_start, item.certain_end) != (
-        item.earliest,
-        item.latest,
-    ):
-        certain = TimelineItem(
-            0, "", "", item.certain_start, item.certain_end, None, None, True, False, False, None
-        )
-        lines.append(html.escape(tr("Certain: {when}").format(when=when_text(certain, tz))))
-    flags = [tr("approximate")] * item.approximate + [tr("disputed")] * item.disputed
-    if flags:
-        lines.append(html.escape(", ".join(flags)))
-    if item.evidence_count is not None:
-        lines.append(html.escape(tr("Evidence: {count}").format(count=item.evidence_count)))
-    if item.tooltip:
-        lines.append(html.escape(item.tooltip))
-    if selected is not None and selected.id != item.id:
-        order = relative_order(item, selected)
-        lines.append(
-            html.escape(
-                {
-                    Order.BEFORE: tr("Before the selected event"),
-                    Order.AFTER: tr("After the selected event"),
-                    Order.UNORDERED: tr("Its order against the selected event is uncertain"),
-                }[order]
-            )
-        )
-    return "<br>".join(lines)
-
-
-def tooltip_for_cluster(items: Sequence[TimelineItem], tz: tzinfo) -> str:
-    earliest = min((item.earliest for item in items if item.earliest is not None), default=None)
-    latest = max((item.latest for item in items if item.latest is not None), default=None)
-    span = TimelineItem(0, "", "", earliest, latest, None, None, True, False, False, None)
-    lines = [
-        f"<b>{html.escape(tr('{count} events').format(count=len(items)))}</b>",
-        html.escape(when_text(span, tz)),
-        html.escape(tr("Click to zoom in")),
-    ]
-    return "<br>".join(lines)
-
-
-def _first_strong_is_rtl(text: str) -> bool:
-    import unicodedata
-
-    for char in text:
-        bidi = unicodedata.bidirectional(char)
-        if bidi == "L":
-            return False
-        if bidi in ("R", "AL"):
-            return True
-    return False

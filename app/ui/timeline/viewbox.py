@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -66,8 +66,3 @@ class OverviewViewBox(pg.ViewBox):
 
     def wheelEvent(self, ev: Any, axis: int | None = None) -> None:
         ev.ignore()
-
-
-def view_rect(box: pg.ViewBox) -> QRectF:
-    rect: QRectF = box.viewRect()
-    return rect
