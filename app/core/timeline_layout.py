@@ -177,6 +177,7 @@ class LaneLayout:
     overflow: BoolArray
     columns: TimeColumns
     total_rows: int
+    members: tuple[IntArray, ...]  # item indices of each lane, in input order
 
     @property
     def placed(self) -> BoolArray:
@@ -197,28 +198,35 @@ def layout_lanes(
     """
     columns = time_columns(items, marker_max_span)
     names = [""] * len(items) if group == NO_GROUPING else list(map(attrgetter("lane"), items))
-    index_of = {name: number for number, name in enumerate(dict.fromkeys(names))}
-    lane = np.fromiter(map(index_of.__getitem__, names), np.int64, len(names))
-    lane[~columns.placed] = -1
+    first_seen = {name: number for number, name in enumerate(dict.fromkeys(names))}
+    given = np.fromiter(map(first_seen.__getitem__, names), np.int64, len(names))
+    given[~columns.placed] = -1
+    # Lanes whose events all lack dates get no lane; number the rest 0, 1, … in order of first appearance.
+    kept = np.flatnonzero(np.bincount(given[given >= 0], minlength=len(first_seen)))
+    renumber = np.full(len(first_seen) + 1, -1, np.int64)  # the extra slot maps -1 to -1
+    renumber[kept] = np.arange(len(kept))
+    lane = renumber[given]
+    by_lane = np.argsort(lane, kind="stable")
+    bounds = np.searchsorted(lane[by_lane], np.arange(len(kept) + 1))
     row = np.full(len(items), -1, np.int64)
     overflow = np.zeros(len(items), np.bool_)
     lanes: list[Lane] = []
+    members_of: list[IntArray] = []
     next_row = 0
-    for name, number in index_of.items():
-        members = np.flatnonzero(lane == number)
-        if not len(members):
-            continue
+    names_in_order = list(first_seen)
+    for number, given_number in enumerate(kept.tolist()):
+        members = by_lane[bounds[number] : bounds[number + 1]]
         bars = members[columns.is_bar[members]]
         has_markers = len(bars) < len(members)
         bar_rows, bar_overflow = pack_bars(columns.earliest[bars], columns.latest[bars], max_bar_rows)
-        first_bar_row = next_row + int(has_markers)
         row[members] = next_row
-        row[bars] = first_bar_row + bar_rows
+        row[bars] = next_row + int(has_markers) + bar_rows
         overflow[bars] = bar_overflow
         rows = int(has_markers) + (int(bar_rows.max()) + 1 if len(bars) else 0)
-        lanes.append(Lane(name, next_row, rows, has_markers))
+        lanes.append(Lane(names_in_order[given_number], next_row, rows, has_markers))
+        members_of.append(members)
         next_row += rows
-    return LaneLayout(tuple(lanes), lane, row, overflow, columns, next_row)
+    return LaneLayout(tuple(lanes), lane, row, overflow, columns, next_row, tuple(members_of))
 
 
 def pack_bars(starts: FloatArray, ends: FloatArray, max_rows: int) -> tuple[IntArray, BoolArray]:
@@ -441,8 +449,9 @@ def _day_walls(first: datetime, last: datetime, step: int) -> list[datetime]:
 
 
 def _is_major(wall: datetime, scale: TickScale) -> bool:
-    if scale.unit is TimeUnit.YEAR:
-        return wall.year % (scale.step * 10 if scale.step in (1, 10, 100, 1000) else scale.step * 2) == 0
+    if scale.unit is TimeUnit.YEAR:  # decades among years, centuries among decades, and so on
+        every: int = 10 ** (math.floor(math.log10(scale.step)) + 1)
+        return wall.year % every == 0
     if scale.unit is TimeUnit.MONTH:
         return wall.month == 1
     parent = _PARENT[scale.unit]

@@ -150,6 +150,19 @@ def test_lanes_come_in_order_of_first_appearance_with_markers_on_top() -> None:
     assert layout.lane.tolist() == [0, 1, 1, 1, 1, -1]
     assert layout.row.tolist() == [0, 2, 3, 2, 1, -1]  # 4 reuses 2's row: touching is not overlapping
     assert layout.total_rows == 4 and not layout.overflow.any()
+    assert [members.tolist() for members in layout.members] == [[0], [1, 2, 3, 4]]
+
+
+def test_a_lane_of_undated_events_gets_no_lane_and_the_rest_are_numbered_without_gaps() -> None:
+    items = [
+        item(1, None, None, lane="Undated"),
+        item(2, 0.0, lane="Dated"),
+        item(3, None, None, lane="Dated"),
+    ]
+    layout = layout_lanes(items)
+    assert [lane.name for lane in layout.lanes] == ["Dated"]
+    assert layout.lane.tolist() == [-1, 0, -1] and layout.row.tolist() == [-1, 0, -1]
+    assert [members.tolist() for members in layout.members] == [[1]]
 
 
 def test_no_grouping_puts_everything_in_one_lane() -> None:
@@ -294,6 +307,14 @@ def test_year_ticks_are_round_and_majors_every_ten_steps() -> None:
     assert [tick.local.year for tick in ticks if tick.major] == [1000, 2000]
     decades = axis_ticks(at(1955, 1, 1), at(2030, 1, 1), 1000, UTC)
     assert [tick.local.year for tick in decades if tick.major] == [2000]
+    fives = axis_ticks(at(1985, 1, 1), at(2031, 1, 1), 1000, UTC)
+    assert fives[0].step == 5 and [tick.local.year for tick in fives if tick.major] == [
+        1990,
+        2000,
+        2010,
+        2020,
+        2030,
+    ]
 
 
 def test_month_ticks_mark_new_years_as_major() -> None:
