@@ -412,7 +412,10 @@ def test_nothing_to_show_is_shown_quietly(fonts: FontChoice, qtbot: QtBot) -> No
     view.fit_all()
     qtbot.keyClick(view, Qt.Key.Key_Right)
     assert view.selected() is None
-    view.set_items([event(2, "Only one", "A", at(2023, 1, 1), at(2023, 1, 1))])
+    view.set_items(
+        [event(1, "Undated", "A", None, None), event(2, "Only one", "B", at(2023, 1, 1), at(2023, 1, 1))]
+    )
+    assert view.lane_titles() == ["B"]
     assert [marker.ids for marker in view.drawn_markers()] == [(2,)]
     low, high = view.visible_range()
     assert low < at(2023, 1, 1) < high

@@ -122,7 +122,7 @@ def _lane_data(
     origin: float,
 ) -> LaneData:
     columns = layout.columns
-    members = np.flatnonzero(layout.lane == number)
+    members = layout.members[number]
     bar_mask = columns.is_bar[members]
     markers = members[~bar_mask]
     markers = markers[np.argsort(columns.anchor[markers], kind="stable")]
