@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from contextlib import suppress
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, Signal
@@ -765,7 +766,8 @@ class MainWindow(QMainWindow):
         return self.tr("Threadline cases (*{suffix});;All files (*)").format(suffix=CASE_SUFFIX)
 
     def _ask_new_case_path(self) -> None:
-        self.case_dir.mkdir(parents=True, exist_ok=True)
+        with suppress(OSError):  # the dialog opens anyway; creating the case then explains any problem
+            self.case_dir.mkdir(parents=True, exist_ok=True)
         suggested = self.case_dir / (self.tr("Untitled case") + CASE_SUFFIX)
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("New Case"), str(suggested), self._case_filter()
@@ -794,12 +796,19 @@ class MainWindow(QMainWindow):
         """Write a consistent copy of the open case to ``destination``; the open case stays as it is."""
         if self._store is None:
             return False
-        if destination.exists():
-            destination.unlink()  # the file dialog has already asked whether to replace it
         try:
+            if destination.exists():
+                destination.unlink()  # the file dialog has already asked whether to replace it
             self._store.save_copy(destination)
         except ThreadlineError as error:
             self.show_error(error.message)
+            return False
+        except OSError as error:
+            self.show_error(
+                self.tr("Cannot write {path}: {reason}.").format(
+                    path=destination, reason=error.strerror or error
+                )
+            )
             return False
         self.statusBar().showMessage(self.tr("Saved a copy as {path}").format(path=destination), _MESSAGE_MS)
         return True
