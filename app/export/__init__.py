@@ -1,0 +1,1 @@
+"""Exports: open formats (CSV, JSON, TimelineJS, Timesketch) and the PDF report (QtGui only, no widgets)."""
