@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.errors import ThreadlineError
+from app.core.errors import NotFound, ThreadlineError
 from app.core.records import Change, ChangeKind, Reliability, SourceDetail, SourceKind
 from app.store import CaseStore
 from app.ui.original_viewer import OriginalViewer, copy_name, open_original
@@ -305,8 +305,14 @@ class InspectorDock(QDockWidget):
         return self._detail
 
     def _reload(self) -> None:
-        if self._detail is not None and self._store is not None:
-            self._show(self._store.source(self._detail.id))
+        if self._detail is None or self._store is None:
+            return
+        try:
+            detail = self._store.source(self._detail.id)
+        except NotFound:  # removed meanwhile
+            self.show_source(None)
+            return
+        self._show(detail)
 
     def _on_change(self, change: Change) -> None:
         if self._detail is None or change.object_type != "source":

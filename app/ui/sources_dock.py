@@ -15,12 +15,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -53,6 +55,17 @@ from app.ui.store_bridge import StoreBridge
 FILTER_DELAY_MS = 200
 #: Offered in the language filter; the languages Threadline is built for, and "und" for unknown.
 FILTER_LANGUAGES = ("he", "ar", "en", "ru", "und")
+#: Which columns stay when the dock is too narrow for all of them (first kept longest); the title always
+#: stays and keeps at least TITLE_MIN_EMS of room.
+COLUMN_PRIORITY = (
+    Column.PUBLISHED,
+    Column.RELIABILITY,
+    Column.LANGUAGE,
+    Column.KIND,
+    Column.IMPORTED,
+    Column.SIZE,
+)
+TITLE_MIN_EMS = 22
 _DIRECTION_CACHE = 5_000
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -91,9 +104,15 @@ class BidiItemDelegate(QStyledItemDelegate):
 class SourcesView(QTableView):
     """The table, with a hint painted over it while it is empty."""
 
+    resized = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.placeholder = ""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -125,6 +144,9 @@ class SourcesDock(QDockWidget):
         self.language_combo = QComboBox()
         self.count_label = QLabel()
         self.view = SourcesView()
+        self._widths: dict[Column, int] = {}  # each column's width when shown
+        self._user_hidden: set[Column] = set()  # hidden from the header's menu
+        self._fitting = False
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
@@ -180,9 +202,7 @@ class SourcesDock(QDockWidget):
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         rows = view.verticalHeader()
         rows.hide()
-        rows.setSectionResizeMode(
-            QHeaderView.ResizeMode.Fixed
-        )  # never measure rows: that would load them all
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # measuring rows would load them all
         rows.setDefaultSectionSize(view.fontMetrics().height() + 10)
         header = view.horizontalHeader()
         header.setSectionsMovable(True)
@@ -193,6 +213,10 @@ class SourcesDock(QDockWidget):
         self._size_columns()
         header.setSortIndicator(Column.IMPORTED, Qt.SortOrder.AscendingOrder)
         view.setSortingEnabled(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.sectionResized.connect(self._remember_width)
+        view.resized.connect(self.fit_columns)
 
     def _size_columns(self) -> None:
         """Wide enough for the header and the longest value each column usually holds."""
@@ -210,7 +234,58 @@ class SourcesDock(QDockWidget):
             title = self.model.headerData(column, Qt.Orientation.Horizontal)
             widest = max(metrics.horizontalAdvance(text) for text in texts)
             title_width = header.fontMetrics().horizontalAdvance(title) + 28  # room for the sort arrow
-            self.view.setColumnWidth(column, max(widest + 16, title_width))
+            self._widths[column] = max(widest + 16, title_width)
+            self.view.setColumnWidth(column, self._widths[column])
+
+    # --- columns that fit ----------------------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Show the columns the user wants that fit beside a readable title, in ``COLUMN_PRIORITY`` order.
+
+        A dock is often narrow; rather than squeezing the title to nothing, the least useful columns step
+        aside and come back when the dock grows. The header's context menu hides or shows any column.
+        """
+        room = self.view.viewport().width() - TITLE_MIN_EMS * self.view.fontMetrics().horizontalAdvance("M")
+        self._fitting = True
+        try:
+            for column in COLUMN_PRIORITY:
+                width = self._widths[column]
+                shown = column not in self._user_hidden and width <= room
+                if shown:
+                    room -= width
+                self.view.setColumnHidden(column, not shown)
+                if shown and self.view.columnWidth(column) != width:
+                    self.view.setColumnWidth(column, width)
+        finally:
+            self._fitting = False
+
+    def hidden_columns(self) -> list[str]:
+        """Columns the user hid (by name), for the window's settings."""
+        return sorted(column.name.lower() for column in self._user_hidden)
+
+    def set_hidden_columns(self, names: list[str]) -> None:
+        self._user_hidden = {column for column in COLUMN_PRIORITY if column.name.lower() in names}
+        self.fit_columns()
+
+    def _remember_width(self, section: int, old: int, new: int) -> None:
+        if not self._fitting and new > 0 and section != Column.TITLE:
+            self._widths[Column(section)] = new
+
+    def _column_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        for column in sorted(COLUMN_PRIORITY):
+            action = menu.addAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(column not in self._user_hidden)
+            action.toggled.connect(lambda checked, column=column: self._toggle_column(column, checked))
+        menu.popup(self.view.horizontalHeader().mapToGlobal(position))
+
+    def _toggle_column(self, column: Column, shown: bool) -> None:
+        if shown:
+            self._user_hidden.discard(column)
+        else:
+            self._user_hidden.add(column)
+        self.fit_columns()
 
     def _connect(self) -> None:
         self.filter_edit.textChanged.connect(self._filter_timer.start)

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.records import Extraction, Reliability, SourceKind, SourceMetadata
 from app.store import CaseStore
-from app.ui.sources_dock import FILTER_DELAY_MS, SourcesDock
+from app.ui.sources_dock import FILTER_DELAY_MS, TITLE_MIN_EMS, SourcesDock
 from app.ui.sources_model import PAGE_SIZE, Column, SourceIdRole, SourcesModel
 from app.ui.store_bridge import StoreBridge
 
@@ -417,3 +417,29 @@ def test_hebrew_and_arabic_titles_read_right_to_left(dock: SourcesDock, qtbot: Q
             else "left"
         )
         assert side == expected, (row, dock.model.index(row, 0).data(), ink[0], ink[-1], rect)
+
+
+def test_columns_step_aside_in_a_narrow_dock(dock: SourcesDock, qtbot: QtBot) -> None:
+    view = dock.view
+    dock.resize(1400, 320)
+    qtbot.waitUntil(lambda: not any(view.isColumnHidden(c) for c in Column))
+    dock.resize(420, 320)
+    qtbot.waitUntil(lambda: view.isColumnHidden(Column.SIZE))
+    shown = [column for column in Column if not view.isColumnHidden(column)]
+    assert shown[0] == Column.TITLE and Column.PUBLISHED in shown
+    em = view.fontMetrics().horizontalAdvance("M")
+    assert view.columnWidth(Column.TITLE) >= TITLE_MIN_EMS * em - 2
+    dock.resize(1400, 320)
+    qtbot.waitUntil(lambda: not view.isColumnHidden(Column.SIZE))
+
+
+def test_the_user_hides_columns_and_it_sticks(dock: SourcesDock, qtbot: QtBot) -> None:
+    dock.resize(1400, 320)
+    dock._toggle_column(Column.LANGUAGE, False)
+    assert dock.view.isColumnHidden(Column.LANGUAGE)
+    assert dock.hidden_columns() == ["language"]
+    dock.resize(1500, 320)
+    qtbot.wait(20)
+    assert dock.view.isColumnHidden(Column.LANGUAGE)
+    dock.set_hidden_columns([])
+    assert not dock.view.isColumnHidden(Column.LANGUAGE)
