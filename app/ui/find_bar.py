@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,8 @@ from app.core.matching import compile_matcher
 from app.core.query import parse_query
 from app.core.records import Span
 from app.ui.reader import HighlightKind, ReaderView
+
+_ERROR_COLOUR = "#b3261e"
 
 
 class FindBar(QWidget):
@@ -60,6 +62,9 @@ class FindBar(QWidget):
         self.message_label.setWordWrap(True)
         self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        palette = self.message_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(_ERROR_COLOUR))
+        self.message_label.setPalette(palette)
         self.previous_button = self._button(self.tr("Previous match (Shift+Enter, Shift+F3)"))
         self.next_button = self._button(self.tr("Next match (Enter, F3)"))
         self.close_button = self._button(self.tr("Close the find bar (Esc)"))
@@ -78,7 +83,7 @@ class FindBar(QWidget):
         row.addWidget(self.count_label)
         row.addWidget(self.message_label, 3)
         row.addWidget(self.close_button)
-        self.query_edit.setMinimumWidth(180)
+        self.query_edit.setMinimumWidth(260)
 
     def _button(self, tip: str) -> QToolButton:
         button = QToolButton(self)
