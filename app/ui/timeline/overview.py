@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from app.core.timeline_layout import histogram
@@ -73,7 +73,7 @@ class OverviewStrip(pg.PlotWidget):
     def set_left_margin(self, width: float) -> None:
         self.getPlotItem().getAxis("left").setWidth(width)
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
         super().resizeEvent(event)
         if getattr(self, "_ready", False):  # pyqtgraph resizes once inside its own __init__
             self._redraw()

@@ -353,10 +353,12 @@ class TimelineView(QWidget):
         if data is None:
             return
         self._fit_rows()
+        metrics = QFontMetricsF(self.font())
         names = [self._lane_title(lane.lane.name) for lane in data.lanes]
         centres = [lane.lane.first_row + lane.lane.rows / 2 for lane in data.lanes]
-        widest = max((self._metrics_for_axis().horizontalAdvance(name) for name in names), default=0.0)
+        widest = max((metrics.horizontalAdvance(name) for name in names), default=0.0)
         width = min(max(widest + 20, LANE_HEADER_PX[0]), LANE_HEADER_PX[1])
+        names = [metrics.elidedText(name, Qt.TextElideMode.ElideRight, width - 20) for name in names]
         self.lane_axis.set_lanes(names, centres, width)
         self.overview.set_left_margin(width)
 
@@ -368,9 +370,6 @@ class TimelineView(QWidget):
         if (top, bottom) != (0, rows):
             self.view_box.setLimits(yMin=0, yMax=rows)
             self.view_box.setYRange(0, rows, padding=0)
-
-    def _metrics_for_axis(self) -> QFontMetricsF:
-        return QFontMetricsF(self.font())
 
     def _lane_title(self, name: str) -> str:
         if self._grouping == NO_GROUPING:
@@ -860,6 +859,9 @@ class TimelineView(QWidget):
 
 
 def blend(base: QColor, over: QColor, amount: float) -> QColor:
+    def mix(b: float, o: float) -> float:
+        return b + (o - b) * amount
+
     return QColor.fromRgbF(
-        *(b + (o - b) * amount for b, o in zip(base.getRgbF()[:3], over.getRgbF()[:3], strict=True))
+        mix(base.redF(), over.redF()), mix(base.greenF(), over.greenF()), mix(base.blueF(), over.blueF())
     )
