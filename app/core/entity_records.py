@@ -157,7 +157,7 @@ class CandidateDecision:
     status: CandidateStatus
     candidate_ids: tuple[int, ...]  # the candidates whose status changed
     previous: tuple[CandidateStatus, ...]  # their status before, in the same order
-    previous_mentions: tuple[int | None, ...]  # the mention each was linked to before
+    before: tuple[Row, ...]  # the candidates as they were, in the same order
     mentions: tuple[MentionRecord, ...]  # mentions created by accepting
     removed_mentions: tuple[Row, ...]  # mentions removed by rejecting accepted candidates
     added_aliases: tuple[AliasRecord, ...]  # spellings of accepted variants, now aliases

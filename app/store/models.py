@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -31,6 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.core.entity_records import CandidateStatus
+from app.core.mentions import MatchKind
 from app.core.records import Confidence, Reliability, SourceKind, Stance
 
 NAMING_CONVENTION = {
@@ -317,3 +320,45 @@ class AuditEntry(Base):
     object_id: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# -- schema 0002: mention candidates ---------------------------------------------------------------------
+
+
+class MentionCandidate(Base):
+    """A place where an entity may be mentioned, found by its aliases and waiting for a decision.
+
+    One row per entity and span: finding again never duplicates a candidate, and a rejected one stays
+    rejected (the finder skips spans that already have a row). ``mention_id`` links an accepted candidate to
+    the mention it became.
+    """
+
+    __tablename__ = "mention_candidates"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "source_id", "start", "end"),
+        CheckConstraint('start >= 0 AND "end" > start', name="span_valid"),
+        CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
+        Index("ix_mention_candidates_source_start", "source_id", "start"),
+        Index("ix_mention_candidates_entity_status", "entity_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(1000))
+    alias: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[MatchKind] = mapped_column(_enum(MatchKind, "candidate_kind"))
+    status: Mapped[CandidateStatus] = mapped_column(
+        _enum(CandidateStatus, "candidate_status"), default=CandidateStatus.PENDING
+    )
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    reason: Mapped[str] = mapped_column(String(50), default="")
+    mention_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentions.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,1629 @@
+"""``EntityRepository``: entity types, entities, aliases, mentions and mention candidates of a case.
+
+Reached as ``store.entities``. Like the rest of the ``CaseStore`` facade, each public method is one
+transaction, returns frozen records (``app.core.entity_records``), writes an audit row with the change and
+notifies a ``Change`` ("entity", "mention", "candidate", "entity_type") after the commit. Every edit
+returns what is needed to revert it through this repository, and the revert is audited too.
+
+Finding candidates works in three steps. The full-text index preselects the sources that contain an alias
+(with its Hebrew/Arabic prefixed forms, a Hebrew prefix glued to a Latin name, a name cut by a line-end
+hyphen) or a near miss of one taken from the case's vocabulary; the folded text the index keeps tells on
+which lines; and ``app.core.mentions`` runs the search matcher on those lines only. Candidates are stored
+one row per entity and span, so a rerun neither duplicates them nor revives rejected ones; pending ones
+that are no longer found (an alias was removed) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.core.entity_records import (
+    AliasRecord,
+    CandidateDecision,
+    CandidateRecord,
+    CandidateStatus,
+    DeletionImpact,
+    EntityRecord,
+    EntitySnapshot,
+    EntitySummary,
+    EntityTypeRecord,
+    MentionInContext,
+    MentionRecord,
+    MergeRecord,
+    Row,
+    SourceHighlight,
+    TagResult,
+)
+from app.core.errors import InvalidValue, NotFound
+from app.core.folding import fold
+from app.core.identifiers import Identifier, extract_identifiers
+from app.core.mentions import (
+    Candidate,
+    MatchKind,
+    MentionFinder,
+    NameSuggestion,
+    ReviewReason,
+    SearchTerm,
+    Vocabulary,
+    alias_words,
+    snap_to_words,
+    suggest_name,
+)
+from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
+from app.core.records import Change, ChangeKind, FieldEdit, Snippet, Span
+from app.core.textnorm import guess_language
+from app.store import audit, fts_vocab
+from app.store.models import (
+    Alias,
+    Base,
+    Entity,
+    EntityType,
+    Mention,
+    MentionCandidate,
+    Note,
+    Participation,
+    Source,
+    SourceText,
+    Tagging,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    from app.store.casestore import CaseStore
+
+EDITABLE_ENTITY_FIELDS = frozenset({"name", "description", "notes", "type_key"})
+EDITABLE_TYPE_FIELDS = frozenset({"label", "colour", "icon"})
+IDENTIFIER_TYPE = "identifier"
+CONTEXT_WORDS = 6
+_COLOUR = re.compile("#[0-9a-fA-F]{6}")
+_PROGRESS_EVERY = 200  # sources between progress reports (and cancel checks) while finding
+_TEXT_BATCH = 400  # sources whose texts are loaded at once while finding
+_Model = TypeVar("_Model", bound=Base)
+
+
+@dataclass(frozen=True)
+class IdentifierOffer:
+    """An identifier found in a source, offered as an identifier entity (``tag_identifier`` takes it)."""
+
+    identifier: Identifier
+    entity_id: int | None  # the identifier entity that already has this value, if any
+    tagged: bool  # that entity is already tagged at exactly this span
+
+
+class EntityRepository:
+    """Entities and their mentions in one case; see the module docstring."""
+
+    def __init__(self, store: CaseStore) -> None:
+        self._store = store
+        self._vocabulary: tuple[tuple[int, int], Vocabulary] | None = None
+
+    # -- entity types ---------------------------------------------------------------------------------
+
+    def list_types(self) -> list[EntityTypeRecord]:
+        with self._store._read() as session:
+            return [_type_record(row) for row in session.scalars(select(EntityType).order_by(EntityType.id))]
+
+    def add_type(
+        self, label: str, colour: str, icon: str = "", *, key: str | None = None
+    ) -> EntityTypeRecord:
+        """A type of the investigator's own, with the colour its mentions are highlighted in."""
+        label = label.strip()
+        if not label:
+            raise InvalidValue("An entity type needs a name.")
+        colour = _checked_colour(colour)
+        key = _type_key(key or label)
+        with self._store._write() as session:
+            if session.scalar(select(EntityType.id).where(EntityType.key == key)) is not None:
+                raise InvalidValue(f"There is already an entity type “{key}”.")
+            row = EntityType(key=key, label=label, colour=colour, icon=icon.strip(), builtin=False)
+            session.add(row)
+            session.flush()
+            record = _type_record(row)
+            self._audit(session, "add entity type", "entity_type", row.id, after=_type_fields(record))
+        self._store._notify(Change(ChangeKind.ADDED, "entity_type", (record.id,)))
+        return record
+
+    def update_type(self, type_id: int, changes: Mapping[str, object]) -> FieldEdit:
+        """Change a type's label, colour or icon; ``edit.before`` undoes it."""
+        unknown = sorted(set(changes) - EDITABLE_TYPE_FIELDS)
+        if unknown:
+            raise InvalidValue(f"These entity type fields cannot be edited: {', '.join(unknown)}.")
+        values = {key: str(value).strip() for key, value in changes.items()}
+        if "colour" in values:
+            values["colour"] = _checked_colour(values["colour"])
+        if "label" in values and not values["label"]:
+            raise InvalidValue("An entity type needs a name.")
+        with self._store._write() as session:
+            row = _get(session, EntityType, type_id, "entity type")
+            edit = _apply(row, values, "entity_type", type_id)
+            if edit.changed:
+                self._audit(session, "edit entity type", "entity_type", type_id, edit.before, edit.after)
+        if edit.changed:
+            self._store._notify(Change(ChangeKind.UPDATED, "entity_type", (type_id,)))
+        return edit
+
+    def remove_type(self, type_id: int) -> EntityTypeRecord:
+        """Remove a type of the investigator's own that no entity uses; ``restore_type`` undoes it."""
+        with self._store._write() as session:
+            row = _get(session, EntityType, type_id, "entity type")
+            if row.builtin:
+                raise InvalidValue(f"“{row.label}” is built in and cannot be removed.")
+            used = session.scalar(select(func.count(Entity.id)).where(Entity.type_id == type_id)) or 0
+            if used:
+                raise InvalidValue(f"{used} entities are of type “{row.label}”; change their type first.")
+            record = _type_record(row)
+            session.delete(row)
+            self._audit(session, "remove entity type", "entity_type", type_id, before=_type_fields(record))
+        self._store._notify(Change(ChangeKind.REMOVED, "entity_type", (type_id,)))
+        return record
+
+    def restore_type(self, record: EntityTypeRecord) -> EntityTypeRecord:
+        with self._store._write() as session:
+            session.add(
+                EntityType(
+                    id=record.id,
+                    key=record.key,
+                    label=record.label,
+                    colour=record.colour,
+                    icon=record.icon,
+                    builtin=record.builtin,
+                )
+            )
+            self._audit(session, "restore entity type", "entity_type", record.id, after=_type_fields(record))
+        self._store._notify(Change(ChangeKind.ADDED, "entity_type", (record.id,)))
+        return record
+
+    # -- entities -------------------------------------------------------------------------------------
+
+    def add(
+        self,
+        type_key: str,
+        name: str,
+        aliases: Iterable[str] = (),
+        *,
+        description: str = "",
+        notes: str = "",
+    ) -> EntityRecord:
+        """A new entity; its name is its first alias, and every alias is one more spelling to find."""
+        name = _clean_name(name)
+        with self._store._write() as session:
+            entity_type = _type_by_key(session, type_key)
+            row = Entity(
+                type_id=entity_type.id,
+                name=name,
+                description=description.strip(),
+                notes=notes,
+                created_at=utc_now(),
+            )
+            session.add(row)
+            session.flush()
+            for text in _unique_spellings([name, *aliases]):
+                _add_alias_row(session, row.id, text)
+            session.flush()
+            record = _entity_record(session, row)
+            self._audit(
+                session,
+                "add entity",
+                "entity",
+                row.id,
+                after={"type": type_key, "name": name, "aliases": [a.text for a in record.aliases]},
+            )
+        self._store._notify(Change(ChangeKind.ADDED, "entity", (record.id,)))
+        return record
+
+    def get(self, entity_id: int) -> EntityRecord:
+        with self._store._read() as session:
+            return _entity_record(session, _get(session, Entity, entity_id, "entity"))
+
+    def list_entities(self, *, type_key: str | None = None) -> list[EntitySummary]:
+        """Every entity with its counts, by name; one query, whatever the number of entities."""
+        aliases = _count_by_entity(select(Alias.entity_id, func.count().label("n")), Alias.entity_id)
+        mentions = (
+            select(
+                Mention.entity_id,
+                func.count().label("n"),
+                func.count(func.distinct(Mention.source_id)).label("sources"),
+            )
+            .group_by(Mention.entity_id)
+            .subquery()
+        )
+        events = _count_by_entity(
+            select(Participation.entity_id, func.count(func.distinct(Participation.event_id)).label("n")),
+            Participation.entity_id,
+        )
+        pending = _count_by_entity(
+            select(MentionCandidate.entity_id, func.count().label("n")).where(
+                MentionCandidate.status == CandidateStatus.PENDING
+            ),
+            MentionCandidate.entity_id,
+        )
+        statement = (
+            select(
+                Entity.id,
+                Entity.type_id,
+                EntityType.key,
+                Entity.name,
+                func.coalesce(aliases.c.n, 0),
+                func.coalesce(mentions.c.n, 0),
+                func.coalesce(mentions.c.sources, 0),
+                func.coalesce(events.c.n, 0),
+                func.coalesce(pending.c.n, 0),
+            )
+            .join(EntityType, EntityType.id == Entity.type_id)
+            .outerjoin(aliases, aliases.c.entity_id == Entity.id)
+            .outerjoin(mentions, mentions.c.entity_id == Entity.id)
+            .outerjoin(events, events.c.entity_id == Entity.id)
+            .outerjoin(pending, pending.c.entity_id == Entity.id)
+        )
+        if type_key is not None:
+            statement = statement.where(EntityType.key == type_key)
+        with self._store._read() as session:
+            rows = session.execute(statement).all()
+        summaries = [EntitySummary(*row) for row in rows]
+        return sorted(summaries, key=lambda summary: (summary.name.casefold(), summary.id))
+
+    def rename(self, entity_id: int, name: str) -> FieldEdit:
+        """Change the display name; the new name becomes an alias too. ``edit.before`` undoes it."""
+        return self.update(entity_id, {"name": name})
+
+    def update(self, entity_id: int, changes: Mapping[str, object]) -> FieldEdit:
+        """Edit name, description, notes or type (``type_key``); apply ``edit.before`` to undo."""
+        unknown = sorted(set(changes) - EDITABLE_ENTITY_FIELDS)
+        if unknown:
+            raise InvalidValue(f"These entity fields cannot be edited: {', '.join(unknown)}.")
+        with self._store._write() as session:
+            row = _get(session, Entity, entity_id, "entity")
+            values: dict[str, object] = {}
+            for key, value in changes.items():
+                if key == "name":
+                    values["name"] = _clean_name(str(value))
+                elif key == "type_key":
+                    values["type_id"] = _type_by_key(session, str(value)).id
+                else:
+                    values[key] = str(value)
+            before_type = row.type_id
+            edit = _apply(row, values, "entity", entity_id)
+            if "name" in edit.after:
+                known = {alias_words(alias.text) for alias in _aliases(session, entity_id)}
+                if alias_words(row.name) not in known:
+                    _add_alias_row(session, entity_id, row.name)
+            edit = _with_type_keys(session, edit, before_type)
+            if edit.changed:
+                self._audit(session, "edit entity", "entity", entity_id, edit.before, edit.after)
+        if edit.changed:
+            self._store._notify(Change(ChangeKind.UPDATED, "entity", (entity_id,)))
+        return edit
+
+    def add_alias(self, entity_id: int, text: str, *, language: str | None = None) -> AliasRecord:
+        """Another spelling of the entity (any script); ``remove_alias`` undoes it."""
+        text = _clean_name(text)
+        with self._store._write() as session:
+            _get(session, Entity, entity_id, "entity")
+            if any(alias.text == text for alias in _aliases(session, entity_id)):
+                raise InvalidValue(f"“{text}” is already an alias of this entity.")
+            row = _add_alias_row(session, entity_id, text, language)
+            session.flush()
+            record = _alias_record(row)
+            self._audit(session, "add alias", "entity", entity_id, after={"alias": text, "alias_id": row.id})
+        self._store._notify(Change(ChangeKind.UPDATED, "entity", (entity_id,)))
+        return record
+
+    def remove_alias(self, alias_id: int) -> AliasRecord:
+        """Remove one spelling; mentions already made stay. ``restore_alias`` undoes it."""
+        with self._store._write() as session:
+            row = _get(session, Alias, alias_id, "alias")
+            record = _alias_record(row)
+            session.delete(row)
+            self._audit(
+                session,
+                "remove alias",
+                "entity",
+                row.entity_id,
+                before={"alias": row.text, "alias_id": alias_id},
+            )
+        self._store._notify(Change(ChangeKind.UPDATED, "entity", (record.entity_id,)))
+        return record
+
+    def restore_alias(self, record: AliasRecord) -> AliasRecord:
+        with self._store._write() as session:
+            _get(session, Entity, record.entity_id, "entity")
+            session.add(
+                Alias(
+                    id=record.id,
+                    entity_id=record.entity_id,
+                    text=record.text,
+                    folded=fold(record.text),
+                    language=record.language,
+                )
+            )
+            self._audit(
+                session,
+                "restore alias",
+                "entity",
+                record.entity_id,
+                after={"alias": record.text, "alias_id": record.id},
+            )
+        self._store._notify(Change(ChangeKind.UPDATED, "entity", (record.entity_id,)))
+        return record
+
+    def deletion_impact(self, entity_id: int) -> DeletionImpact:
+        """What deleting the entity would take with it, for the confirmation."""
+        with self._store._read() as session:
+            row = _get(session, Entity, entity_id, "entity")
+
+            def count(statement: Any) -> int:
+                return int(session.scalar(statement) or 0)
+
+            return DeletionImpact(
+                entity_id=entity_id,
+                name=row.name,
+                aliases=count(select(func.count()).where(Alias.entity_id == entity_id)),
+                mentions=count(select(func.count()).where(Mention.entity_id == entity_id)),
+                sources=count(
+                    select(func.count(func.distinct(Mention.source_id))).where(Mention.entity_id == entity_id)
+                ),
+                event_links=count(select(func.count()).where(Participation.entity_id == entity_id)),
+                candidates=count(select(func.count()).where(MentionCandidate.entity_id == entity_id)),
+                notes=count(select(func.count()).where(Note.entity_id == entity_id)),
+                taggings=count(select(func.count()).where(Tagging.entity_id == entity_id)),
+            )
+
+    def delete(self, entity_id: int) -> EntitySnapshot:
+        """Delete the entity and everything attached to it; ``restore`` puts it all back, same ids."""
+        with self._store._write() as session:
+            snapshot = _snapshot(session, _get(session, Entity, entity_id, "entity"))
+            session.execute(delete(Entity).where(Entity.id == entity_id))
+            self._audit(session, "delete entity", "entity", entity_id, before=_snapshot_summary(snapshot))
+        self._store._notify(Change(ChangeKind.REMOVED, "entity", (entity_id,)))
+        return snapshot
+
+    def restore(self, snapshot: EntitySnapshot) -> EntityRecord:
+        with self._store._write() as session:
+            _insert_snapshot(session, snapshot)
+            entity_id = snapshot.entity.id
+            session.flush()
+            record = _entity_record(session, _get(session, Entity, entity_id, "entity"))
+            self._audit(session, "restore entity", "entity", entity_id, after=_snapshot_summary(snapshot))
+        self._store._notify(Change(ChangeKind.ADDED, "entity", (entity_id,)))
+        return record
+
+    # -- tagging --------------------------------------------------------------------------------------
+
+    def suggest_name(self, source_id: int, start: int, end: int) -> NameSuggestion:
+        """What to call a selection: snapped to words, an attached prefix left out when the case supports
+        it (the bare form is a known alias, or occurs on its own in some source)."""
+        with self._store._read() as session:
+            text = _source_text(session, source_id)
+            known = list(session.scalars(select(Alias.text)))
+            connection = session.connection()
+            return suggest_name(
+                text,
+                (start, end),
+                known_aliases=known,
+                vocabulary=lambda words: fts_vocab.word_counts(connection, words),
+            )
+
+    def tag(
+        self,
+        source_id: int,
+        start: int,
+        end: int,
+        entity_id: int,
+        *,
+        alias: str | None = None,
+        expected_text: str | None = None,
+    ) -> TagResult:
+        """Mark ``text[start:end]`` of a source as a mention of the entity; ``undo_tag`` reverts it.
+
+        The span must lie in the stored text and hold a word (``expected_text``, when given, must be what
+        is there: offsets from a stale view are refused). A spelling the entity does not have yet becomes
+        an alias: ``alias`` if given, else the selection's name (``suggest_name``), prefix left out.
+        """
+        with self._store._write() as session:
+            entity = _get(session, Entity, entity_id, "entity")
+            text = _source_text(session, source_id)
+            exact = _checked_span(text, start, end, expected_text)
+            if session.scalar(
+                select(Mention.id).where(
+                    Mention.entity_id == entity_id,
+                    Mention.source_id == source_id,
+                    Mention.start == start,
+                    Mention.end == end,
+                )
+            ):
+                raise InvalidValue(f"“{exact}” is already tagged as {entity.name} there.")
+            added = self._alias_for_tag(session, text, start, end, entity_id, alias)
+            mention = Mention(
+                entity_id=entity_id,
+                source_id=source_id,
+                start=start,
+                end=end,
+                text=exact,
+                created_at=utc_now(),
+                created_by=self._store.actor,
+            )
+            session.add(mention)
+            session.flush()
+            _link_candidate(session, mention, self._store.actor)
+            result = TagResult(_mention_record(mention), added)
+            self._audit(
+                session,
+                "tag mention",
+                "mention",
+                mention.id,
+                after={**_mention_fields(result.mention), "added_alias": added.text if added else None},
+            )
+        self._notify_mention(ChangeKind.ADDED, result.mention, alias_added=added is not None)
+        return result
+
+    def undo_tag(self, result: TagResult) -> None:
+        """Revert ``tag``: remove the mention and the alias it added."""
+        with self._store._write() as session:
+            mention = _get(session, Mention, result.mention.id, "mention")
+            _unlink_candidates(session, [mention.id])
+            session.delete(mention)
+            if result.added_alias is not None:
+                session.execute(delete(Alias).where(Alias.id == result.added_alias.id))
+            self._audit(
+                session, "undo tag", "mention", result.mention.id, before=_mention_fields(result.mention)
+            )
+        self._notify_mention(ChangeKind.REMOVED, result.mention, alias_added=result.added_alias is not None)
+
+    def redo_tag(self, result: TagResult) -> TagResult:
+        """Apply a reverted ``tag`` again, with the same mention (and alias) ids."""
+        with self._store._write() as session:
+            if result.added_alias is not None:
+                _insert_alias(session, result.added_alias)
+            mention = _insert_mention(session, result.mention)
+            session.flush()
+            _link_candidate(session, mention, self._store.actor)
+            self._audit(
+                session, "redo tag", "mention", result.mention.id, after=_mention_fields(result.mention)
+            )
+        self._notify_mention(ChangeKind.ADDED, result.mention, alias_added=result.added_alias is not None)
+        return result
+
+    def untag(self, mention_id: int) -> MentionRecord:
+        """Remove a mention (aliases stay); ``restore_mention`` puts it back with the same id."""
+        with self._store._write() as session:
+            row = _get(session, Mention, mention_id, "mention")
+            record = _mention_record(row)
+            _unlink_candidates(session, [mention_id])
+            session.delete(row)
+            self._audit(session, "untag mention", "mention", mention_id, before=_mention_fields(record))
+        self._notify_mention(ChangeKind.REMOVED, record)
+        return record
+
+    def restore_mention(self, record: MentionRecord) -> MentionRecord:
+        with self._store._write() as session:
+            _get(session, Entity, record.entity_id, "entity")
+            mention = _insert_mention(session, record)
+            session.flush()
+            _link_candidate(session, mention, record.created_by)
+            self._audit(session, "restore mention", "mention", record.id, after=_mention_fields(record))
+        self._notify_mention(ChangeKind.ADDED, record)
+        return record
+
+    def _alias_for_tag(
+        self, session: Session, text: str, start: int, end: int, entity_id: int, alias: str | None
+    ) -> AliasRecord | None:
+        """The alias a tag adds: none when one of the entity's aliases already matches the span."""
+        aliases = _aliases(session, entity_id)
+        if alias is None:
+            word_start, word_end = snap_to_words(text, start, end)
+            found = MentionFinder(a.text for a in aliases).find(text[word_start:word_end])
+            if _covers(found, start - word_start, end - word_start):
+                return None
+            if start > word_start:
+                alias = text[start:end]  # the tagger cut the word's first letters off: a prefix
+            else:
+                connection = session.connection()
+                alias = suggest_name(
+                    text,
+                    (start, end),
+                    known_aliases=session.scalars(select(Alias.text)),
+                    vocabulary=lambda words: fts_vocab.word_counts(connection, words),
+                ).name
+        alias = _clean_name(alias)
+        if alias_words(alias) in {alias_words(a.text) for a in aliases} or not alias_words(alias):
+            return None
+        row = _add_alias_row(session, entity_id, alias)
+        session.flush()
+        return _alias_record(row)
+
+    # -- reading mentions -----------------------------------------------------------------------------
+
+    def mentions_of(
+        self, entity_id: int, *, context_words: int = CONTEXT_WORDS, limit: int | None = None, offset: int = 0
+    ) -> list[MentionInContext]:
+        """The entity's mentions in source order, each with a few words either side."""
+        with self._store._read() as session:
+            _get(session, Entity, entity_id, "entity")
+            statement = (
+                select(Mention)
+                .where(Mention.entity_id == entity_id)
+                .order_by(Mention.source_id, Mention.start, Mention.id)
+                .offset(offset)
+            )
+            if limit is not None:
+                statement = statement.limit(limit)
+            mentions = [_mention_record(row) for row in session.scalars(statement)]
+            ids = {mention.source_id for mention in mentions}
+            rows = session.execute(
+                select(Source.id, Source.title, SourceText.text)
+                .join(SourceText, SourceText.source_id == Source.id)
+                .where(Source.id.in_(ids))
+            ).all()
+        sources = {row.id: (row.title, row.text) for row in rows}
+        return [
+            MentionInContext(
+                m, sources[m.source_id][0], keyword_in_context(sources[m.source_id][1], m, context_words)
+            )
+            for m in mentions
+        ]
+
+    def mentions_in(self, source_id: int) -> list[SourceHighlight]:
+        """Every mention in a source with its entity's colour, by position (for the reader's highlights)."""
+        statement = (
+            select(
+                Mention.id,
+                Mention.entity_id,
+                Entity.name,
+                EntityType.key,
+                EntityType.colour,
+                Mention.start,
+                Mention.end,
+            )
+            .join(Entity, Entity.id == Mention.entity_id)
+            .join(EntityType, EntityType.id == Entity.type_id)
+            .where(Mention.source_id == source_id)
+            .order_by(Mention.start, Mention.end)
+        )
+        with self._store._read() as session:
+            return [SourceHighlight(*row) for row in session.execute(statement)]
+
+    # -- candidates -----------------------------------------------------------------------------------
+
+    def find_candidates(
+        self,
+        entity_id: int | None = None,
+        *,
+        variants: bool = True,
+        progress: ProgressSink = ignore_progress,
+        cancel: CancelToken | None = None,
+    ) -> list[CandidateRecord]:
+        """Find where one entity (or every entity) may be mentioned in every source; store and return the
+        pending candidates.
+
+        A span already decided (accepted, rejected) or already tagged is left alone; pending candidates
+        that are not found again are dropped. Cancelling (between sources) leaves the case unchanged.
+        """
+        with self._store._write() as session:
+            plan = self._plan(session, entity_id, variants)
+            progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
+            found = self._scan(session, plan, progress, cancel)
+            counts, dropped = _store_candidates(session, plan, found)
+            records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
+            self._audit(session, "find mention candidates", "entity", entity_id, after=counts)
+        if dropped:
+            self._store._notify(Change(ChangeKind.REMOVED, "candidate", tuple(dropped)))
+        self._store._notify(Change(ChangeKind.UPDATED, "candidate", tuple(record.id for record in records)))
+        return records
+
+    def candidates(
+        self,
+        entity_id: int | None = None,
+        *,
+        source_id: int | None = None,
+        status: CandidateStatus | None = CandidateStatus.PENDING,
+    ) -> list[CandidateRecord]:
+        statement = select(MentionCandidate).order_by(
+            MentionCandidate.source_id, MentionCandidate.start, MentionCandidate.entity_id
+        )
+        if entity_id is not None:
+            statement = statement.where(MentionCandidate.entity_id == entity_id)
+        if source_id is not None:
+            statement = statement.where(MentionCandidate.source_id == source_id)
+        if status is not None:
+            statement = statement.where(MentionCandidate.status == status)
+        with self._store._read() as session:
+            return [_candidate_record(row) for row in session.scalars(statement)]
+
+    def accept(self, candidate_ids: Iterable[int]) -> CandidateDecision:
+        """Turn candidates into mentions (a variant's spelling also becomes an alias)."""
+        return self._decide(list(candidate_ids), CandidateStatus.ACCEPTED, strict=True)
+
+    def reject(self, candidate_ids: Iterable[int]) -> CandidateDecision:
+        """Mark candidates as not the entity; they stay rejected when candidates are found again."""
+        return self._decide(list(candidate_ids), CandidateStatus.REJECTED, strict=True)
+
+    def accept_all_in_source(
+        self, entity_id: int, source_id: int, *, include_review: bool = False
+    ) -> CandidateDecision:
+        """Accept the entity's pending candidates in one source. Those needing review only with
+        ``include_review``; variants never (accept them one by one)."""
+        return self._accept_where(entity_id, source_id, include_review)
+
+    def accept_all(self, entity_id: int, *, include_review: bool = False) -> CandidateDecision:
+        """Accept the entity's pending candidates everywhere (same rules as ``accept_all_in_source``)."""
+        return self._accept_where(entity_id, None, include_review)
+
+    def undo_decision(self, decision: CandidateDecision) -> None:
+        """Put candidates back as they were before ``accept``/``reject`` (mentions and aliases it made go)."""
+        with self._store._write() as session:
+            made = [mention.id for mention in decision.mentions]
+            _unlink_candidates(session, made)
+            session.execute(delete(Mention).where(Mention.id.in_(made)))
+            session.execute(delete(Alias).where(Alias.id.in_([alias.id for alias in decision.added_aliases])))
+            for removed in decision.removed_mentions:
+                session.add(Mention(**removed.as_dict()))
+            session.flush()
+            by_id = {row.id: row for row in _rows_by_id(session, MentionCandidate, decision.candidate_ids)}
+            for before in decision.before:
+                candidate = by_id[before.id]
+                for key, value in before.values:
+                    setattr(candidate, key, value)
+            self._audit(
+                session,
+                f"undo {decision.status.value} candidates",
+                "candidate",
+                None,
+                after={"candidates": list(decision.candidate_ids)},
+            )
+        self._store._notify(Change(ChangeKind.UPDATED, "candidate", decision.candidate_ids))
+        if decision.mentions or decision.removed_mentions:
+            ids = tuple(m.id for m in decision.mentions) + tuple(r.id for r in decision.removed_mentions)
+            self._store._notify(Change(ChangeKind.UPDATED, "mention", ids))
+
+    def _accept_where(self, entity_id: int, source_id: int | None, include_review: bool) -> CandidateDecision:
+        statement = select(MentionCandidate.id).where(
+            MentionCandidate.entity_id == entity_id,
+            MentionCandidate.status == CandidateStatus.PENDING,
+            MentionCandidate.kind != MatchKind.VARIANT,
+        )
+        if source_id is not None:
+            statement = statement.where(MentionCandidate.source_id == source_id)
+        if not include_review:
+            statement = statement.where(MentionCandidate.needs_review.is_(False))
+        with self._store._read() as session:
+            _get(session, Entity, entity_id, "entity")
+            ids = list(session.scalars(statement))
+        return self._decide(ids, CandidateStatus.ACCEPTED, strict=False)
+
+    def _decide(
+        self, candidate_ids: list[int], status: CandidateStatus, *, strict: bool
+    ) -> CandidateDecision:
+        with self._store._write() as session:
+            rows = _rows_by_id(session, MentionCandidate, candidate_ids)
+            missing = sorted(set(candidate_ids) - {row.id for row in rows})
+            if missing and strict:
+                raise NotFound(f"There is no mention candidate #{missing[0]} in this case.")
+            changing = [row for row in rows if row.status != status]
+            decision = _apply_decision(session, changing, status, self._store.actor)
+            self._audit(
+                session,
+                f"{'accept' if status is CandidateStatus.ACCEPTED else 'reject'} candidates",
+                "candidate",
+                None,
+                after={
+                    "candidates": list(decision.candidate_ids),
+                    "mentions": [m.id for m in decision.mentions],
+                },
+            )
+        self._store._notify(Change(ChangeKind.UPDATED, "candidate", decision.candidate_ids))
+        if decision.mentions:
+            self._store._notify(Change(ChangeKind.ADDED, "mention", tuple(m.id for m in decision.mentions)))
+        if decision.added_aliases:
+            entity_ids = tuple(sorted({alias.entity_id for alias in decision.added_aliases}))
+            self._store._notify(Change(ChangeKind.UPDATED, "entity", entity_ids))
+        return decision
+
+    # -- finding, step by step ------------------------------------------------------------------------
+
+    def _plan(self, session: Session, entity_id: int | None, variants: bool) -> _Plan:
+        rows = session.execute(select(Alias.entity_id, Alias.text)).all()
+        by_words: dict[tuple[str, ...], set[int]] = {}
+        for owner, text in rows:
+            by_words.setdefault(alias_words(text), set()).add(owner)
+        if entity_id is not None:
+            _get(session, Entity, entity_id, "entity")
+            targets = {text for owner, text in rows if owner == entity_id}
+            wanted = {alias_words(text) for text in targets}
+            looked_for = targets | {text for owner, text in rows if _contains_any(alias_words(text), wanted)}
+            entity_ids = {entity_id}
+        else:
+            targets = looked_for = {text for _owner, text in rows}
+            entity_ids = set(session.scalars(select(Entity.id)))
+        finder = MentionFinder(sorted(looked_for))
+        terms = list(finder.alias_terms)
+        if variants and targets:
+            vocabulary = self._case_vocabulary(session)
+            terms += finder.variant_terms(vocabulary, of=sorted(targets), exclude=[text for _o, text in rows])
+        connection = session.connection()
+        sources: dict[int, list[SearchTerm]] = {}
+        for term in terms:
+            for source_id in fts_vocab.sources_matching(connection, fts_vocab.search_expression(term)):
+                sources.setdefault(source_id, []).append(term)
+        return _Plan(entity_id, entity_ids, finder, by_words, sources)
+
+    def _scan(
+        self, session: Session, plan: _Plan, progress: ProgressSink, cancel: CancelToken | None
+    ) -> list[tuple[int, Candidate]]:
+        found: list[tuple[int, Candidate]] = []
+        ids = sorted(plan.sources)
+        connection = session.connection()
+        for batch_start in range(0, len(ids), _TEXT_BATCH):
+            batch = ids[batch_start : batch_start + _TEXT_BATCH]
+            texts: dict[int, str] = dict(
+                session.execute(
+                    select(SourceText.source_id, SourceText.text).where(SourceText.source_id.in_(batch))
+                ).all()
+            )
+            folded = fts_vocab.folded_bodies(connection, batch)
+            for done, source_id in enumerate(batch, start=batch_start):
+                if done % _PROGRESS_EVERY == 0:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    progress(ProgressUpdate(done, len(ids), f"source #{source_id}"))
+                text = texts.get(source_id)
+                if text is not None:
+                    candidates = plan.finder.find(
+                        text, folded=folded.get(source_id), terms=plan.sources[source_id]
+                    )
+                    found += [(source_id, candidate) for candidate in candidates]
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(ProgressUpdate(len(ids), len(ids), "storing candidates"))
+        return found
+
+    def _case_vocabulary(self, session: Session) -> Vocabulary:
+        """The case's vocabulary, kept between runs until a source is added or removed."""
+        count, last = session.execute(select(func.count(Source.id), func.max(Source.id))).one()
+        key = (int(count or 0), int(last or 0))
+        if self._vocabulary is None or self._vocabulary[0] != key:
+            entries = fts_vocab.vocabulary(session.connection())
+            vocabulary = Vocabulary((term for term, _n in entries), counts=dict(entries), sources=key[0])
+            self._vocabulary = (key, vocabulary)
+        return self._vocabulary[1]
+
+    # -- merging --------------------------------------------------------------------------------------
+
+    def merge(self, survivor_id: int, other_ids: Iterable[int]) -> MergeRecord:
+        """Fold other entities into one: their aliases (and names), mentions, candidates, event links,
+        tags and notes move to the survivor; duplicates of what it has already are dropped. ``unmerge``
+        splits them back exactly."""
+        others = list(dict.fromkeys(other_ids))
+        if not others or survivor_id in others:
+            raise InvalidValue("Choose one entity to keep and at least one other to merge into it.")
+        with self._store._write() as session:
+            survivor = _get(session, Entity, survivor_id, "entity")
+            survivor_before = _row(survivor)
+            snapshots: list[EntitySnapshot] = []
+            moved: list[tuple[str, int, int]] = []
+            moved_links: list[tuple[int, str, int]] = []
+            added_aliases: list[int] = []
+            for other_id in others:
+                other = _get(session, Entity, other_id, "entity")
+                snapshot = _snapshot(session, other)
+                snapshots.append(snapshot)
+                added_aliases += _merge_into(session, survivor, other, moved, moved_links)
+            record = MergeRecord(
+                survivor_id,
+                tuple(snapshots),
+                tuple(moved),
+                tuple(moved_links),
+                survivor_before,
+                tuple(added_aliases),
+            )
+            self._audit(
+                session,
+                "merge entities",
+                "entity",
+                survivor_id,
+                before={"merged": [s.entity.as_dict()["name"] for s in snapshots], "ids": others},
+                after={"moved": len(moved) + len(moved_links)},
+            )
+        self._store._notify(Change(ChangeKind.REMOVED, "entity", tuple(others)))
+        self._store._notify(Change(ChangeKind.UPDATED, "entity", (survivor_id,)))
+        self._store._notify(Change(ChangeKind.UPDATED, "mention", ()))
+        return record
+
+    def unmerge(self, record: MergeRecord) -> None:
+        """Undo ``merge``: the merged entities come back with the same ids and exactly what they had."""
+        with self._store._write() as session:
+            survivor = _get(session, Entity, record.survivor_id, "entity")
+            for key, value in record.survivor_before.values:
+                setattr(survivor, key, value)
+            session.execute(delete(Alias).where(Alias.id.in_(record.added_aliases)))
+            for snapshot in record.merged:
+                session.add(Entity(**snapshot.entity.as_dict()))
+            session.flush()
+            moved_ids = {(table, row_id) for table, row_id, _owner in record.moved}
+            moved_links = {(event_id, role, owner) for event_id, role, owner in record.moved_event_links}
+            for (
+                snapshot
+            ) in record.merged:  # first the duplicates the merge dropped: moved rows may point at them
+                _insert_snapshot(session, snapshot, skip_entity=True, skip=moved_ids, skip_links=moved_links)
+            _move_back(session, record)
+            self._audit(
+                session,
+                "unmerge entities",
+                "entity",
+                record.survivor_id,
+                after={"restored": [s.entity.id for s in record.merged]},
+            )
+        restored = tuple(s.entity.id for s in record.merged)
+        self._store._notify(Change(ChangeKind.ADDED, "entity", restored))
+        self._store._notify(Change(ChangeKind.UPDATED, "entity", (record.survivor_id,)))
+        self._store._notify(Change(ChangeKind.UPDATED, "mention", ()))
+
+    # -- identifiers ----------------------------------------------------------------------------------
+
+    def identifier_candidates(self, source_id: int) -> list[IdentifierOffer]:
+        """URLs, e-mail addresses, phone numbers, IP addresses, coordinates, handles and hashtags in a
+        source, each with the identifier entity that already has its value (if any)."""
+        with self._store._read() as session:
+            text = _source_text(session, source_id)
+            found = extract_identifiers(text)
+            by_value = _identifier_entities(session, [item.value for item in found])
+            spans = select(Mention.entity_id, Mention.start, Mention.end).where(
+                Mention.source_id == source_id
+            )
+            tagged = {(owner, start, end) for owner, start, end in session.execute(spans)}
+        offers = []
+        for item in found:
+            owner = by_value.get(item.value)
+            offers.append(
+                IdentifierOffer(item, owner, owner is not None and (owner, item.start, item.end) in tagged)
+            )
+        return offers
+
+    def tag_identifier(self, source_id: int, identifier: Identifier) -> TagResult:
+        """Tag an identifier found in a source, creating its identifier entity (named by the normalised
+        value) when the case has none yet. Undo with ``undo_tag`` (and ``delete`` for a new entity)."""
+        with self._store._read() as session:
+            owner = _identifier_entities(session, [identifier.value]).get(identifier.value)
+        if owner is None:
+            owner = self.add(
+                IDENTIFIER_TYPE, identifier.value, [identifier.text], description=identifier.kind.value
+            ).id
+        return self.tag(source_id, identifier.start, identifier.end, owner, expected_text=identifier.text)
+
+    # -- plumbing -------------------------------------------------------------------------------------
+
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        object_type: str,
+        object_id: int | None,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+    ) -> None:
+        audit.record(
+            session,
+            actor=self._store.actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            before=before,
+            after=after,
+        )
+
+    def _notify_mention(self, kind: ChangeKind, mention: MentionRecord, *, alias_added: bool = False) -> None:
+        self._store._notify(Change(kind, "mention", (mention.id,)))
+        if alias_added:
+            self._store._notify(Change(ChangeKind.UPDATED, "entity", (mention.entity_id,)))
+
+
+# -- the plan of a find ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    entity_id: int | None
+    entity_ids: set[int]
+    finder: MentionFinder
+    owners: dict[tuple[str, ...], set[int]]  # alias words → entities with that spelling
+    sources: dict[int, list[SearchTerm]]  # source → the spellings the index says it contains
+
+
+def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -> bool:
+    """Whether ``words`` has one of ``wanted`` inside it (a longer name a wanted one is part of)."""
+    return any(
+        len(words) > len(part)
+        and any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+        for part in wanted
+    )
+
+
+def _store_candidates(
+    session: Session, plan: _Plan, found: list[tuple[int, Candidate]]
+) -> tuple[dict[str, int], list[int]]:
+    """Insert new candidates, keep decided ones as they are, drop pending ones not found again."""
+    entity_filter = MentionCandidate.entity_id.in_(plan.entity_ids)
+    existing = {
+        (row.entity_id, row.source_id, row.start, row.end): (row.id, row.status)
+        for row in session.execute(
+            select(
+                MentionCandidate.id,
+                MentionCandidate.entity_id,
+                MentionCandidate.source_id,
+                MentionCandidate.start,
+                MentionCandidate.end,
+                MentionCandidate.status,
+            ).where(entity_filter)
+        )
+    }
+    mentions: dict[int, list[tuple[int, int, int]]] = {}
+    for owner, source_id, start, end in session.execute(
+        select(Mention.entity_id, Mention.source_id, Mention.start, Mention.end).where(
+            Mention.source_id.in_({source_id for source_id, _c in found})
+        )
+    ):
+        mentions.setdefault(source_id, []).append((owner, start, end))
+    now = utc_now()
+    seen: set[int] = set()
+    new: list[dict[str, object]] = []
+    added_keys: set[tuple[int, int, int, int]] = set()
+    for source_id, candidate in found:
+        for owner in sorted(plan.owners.get(alias_words(candidate.alias), ())):
+            if owner not in plan.entity_ids:
+                continue
+            key = (owner, source_id, candidate.start, candidate.end)
+            if key in existing:
+                seen.add(existing[key][0])
+                continue
+            if key in added_keys or _overlaps_mention(
+                mentions.get(source_id, ()), owner, candidate, same=True
+            ):
+                continue
+            added_keys.add(key)
+            inside_other = _overlaps_mention(mentions.get(source_id, ()), owner, candidate, same=False)
+            new.append(_candidate_row(owner, source_id, candidate, inside_other, now))
+    stale = [
+        candidate_id
+        for candidate_id, status in existing.values()
+        if status is CandidateStatus.PENDING and candidate_id not in seen
+    ]
+    for index in range(0, len(stale), 500):
+        session.execute(delete(MentionCandidate).where(MentionCandidate.id.in_(stale[index : index + 500])))
+    if new:
+        session.execute(insert(MentionCandidate), new)
+    counts = {"sources": len(plan.sources), "found": len(found), "new": len(new), "dropped": len(stale)}
+    return counts, stale
+
+
+def _overlaps_mention(
+    mentions: Iterable[tuple[int, int, int]], owner: int, candidate: Candidate, *, same: bool
+) -> bool:
+    for mention_owner, start, end in mentions:
+        if (mention_owner == owner) != same:
+            continue
+        if same and start < candidate.end and candidate.start < end:
+            return True
+        if not same and start <= candidate.start and candidate.end <= end:
+            return True
+    return False
+
+
+def _candidate_row(
+    owner: int, source_id: int, candidate: Candidate, inside_other: bool, now: datetime
+) -> dict[str, object]:
+    reason = (
+        ReviewReason.INSIDE_OTHER_MENTION if inside_other and not candidate.needs_review else candidate.reason
+    )
+    return {
+        "entity_id": owner,
+        "source_id": source_id,
+        "start": candidate.start,
+        "end": candidate.end,
+        "text": candidate.text[:1000],
+        "alias": candidate.alias[:500],
+        "kind": candidate.kind,
+        "status": CandidateStatus.PENDING,
+        "needs_review": candidate.needs_review or inside_other,
+        "confidence": min(candidate.confidence, 0.5) if inside_other else candidate.confidence,
+        "reason": reason.value,
+        "mention_id": None,
+        "created_at": now,
+        "decided_at": None,
+        "decided_by": "",
+    }
+
+
+def _candidate_records(
+    session: Session, entity_ids: Collection[int], status: CandidateStatus
+) -> list[CandidateRecord]:
+    columns = [getattr(MentionCandidate, name) for name in _CANDIDATE_COLUMNS]
+    records: list[CandidateRecord] = []
+    ids = sorted(entity_ids)
+    for index in range(0, len(ids), 500):
+        rows = session.execute(
+            select(*columns)
+            .where(
+                MentionCandidate.entity_id.in_(ids[index : index + 500]), MentionCandidate.status == status
+            )
+            .order_by(MentionCandidate.source_id, MentionCandidate.start, MentionCandidate.entity_id)
+        )
+        records += [_record_from_values(values) for values in rows]
+    return sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
+
+
+_CANDIDATE_COLUMNS = (
+    "id",
+    "entity_id",
+    "source_id",
+    "start",
+    "end",
+    "text",
+    "alias",
+    "kind",
+    "status",
+    "needs_review",
+    "confidence",
+    "reason",
+    "mention_id",
+)
+
+
+def _record_from_values(values: Sequence[Any]) -> CandidateRecord:
+    fields = dict(zip(_CANDIDATE_COLUMNS, values, strict=True))
+    fields["reason"] = ReviewReason(fields["reason"])
+    return CandidateRecord(**fields)
+
+
+def _candidate_record(row: MentionCandidate) -> CandidateRecord:
+    return _record_from_values([getattr(row, name) for name in _CANDIDATE_COLUMNS])
+
+
+def _apply_decision(
+    session: Session, rows: Sequence[MentionCandidate], status: CandidateStatus, actor: str
+) -> CandidateDecision:
+    now = utc_now()
+    previous = tuple(row.status for row in rows)
+    before = tuple(_row(row) for row in rows)
+    made: list[MentionRecord] = []
+    removed: list[Row] = []
+    added: list[AliasRecord] = []
+    for row in rows:
+        if status is CandidateStatus.ACCEPTED:
+            mention = _mention_for(session, row, actor, now)
+            if mention is not None:
+                made.append(_mention_record(mention))
+            row.mention_id = _existing_mention_id(session, row) if mention is None else mention.id
+            if row.kind is MatchKind.VARIANT:
+                alias = _alias_from_variant(session, row)
+                if alias is not None:
+                    added.append(alias)
+        elif row.mention_id is not None:
+            mention_row = session.get(Mention, row.mention_id)
+            if mention_row is not None:
+                removed.append(_row(mention_row))
+                session.delete(mention_row)
+            row.mention_id = None
+        row.status, row.decided_at, row.decided_by = status, now, actor
+    session.flush()
+    return CandidateDecision(
+        status=status,
+        candidate_ids=tuple(row.id for row in rows),
+        previous=previous,
+        before=before,
+        mentions=tuple(made),
+        removed_mentions=tuple(removed),
+        added_aliases=tuple(added),
+    )
+
+
+def _mention_for(session: Session, row: MentionCandidate, actor: str, now: datetime) -> Mention | None:
+    """A new mention for an accepted candidate, or None when the span is already tagged as the entity."""
+    if _existing_mention_id(session, row) is not None:
+        return None
+    mention = Mention(
+        entity_id=row.entity_id,
+        source_id=row.source_id,
+        start=row.start,
+        end=row.end,
+        text=row.text,
+        created_at=now,
+        created_by=actor,
+    )
+    session.add(mention)
+    session.flush()
+    return mention
+
+
+def _existing_mention_id(session: Session, row: MentionCandidate) -> int | None:
+    return session.scalar(
+        select(Mention.id).where(
+            Mention.entity_id == row.entity_id,
+            Mention.source_id == row.source_id,
+            Mention.start == row.start,
+            Mention.end == row.end,
+        )
+    )
+
+
+def _alias_from_variant(session: Session, row: MentionCandidate) -> AliasRecord | None:
+    known = {alias_words(alias.text) for alias in _aliases(session, row.entity_id)}
+    name = " ".join(row.text.split())
+    if alias_words(name) in known or not alias_words(name):
+        return None
+    alias = _add_alias_row(session, row.entity_id, name)
+    session.flush()
+    return _alias_record(alias)
+
+
+def _link_candidate(session: Session, mention: Mention, actor: str) -> None:
+    """A pending candidate at exactly the tagged span is decided by the tagging: accepted."""
+    session.execute(
+        update(MentionCandidate)
+        .where(
+            MentionCandidate.entity_id == mention.entity_id,
+            MentionCandidate.source_id == mention.source_id,
+            MentionCandidate.start == mention.start,
+            MentionCandidate.end == mention.end,
+            MentionCandidate.status == CandidateStatus.PENDING,
+        )
+        .values(
+            status=CandidateStatus.ACCEPTED, mention_id=mention.id, decided_at=utc_now(), decided_by=actor
+        )
+    )
+
+
+def _unlink_candidates(session: Session, mention_ids: Sequence[int]) -> None:
+    """Candidates accepted as these mentions go back to pending when the mentions go."""
+    if mention_ids:
+        session.execute(
+            update(MentionCandidate)
+            .where(MentionCandidate.mention_id.in_(mention_ids))
+            .values(status=CandidateStatus.PENDING, mention_id=None, decided_at=None, decided_by="")
+        )
+
+
+# -- merge helpers ----------------------------------------------------------------------------------
+
+_MOVABLE: tuple[tuple[str, type[Base]], ...] = (
+    ("aliases", Alias),
+    ("mentions", Mention),
+    ("mention_candidates", MentionCandidate),
+    ("taggings", Tagging),
+    ("notes", Note),
+)
+
+
+def _merge_into(
+    session: Session,
+    survivor: Entity,
+    other: Entity,
+    moved: list[tuple[str, int, int]],
+    moved_links: list[tuple[int, str, int]],
+) -> list[int]:
+    """Move ``other``'s rows to ``survivor`` (keeping the survivor's where they would clash), then delete
+    ``other``. Returns the ids of aliases added to the survivor (``other``'s name)."""
+    added: list[int] = []
+    survivor_aliases = {alias_words(alias.text) for alias in _aliases(session, survivor.id)}
+    if alias_words(other.name) not in survivor_aliases and not any(
+        alias_words(alias.text) == alias_words(other.name) for alias in _aliases(session, other.id)
+    ):
+        added.append(_add_alias_row(session, survivor.id, other.name).id)
+    for table, model in _MOVABLE:
+        keys = {_clash_key(table, row) for row in _owned(session, model, survivor.id)}
+        for row in _owned(session, model, other.id):
+            if table != "notes" and _clash_key(table, row) in keys:
+                continue  # a duplicate of the survivor's: deleted with ``other``, kept in its snapshot
+            keys.add(_clash_key(table, row))
+            row.entity_id = survivor.id  # type: ignore[attr-defined]
+            moved.append((table, row.id, other.id))  # type: ignore[attr-defined]
+        session.flush()
+    survivor_links = {(link.event_id, link.role) for link in _owned(session, Participation, survivor.id)}
+    for link in _owned(session, Participation, other.id):
+        if (link.event_id, link.role) not in survivor_links:
+            session.add(Participation(event_id=link.event_id, entity_id=survivor.id, role=link.role))
+            moved_links.append((link.event_id, link.role, other.id))
+    if other.description.strip() and other.description.strip() not in survivor.description:
+        survivor.description = "\n\n".join(
+            part for part in (survivor.description.strip(), other.description.strip()) if part
+        )
+    if other.notes.strip() and other.notes.strip() not in survivor.notes:
+        survivor.notes = "\n\n".join(part for part in (survivor.notes.strip(), other.notes.strip()) if part)
+    session.flush()
+    session.execute(delete(Entity).where(Entity.id == other.id))
+    _relink_accepted(session, survivor.id)
+    session.expire_all()
+    return added
+
+
+def _relink_accepted(session: Session, entity_id: int) -> None:
+    """Accepted candidates whose mention was dropped as a duplicate point at the survivor's mention."""
+    same_span = (
+        select(Mention.id)
+        .where(
+            Mention.entity_id == MentionCandidate.entity_id,
+            Mention.source_id == MentionCandidate.source_id,
+            Mention.start == MentionCandidate.start,
+            Mention.end == MentionCandidate.end,
+        )
+        .scalar_subquery()
+    )
+    session.execute(
+        update(MentionCandidate)
+        .where(
+            MentionCandidate.entity_id == entity_id,
+            MentionCandidate.status == CandidateStatus.ACCEPTED,
+            MentionCandidate.mention_id.is_(None),
+        )
+        .values(mention_id=same_span)
+    )
+
+
+def _clash_key(table: str, row: Any) -> tuple[object, ...]:
+    if table == "aliases":
+        return (row.text,)
+    if table in ("mentions", "mention_candidates"):
+        return (row.source_id, row.start, row.end)
+    if table == "taggings":
+        return (row.tag_id,)
+    return (row.id,)
+
+
+def _move_back(session: Session, record: MergeRecord) -> None:
+    """Give moved rows back to the entities they came from, every column as it was before the merge."""
+    tables: dict[str, Any] = {table: model.__table__ for table, model in _MOVABLE}
+    before = {
+        (table, row.id): row
+        for snapshot in record.merged
+        for table, rows in _snapshot_tables(snapshot)
+        for row in rows
+    }
+    for table, row_id, _owner in record.moved:
+        values = before[(table, row_id)].as_dict()
+        columns = tables[table].c
+        result = session.execute(update(tables[table]).where(columns.id == row_id).values(**values))
+        if getattr(result, "rowcount", 1) != 1:
+            raise InvalidValue("The merged entities changed since the merge; undo the later edits first.")
+    for event_id, role, owner in record.moved_event_links:
+        session.execute(
+            delete(Participation).where(
+                Participation.event_id == event_id,
+                Participation.entity_id == record.survivor_id,
+                Participation.role == role,
+            )
+        )
+        session.add(Participation(event_id=event_id, entity_id=owner, role=role))
+    session.flush()
+
+
+def _snapshot_tables(snapshot: EntitySnapshot) -> tuple[tuple[str, tuple[Row, ...]], ...]:
+    return (
+        ("aliases", snapshot.aliases),
+        ("mentions", snapshot.mentions),
+        ("mention_candidates", snapshot.candidates),
+        ("taggings", snapshot.taggings),
+        ("notes", snapshot.notes),
+    )
+
+
+# -- snapshots --------------------------------------------------------------------------------------
+
+
+def _row(obj: Base) -> Row:
+    mapper = obj.__mapper__
+    return Row(tuple((attribute.key, getattr(obj, attribute.key)) for attribute in mapper.column_attrs))
+
+
+def _owned(session: Session, model: type[_Model], entity_id: int) -> list[_Model]:
+    column = model.entity_id  # type: ignore[attr-defined]
+    order = [model.id] if hasattr(model, "id") else [model.event_id, model.role]  # type: ignore[attr-defined]
+    return list(session.scalars(select(model).where(column == entity_id).order_by(*order)))
+
+
+def _snapshot(session: Session, entity: Entity) -> EntitySnapshot:
+    return EntitySnapshot(
+        entity=_row(entity),
+        aliases=tuple(_row(row) for row in _owned(session, Alias, entity.id)),
+        mentions=tuple(_row(row) for row in _owned(session, Mention, entity.id)),
+        candidates=tuple(_row(row) for row in _owned(session, MentionCandidate, entity.id)),
+        event_links=tuple(_row(row) for row in _owned(session, Participation, entity.id)),
+        taggings=tuple(_row(row) for row in _owned(session, Tagging, entity.id)),
+        notes=tuple(_row(row) for row in _owned(session, Note, entity.id)),
+    )
+
+
+def _insert_snapshot(
+    session: Session,
+    snapshot: EntitySnapshot,
+    *,
+    skip_entity: bool = False,
+    skip: Collection[tuple[str, int]] = (),
+    skip_links: Collection[tuple[int, str, int]] = (),
+) -> None:
+    if not skip_entity:
+        session.add(Entity(**snapshot.entity.as_dict()))
+        session.flush()
+    models = dict(_MOVABLE)
+    for table, rows in _snapshot_tables(snapshot):
+        model = models[table]
+        for row in rows:
+            values = row.as_dict()
+            if (table, values["id"]) not in skip:
+                session.add(model(**values))
+        session.flush()
+    for row in snapshot.event_links:
+        values = row.as_dict()
+        if (values["event_id"], values["role"], values["entity_id"]) not in skip_links:
+            session.add(Participation(**values))
+    session.flush()
+
+
+def _snapshot_summary(snapshot: EntitySnapshot) -> dict[str, object]:
+    entity = snapshot.entity.as_dict()
+    return {
+        "name": entity["name"],
+        "aliases": [row.as_dict()["text"] for row in snapshot.aliases],
+        "mentions": len(snapshot.mentions),
+        "candidates": len(snapshot.candidates),
+        "event_links": len(snapshot.event_links),
+        "taggings": len(snapshot.taggings),
+        "notes": len(snapshot.notes),
+    }
+
+
+# -- small helpers ----------------------------------------------------------------------------------
+
+
+def _get(session: Session, model: type[_Model], object_id: int, what: str) -> _Model:
+    row = session.get(model, object_id)
+    if row is None:
+        raise NotFound(f"There is no {what} #{object_id} in this case.")
+    return row
+
+
+def _rows_by_id(session: Session, model: type[_Model], ids: Sequence[int]) -> list[_Model]:
+    rows: list[_Model] = []
+    unique = sorted(set(ids))
+    for index in range(0, len(unique), 500):
+        column = model.id  # type: ignore[attr-defined]
+        rows += session.scalars(select(model).where(column.in_(unique[index : index + 500]))).all()
+    order = {row_id: position for position, row_id in enumerate(dict.fromkeys(ids))}
+    return sorted(rows, key=lambda row: order[row.id])  # type: ignore[attr-defined]
+
+
+def _source_text(session: Session, source_id: int) -> str:
+    text = session.scalar(select(SourceText.text).where(SourceText.source_id == source_id))
+    if text is None:
+        raise NotFound(f"There is no source #{source_id} in this case.")
+    return text
+
+
+def _checked_span(text: str, start: int, end: int, expected: str | None) -> str:
+    if not (0 <= start < end <= len(text)):
+        raise InvalidValue(
+            f"The span {start}–{end} is outside the source's text, which has {len(text)} characters."
+        )
+    exact = text[start:end]
+    if expected is not None and exact != expected:
+        raise InvalidValue(
+            f"The source has “{exact}” at {start}–{end}, not “{expected}”; reload it and retry."
+        )
+    if not alias_words(exact):
+        raise InvalidValue(f"The span {start}–{end} holds no word to tag.")
+    return exact
+
+
+def _covers(candidates: Sequence[Candidate], start: int, end: int) -> bool:
+    """Whether an alias was found exactly at ``start``–``end``, as the name or with its prefix."""
+    return any(
+        candidate.kind is not MatchKind.VARIANT
+        and candidate.end == end
+        and start in (candidate.start, candidate.token_start)
+        for candidate in candidates
+    )
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not alias_words(cleaned):
+        raise InvalidValue("A name needs at least one letter or digit.")
+    if len(cleaned) > 500:
+        raise InvalidValue("A name may have at most 500 characters.")
+    return cleaned
+
+
+def _unique_spellings(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    spellings: list[str] = []
+    for name in names:
+        cleaned = _clean_name(name)
+        if cleaned not in seen:
+            seen.add(cleaned)
+            spellings.append(cleaned)
+    return spellings
+
+
+def _language(text: str) -> str:
+    guessed = guess_language(text)
+    return guessed if guessed in ("he", "ar", "ru") else "und"
+
+
+def _add_alias_row(session: Session, entity_id: int, text: str, language: str | None = None) -> Alias:
+    row = Alias(entity_id=entity_id, text=text, folded=fold(text), language=language or _language(text))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _insert_alias(session: Session, record: AliasRecord) -> None:
+    session.add(
+        Alias(
+            id=record.id,
+            entity_id=record.entity_id,
+            text=record.text,
+            folded=fold(record.text),
+            language=record.language,
+        )
+    )
+
+
+def _insert_mention(session: Session, record: MentionRecord) -> Mention:
+    mention = Mention(
+        id=record.id,
+        entity_id=record.entity_id,
+        source_id=record.source_id,
+        start=record.start,
+        end=record.end,
+        text=record.text,
+        created_at=record.created_at,
+        created_by=record.created_by,
+    )
+    session.add(mention)
+    return mention
+
+
+def _aliases(session: Session, entity_id: int) -> list[Alias]:
+    return list(session.scalars(select(Alias).where(Alias.entity_id == entity_id).order_by(Alias.id)))
+
+
+def _type_by_key(session: Session, key: str) -> EntityType:
+    row = session.scalar(select(EntityType).where(EntityType.key == key))
+    if row is None:
+        keys = ", ".join(session.scalars(select(EntityType.key).order_by(EntityType.id)))
+        raise InvalidValue(f"There is no entity type “{key}”; the types are: {keys}.")
+    return row
+
+
+def _type_key(text: str) -> str:
+    key = "-".join(text.casefold().split())
+    if not key or len(key) > 50 or not all(char.isalnum() or char in "-_" for char in key):
+        raise InvalidValue(f"“{text}” cannot be an entity type key: use letters, digits and hyphens.")
+    return key
+
+
+def _checked_colour(colour: str) -> str:
+    colour = colour.strip()
+    if not _COLOUR.fullmatch(colour):
+        raise InvalidValue(f"“{colour}” is not a colour; write it as #rrggbb.")
+    return colour.lower()
+
+
+def _apply(row: Any, values: Mapping[str, object], object_type: str, object_id: int) -> FieldEdit:
+    before = {key: getattr(row, key) for key in values}
+    for key, value in values.items():
+        setattr(row, key, value)
+    changed = [key for key in values if before[key] != values[key]]
+    return FieldEdit(
+        object_type, object_id, {key: before[key] for key in changed}, {key: values[key] for key in changed}
+    )
+
+
+def _with_type_keys(session: Session, edit: FieldEdit, before_type: int) -> FieldEdit:
+    """Report a type change as ``type_key`` (what ``update`` takes), so ``edit.before`` can be applied."""
+    if "type_id" not in edit.after:
+        return edit
+    keys: dict[int, str] = dict(session.execute(select(EntityType.id, EntityType.key)).all())
+    before = {key: value for key, value in edit.before.items() if key != "type_id"}
+    after = {key: value for key, value in edit.after.items() if key != "type_id"}
+    before["type_key"] = keys[before_type]
+    after["type_key"] = keys[int(edit.after["type_id"])]  # type: ignore[call-overload]
+    return FieldEdit(edit.object_type, edit.object_id, before, after)
+
+
+def _count_by_entity(statement: Any, column: Any) -> Any:
+    return statement.group_by(column).subquery()
+
+
+def _identifier_entities(session: Session, values: Iterable[str]) -> dict[str, int]:
+    """Identifier entities by normalised value (their name)."""
+    wanted = set(values)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Entity.name, Entity.id)
+        .join(EntityType, EntityType.id == Entity.type_id)
+        .where(EntityType.key == IDENTIFIER_TYPE, Entity.name.in_(wanted))
+        .order_by(Entity.id)
+    )
+    found: dict[str, int] = {}
+    for name, entity_id in rows:
+        found.setdefault(name, entity_id)
+    return found
+
+
+def keyword_in_context(text: str, mention: MentionRecord | Span, words: int = CONTEXT_WORDS) -> Snippet:
+    """``words`` words either side of a span, cut at whitespace; offsets into ``text`` stay exact."""
+    start = _words_before(text, mention.start, words)
+    end = _words_after(text, mention.end, words)
+    excerpt = text[start:end].replace("\n", " ").replace("\t", " ")
+    return Snippet(excerpt, start, (Span(mention.start - start, mention.end - start),))
+
+
+def _words_before(text: str, position: int, words: int) -> int:
+    while position > 0 and not text[position - 1].isspace():
+        position -= 1  # the rest of the word the span starts in (a prefix, a quote) is not counted
+    for _ in range(words):
+        while position > 0 and text[position - 1].isspace():
+            position -= 1
+        while position > 0 and not text[position - 1].isspace():
+            position -= 1
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _words_after(text: str, position: int, words: int) -> int:
+    while position < len(text) and not text[position].isspace():
+        position += 1  # punctuation after the span belongs to its word
+    for _ in range(words):
+        while position < len(text) and text[position].isspace():
+            position += 1
+        while position < len(text) and not text[position].isspace():
+            position += 1
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+# -- records ----------------------------------------------------------------------------------------
+
+
+def _type_record(row: EntityType) -> EntityTypeRecord:
+    return EntityTypeRecord(row.id, row.key, row.label, row.colour, row.icon, row.builtin)
+
+
+def _type_fields(record: EntityTypeRecord) -> dict[str, object]:
+    return {"key": record.key, "label": record.label, "colour": record.colour, "icon": record.icon}
+
+
+def _alias_record(row: Alias) -> AliasRecord:
+    return AliasRecord(row.id, row.entity_id, row.text, row.language)
+
+
+def _entity_record(session: Session, row: Entity) -> EntityRecord:
+    type_key = session.scalar(select(EntityType.key).where(EntityType.id == row.type_id)) or ""
+    aliases = tuple(_alias_record(alias) for alias in _aliases(session, row.id))
+    return EntityRecord(
+        row.id, row.type_id, type_key, row.name, row.description, row.notes, row.created_at, aliases
+    )
+
+
+def _mention_record(row: Mention) -> MentionRecord:
+    return MentionRecord(
+        row.id, row.entity_id, row.source_id, row.start, row.end, row.text, row.created_at, row.created_by
+    )
+
+
+def _mention_fields(record: MentionRecord) -> dict[str, object]:
+    return {
+        "entity_id": record.entity_id,
+        "source_id": record.source_id,
+        "start": record.start,
+        "end": record.end,
+        "text": record.text,
+    }

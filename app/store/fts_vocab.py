@@ -1,0 +1,89 @@
+"""SQLite FTS5 queries for finding entity mentions (besides ``fts``, the only SQLite-specific code here).
+
+Mention finding asks the full-text index three things: which sources contain a spelling (an alias with its
+Hebrew/Arabic prefixed forms, a Latin name with a Hebrew prefix glued on, a name cut by a hyphen at a line
+end); the folded text of those sources (the index keeps it, so it need not be folded again); and the
+vocabulary of the whole case, with the number of sources each token occurs in, where near misses of names
+are looked for. The vocabulary comes from an ``fts5vocab`` table created in the connection's ``temp``
+schema, so the case file's schema does not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import Connection, text
+
+from app.core.folding import HEBREW_PREFIXES
+from app.core.mentions import SearchTerm
+from app.store.fts import term_expression
+
+_VOCABULARY = "temp.threadline_source_vocabulary"
+_CHUNK = 500  # ids or words per statement, well below SQLite's variable limit
+
+
+def _quoted(words: Sequence[str]) -> str:
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+def search_expression(term: SearchTerm) -> str:
+    """An FTS5 expression, restricted to the text (not the title), for every spelling ``term`` covers."""
+    alternatives = [term_expression(term.term)]
+    first, rest = term.words[0], term.words[1:]
+    if term.glued_latin:
+        alternatives += [_quoted((prefix + first, *rest)) for prefix in HEBREW_PREFIXES]
+    alternatives += [_quoted(split) for split in term.hyphen_splits]
+    joined = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
+    return f"body : {joined}"
+
+
+def sources_matching(connection: Connection, expression: str) -> list[int]:
+    rows = connection.execute(
+        text("SELECT rowid FROM source_fts WHERE source_fts MATCH :expression"), {"expression": expression}
+    )
+    return [int(row[0]) for row in rows]
+
+
+def folded_bodies(connection: Connection, source_ids: Iterable[int]) -> dict[int, str]:
+    """The folded text the index holds for each source (``fold`` of its stored text)."""
+    ids = sorted(set(source_ids))
+    found: dict[int, str] = {}
+    for index in range(0, len(ids), _CHUNK):
+        chunk = ids[index : index + _CHUNK]
+        marks = ", ".join(f":id{i}" for i in range(len(chunk)))
+        rows = connection.execute(
+            text(f"SELECT rowid, body FROM source_fts WHERE rowid IN ({marks})"),
+            {f"id{i}": source_id for i, source_id in enumerate(chunk)},
+        )
+        found.update((int(row[0]), str(row[1])) for row in rows)
+    return found
+
+
+def _ensure_vocabulary(connection: Connection) -> None:
+    connection.execute(
+        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} USING fts5vocab(main, source_fts, row)")
+    )
+
+
+def vocabulary(connection: Connection) -> list[tuple[str, int]]:
+    """Every token in the index, with the number of sources it occurs in."""
+    _ensure_vocabulary(connection)
+    return [
+        (str(row[0]), int(row[1])) for row in connection.execute(text(f"SELECT term, doc FROM {_VOCABULARY}"))
+    ]
+
+
+def word_counts(connection: Connection, words: Collection[str]) -> dict[str, int]:
+    """How many sources contain each of ``words`` (folded tokens); absent words are left out."""
+    _ensure_vocabulary(connection)
+    wanted = sorted(set(words))
+    found: dict[str, int] = {}
+    for index in range(0, len(wanted), _CHUNK):
+        chunk = wanted[index : index + _CHUNK]
+        marks = ", ".join(f":w{i}" for i in range(len(chunk)))
+        rows = connection.execute(
+            text(f"SELECT term, doc FROM {_VOCABULARY} WHERE term IN ({marks})"),
+            {f"w{i}": word for i, word in enumerate(chunk)},
+        )
+        found.update((str(row[0]), int(row[1])) for row in rows)
+    return found
