@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import cached_property
@@ -88,6 +89,7 @@ class CaseStore:
         self._engine = sqlite.make_engine(path)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._listeners: list[ChangeListener] = []
+        self._batch = threading.local()  # per thread: the UI's edits never join an import's batch
 
     # -- opening and closing ----------------------------------------------------------------------
 
@@ -183,6 +185,10 @@ class CaseStore:
         self._listeners.remove(listener)
 
     def _notify(self, change: Change) -> None:
+        pending: list[Change] | None = getattr(self._batch, "changes", None)
+        if pending is not None:
+            pending.append(change)  # told after the batch commits, never before
+            return
         for listener in list(self._listeners):
             listener(change)
 
@@ -190,8 +196,47 @@ class CaseStore:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
+        batch_session: Session | None = getattr(self._batch, "session", None)
+        if batch_session is not None:
+            with batch_session.begin_nested():  # one savepoint per write: it lands whole or not at all
+                yield batch_session
+            return
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many writes of this thread (an import) into one commit.
+
+        Each write inside still lands whole or not at all (a savepoint each); the batch saves the cost
+        of a synchronous commit per write. If something unexpected escapes, what the batch finished
+        before is still committed. Subscribers hear of the changes after the commit.
+        """
+        if getattr(self._batch, "session", None) is not None:
+            yield  # already batching on this thread
+            return
+        session = self._sessions()
+        session.begin()
+        self._batch.session, self._batch.changes = session, []
+        committed = False
+        try:
+            yield
+            session.commit()
+            committed = True
+        except BaseException:
+            try:
+                session.commit()  # the failed write's savepoint is already rolled back
+                committed = True
+            except SQLAlchemyError:
+                session.rollback()
+            raise
+        finally:
+            changes = self._batch.changes
+            self._batch.session = self._batch.changes = None
+            session.close()
+            if committed:
+                for change in _merged(changes):
+                    self._notify(change)
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -482,6 +527,18 @@ class CaseStore:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _merged(changes: list[Change]) -> list[Change]:
+    """Consecutive changes of the same kind and type told as one (an import adds hundreds of sources)."""
+    merged: list[Change] = []
+    for change in changes:
+        last = merged[-1] if merged else None
+        if last is not None and (last.kind, last.object_type) == (change.kind, change.object_type):
+            merged[-1] = Change(last.kind, last.object_type, last.ids + change.ids)
+        else:
+            merged.append(change)
+    return merged
 
 
 def _remove_case_files(path: Path) -> None:

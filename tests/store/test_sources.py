@@ -200,3 +200,35 @@ def test_save_copy_is_a_complete_case(store: CaseStore, tmp_path: Path, add_text
     with CaseStore.open(copy) as opened:
         assert opened.source(source_id).title == "Copied"
         assert opened.search("copied").total == 1
+
+
+def test_batch_commits_once_keeps_each_write_atomic_and_tells_after_commit(
+    store: CaseStore,
+    case_path: Path,
+) -> None:
+    heard: list[Change] = []
+    store.subscribe(heard.append)
+    with store.batch():
+        first = store.add_source(
+            b"one", Extraction(SourceKind.TEXT, "text/plain", "one"), original_filename="1"
+        )
+        with pytest.raises(NotFound):  # a failing write inside the batch ...
+            store.add_source(
+                b"two", Extraction(SourceKind.TEXT, "text/plain", "two"), original_filename="2", parent_id=99
+            )
+        third = store.add_source(
+            b"three", Extraction(SourceKind.TEXT, "text/plain", "3"), original_filename="3"
+        )
+        assert heard == []  # nothing is told before the commit
+        assert row_counts(case_path)["sources"] == 0  # another connection sees nothing yet
+    assert row_counts(case_path)["sources"] == 2  # ... leaves no trace, and the others land
+    assert row_counts(case_path)["originals"] == 2
+    assert heard == [Change(ChangeKind.ADDED, "source", (first.source_id, third.source_id))]
+    assert store.verify().ok
+
+
+def test_an_unexpected_error_in_a_batch_keeps_what_was_finished(store: CaseStore, case_path: Path) -> None:
+    with pytest.raises(RuntimeError), store.batch():
+        store.add_source(b"kept", Extraction(SourceKind.TEXT, "text/plain", "kept"), original_filename="k")
+        raise RuntimeError("a bug in the caller")
+    assert [s.title for s in store.list_sources()] == ["k"]
