@@ -144,6 +144,8 @@ def _lane_data(
         approximate=np.fromiter((items[i].approximate for i in bars), np.bool_, len(bars)),
         disputed=np.fromiter((items[i].disputed for i in bars), np.bool_, len(bars)),
         overflow=layout.overflow[bars],
+        open_start=np.isneginf(columns.earliest[bars]),
+        open_end=np.isposinf(columns.latest[bars]),
         colours=colours,
     )
     return LaneData(number, lane, colour, markers, columns.anchor[markers], bars, arrays)

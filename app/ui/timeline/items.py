@@ -22,6 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QStaticText
 BAR_MARGIN = 0.18  # of a row, above and below a bar
 MIN_BAR_PX = 2.0
 DETAIL_PX = 6.0
+CHEVRON_PX = 6.0
 DISPUTED = QColor("#d7002a")
 
 
@@ -67,6 +68,8 @@ class BarArrays:
     approximate: NDArray[np.bool_]
     disputed: NDArray[np.bool_]
     overflow: NDArray[np.bool_]
+    open_start: NDArray[np.bool_]  # no earliest: the bar runs to the left edge of the data
+    open_end: NDArray[np.bool_]
     colours: list[QColor] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -147,6 +150,36 @@ class LaneBarsItem(pg.GraphicsObject):
             if flags.any():
                 painter.setPen(pen)
                 painter.drawRects(*self._fill(x0[flags], x1[flags], top[flags], height, min_width))
+        self._paint_open_ends(painter, shown, top, height, scale, left, right)
+
+    def _paint_open_ends(
+        self,
+        painter: QPainter,
+        shown: NDArray[np.int64],
+        top: NDArray[np.float64],
+        height: float,
+        scale: float,
+        left: float,
+        right: float,
+    ) -> None:
+        """A chevron ("<" or ">") where a bar is open-ended, so "before 2019" does not read as "from 2005"."""
+        bars = self.bars
+        reach = CHEVRON_PX / scale
+        chevrons = []
+        for flags, tips, direction in ((bars.open_start, bars.x0, 1.0), (bars.open_end, bars.x1, -1.0)):
+            visible = flags[shown] & (tips[shown] >= left) & (tips[shown] <= right)
+            tip = tips[shown][visible] + direction * reach / 3
+            upper, lower = top[visible], top[visible] + height
+            middle = (upper + lower) / 2
+            chevrons.append(np.column_stack([tip + direction * reach, upper, tip, middle]))
+            chevrons.append(np.column_stack([tip, middle, tip + direction * reach, lower]))
+        lines = np.concatenate(chevrons)
+        if not len(lines):
+            return
+        self._lines.resize(len(lines))
+        self._lines.ndarray()[:] = lines
+        painter.setPen(cosmetic_pen(QColor("#333333"), 1.5))
+        painter.drawLines(*self._lines.drawargs())
 
     def _fill(
         self,

@@ -51,6 +51,7 @@ from app.ui.timeline.axes import LaneAxis, TimeAxis, tr, zone_caption
 from app.ui.timeline.data import TimelineData, build, item_colour
 from app.ui.timeline.items import (
     BAR_MARGIN,
+    CHEVRON_PX,
     DISPUTED,
     Label,
     LaneBands,
@@ -580,13 +581,15 @@ class TimelineView(QWidget):
                 continue
             left = np.maximum(bars.x0, low)
             right = np.minimum(bars.x1, high)
-            room = (right - left) * pps - 8
+            # Titles sit 4 px inside the bar, and after the "<" of an open start when that is in view.
+            indent = 4 + np.where(bars.open_start & (bars.x0 >= low), CHEVRON_PX + 4, 0)
+            room = (right - left) * pps - indent - 4
             for position in np.flatnonzero(room >= 24).tolist():
                 index = int(lane.bar_items[position])
                 width = self._static(index).size().width()
                 if width > room[position]:
                     continue
-                start = (left[position] - low) * pps + 4
+                start = (left[position] - low) * pps + indent[position]
                 c0, c1 = bars.c0[position], bars.c1[position]
                 certain = (
                     not math.isnan(c0)
