@@ -14,12 +14,12 @@ from pytestqt.qtbot import QtBot
 from app.core.errors import Cancelled
 from app.core.progress import CancelToken
 from app.store import CaseStore
-from app.ui.application import create_main_window, default_case_dir
+from app.ui.application import create_main_window
 from app.ui.demo import DEMO_CASE_FILE_NAME, build_demo_case, demo_source_files
 from app.ui.main_window import MainWindow
 from app.ui.reader import HighlightKind
 from app.ui.settings import Settings
-from tests.ui.test_workspace import activate, isolate_user_folders, type_text
+from tests.ui.test_workspace import activate, type_text, user_folders_in
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -30,15 +30,15 @@ HEBREW_PAGE = "מטוס Il-62M של חברת שכר רוסית נחת בפיונ
 def window(
     gui_app: QApplication, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MainWindow]:
-    isolate_user_folders(tmp_path, monkeypatch)
-    main = create_main_window(Settings(), default_case_dir())
-    qtbot.addWidget(main)
-    main.resize(1400, 860)
-    main.show()
-    main.start()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with user_folders_in(tmp_path, monkeypatch) as case_dir:
+        main = create_main_window(Settings(), case_dir)
+        qtbot.addWidget(main)
+        main.resize(1400, 860)
+        main.show()
+        main.start()
+        qtbot.waitExposed(main)
+        yield main
+        main.close()
 
 
 def open_demo(window: MainWindow, qtbot: QtBot) -> None:

@@ -10,10 +10,10 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QCommandLinkButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.ui.application import create_main_window, default_case_dir
+from app.ui.application import create_main_window
 from app.ui.main_window import MainWindow, isolated
 from app.ui.settings import Settings
-from tests.ui.test_workspace import isolate_user_folders
+from tests.ui.test_workspace import user_folders_in
 
 # The offscreen platform cannot pass size hints to a window system and says so when a main window shows.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -23,13 +23,13 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 def window(
     gui_app: QApplication, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MainWindow]:
-    isolate_user_folders(tmp_path, monkeypatch)
-    main = create_main_window(Settings(), default_case_dir())
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with user_folders_in(tmp_path, monkeypatch) as case_dir:
+        main = create_main_window(Settings(), case_dir)
+        qtbot.addWidget(main)
+        main.show()
+        qtbot.waitExposed(main)
+        yield main
+        main.close()
 
 
 def test_window_title_and_menus(window: MainWindow) -> None:

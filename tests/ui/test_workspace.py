@@ -6,8 +6,10 @@ Each test runs with its own user folders (QSettings, platformdirs' data folder) 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,8 +56,10 @@ ENGLISH_PAGES = (
 # --- user folders and windows ----------------------------------------------------------------------------
 
 
-def isolate_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point QSettings and platformdirs at ``tmp_path``; return the folder new cases go to."""
+@contextmanager
+def user_folders_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point QSettings and platformdirs at ``tmp_path`` for a while; yield the folder new cases go to."""
+    qt_config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     for variable, folder in (
         ("XDG_DATA_HOME", "data"),
         ("XDG_CONFIG_HOME", "config"),
@@ -67,7 +71,11 @@ def isolate_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     case_dir = default_case_dir()
     assert tmp_path in case_dir.parents
-    return case_dir
+    try:
+        yield case_dir
+    finally:  # Qt keeps these for the whole process: put back what later tests expect
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, qt_config_home)
+        QSettings.setDefaultFormat(QSettings.Format.NativeFormat)
 
 
 WindowFactory = Callable[[], MainWindow]
@@ -78,7 +86,6 @@ def open_window(
     gui_app: QApplication, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[WindowFactory]:
     """Start Threadline's window the way ``run_gui`` does; call again after closing one to "restart"."""
-    isolate_user_folders(tmp_path, monkeypatch)
     windows: list[MainWindow] = []
 
     def start() -> MainWindow:
@@ -90,10 +97,11 @@ def open_window(
         windows.append(window)
         return window
 
-    yield start
-    for window in windows:
-        close_dialogs(window)
-        window.close()
+    with user_folders_in(tmp_path, monkeypatch):
+        yield start
+        for window in windows:
+            close_dialogs(window)
+            window.close()
 
 
 def close_dialogs(window: QWidget) -> None:
@@ -489,20 +497,20 @@ def test_dock_layout_and_zoom_are_remembered(open_window: WindowFactory, qtbot: 
 def test_the_session_alone(
     gui_app: QApplication, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    case_dir = isolate_user_folders(tmp_path, monkeypatch)
-    session = CaseSession(Settings(), case_dir)
-    failures: list[str] = []
-    session.failed.connect(failures.append)
-    assert not session.open_case(tmp_path / "missing.threadline")
-    assert failures and "No case file at" in failures[0]
-    assert session.new_case(case_dir / "one")
-    assert session.store is not None and session.store.path == case_dir / "one.threadline"
-    assert not session.new_case(case_dir / "one.threadline"), "an existing file is not overwritten"
-    assert "already exists" in failures[-1]
-    with qtbot.waitSignal(session.case_closed, timeout=1000):
-        session.shut_down()
-    assert session.store is None
-    assert Settings().last_case == (case_dir / "one.threadline").resolve()
+    with user_folders_in(tmp_path, monkeypatch) as case_dir:
+        session = CaseSession(Settings(), case_dir)
+        failures: list[str] = []
+        session.failed.connect(failures.append)
+        assert not session.open_case(tmp_path / "missing.threadline")
+        assert failures and "No case file at" in failures[0]
+        assert session.new_case(case_dir / "one")
+        assert session.store is not None and session.store.path == case_dir / "one.threadline"
+        assert not session.new_case(case_dir / "one.threadline"), "an existing file is not overwritten"
+        assert "already exists" in failures[-1]
+        with qtbot.waitSignal(session.case_closed, timeout=1000):
+            session.shut_down()
+        assert session.store is None
+        assert Settings().last_case == (case_dir / "one.threadline").resolve()
 
 
 def test_an_upgraded_case_says_where_the_old_copy_is(window: MainWindow) -> None:
