@@ -23,6 +23,7 @@ BAR_MARGIN = 0.18  # of a row, above and below a bar
 MIN_BAR_PX = 2.0
 DETAIL_PX = 6.0
 CHEVRON_PX = 6.0
+HATCH_PX = 24.0  # hatching is the costliest fill; on narrower bars the light colour says "possible" alone
 DISPUTED = QColor("#d7002a")
 
 
@@ -125,9 +126,10 @@ class LaneBarsItem(pg.GraphicsObject):
         for colour_index in np.flatnonzero(np.bincount(colour_of)).tolist():
             mine = colour_of == colour_index
             colour = bars.colours[colour_index]
+            light = mine & (wide | ~certain)  # a sliver with a certain part is drawn solid, once
             painter.setBrush(with_alpha(colour, 70))
-            painter.drawRects(*self._fill(x0[mine], x1[mine], top[mine], height, min_width))
-            hatched = mine & wide
+            painter.drawRects(*self._fill(x0[light], x1[light], top[light], height, min_width))
+            hatched = mine & ((x1 - x0) * scale >= HATCH_PX)
             if hatched.any():
                 painter.setBrush(QBrush(with_alpha(colour, 150), Qt.BrushStyle.BDiagPattern))
                 painter.drawRects(*self._fill(x0[hatched], x1[hatched], top[hatched], height, min_width))
