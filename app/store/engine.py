@@ -125,6 +125,10 @@ def backup_file(engine: Engine, destination: Path) -> None:
     """Copy a consistent snapshot of the live case with SQLite's online backup API."""
     if destination.exists():
         raise CaseFileError(f"{destination} already exists; choose another name.")
+    if not destination.parent.is_dir():
+        raise CaseFileError(
+            f"Cannot write a copy to {destination}: the folder {destination.parent} does not exist."
+        )
     raw = engine.raw_connection()
     try:
         target = sqlite3.connect(destination)
@@ -132,6 +136,9 @@ def backup_file(engine: Engine, destination: Path) -> None:
             raw.driver_connection.backup(target)  # type: ignore[union-attr]
         finally:
             target.close()
+    except sqlite3.Error as exc:
+        destination.unlink(missing_ok=True)
+        raise CaseFileError(f"Cannot write a copy to {destination}: {exc}.") from exc
     finally:
         raw.close()
 

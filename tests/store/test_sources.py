@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.errors import InvalidValue, NotFound
+from app.core.errors import CaseFileError, InvalidValue, NotFound
 from app.core.records import Change, ChangeKind, Extraction, Reliability, SourceKind, SourceMetadata
 from app.store import CaseStore
 
@@ -232,3 +232,8 @@ def test_an_unexpected_error_in_a_batch_keeps_what_was_finished(store: CaseStore
         store.add_source(b"kept", Extraction(SourceKind.TEXT, "text/plain", "kept"), original_filename="k")
         raise RuntimeError("a bug in the caller")
     assert [s.title for s in store.list_sources()] == ["k"]
+
+
+def test_save_copy_into_a_missing_folder_is_explained(store: CaseStore, tmp_path: Path) -> None:
+    with pytest.raises(CaseFileError, match="does not exist"):
+        store.save_copy(tmp_path / "no such folder" / "copy.threadline")

@@ -7,7 +7,6 @@ Each test runs with its own user folders (QSettings, platformdirs' data folder) 
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -557,12 +556,6 @@ def test_the_keyboard_reaches_every_frequent_command(
     assert QApplication.clipboard().text() == "Il-62M"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=sqlite3.OperationalError,
-    reason="CaseStore.save_copy lets sqlite3.OperationalError through (engine.backup_file connects with "
-    "sqlite3 directly, save_copy only translates SQLAlchemyError); the store should raise CaseFileError",
-)
 def test_a_copy_that_cannot_be_written_is_explained(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     new_case(window, qtbot)
     assert not window.save_copy(tmp_path / "no such folder" / "copy.threadline")
