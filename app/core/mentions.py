@@ -31,15 +31,17 @@ pre-filter a dictionary look-up; it loses only near misses that differ at both e
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
 from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from app.core.errors import InvalidValue
@@ -47,7 +49,10 @@ from app.core.folding import (
     ARABIC_PREFIXES,
     FORMAT_IGNORABLES,
     HEBREW_PREFIXES,
+    changes_pattern,
+    expanding_characters,
     fold,
+    fold_table,
     prefixed_variants,
     strip_prefix_candidates,
     tokenize,
@@ -333,12 +338,19 @@ def _skip_letters(text: str, start: int, letters: int) -> int:
 
 @dataclass(frozen=True)
 class SearchTerm:
-    """One spelling to look for: an alias, or a near miss of one (``variant``), as folded words."""
+    """One spelling to look for: an alias, or a near miss of one (``variant``), as folded words.
+
+    An alias is looked for with its Hebrew/Arabic prefixed forms. A one-word near miss is a token of the
+    vocabulary exactly as it is (``prefixed`` off), its proclitic included: ``stripped`` letters of it are
+    the prefix, left outside the name. That keeps near misses cheap to look up and to match.
+    """
 
     words: tuple[str, ...]
     alias_words: tuple[str, ...]  # the alias this spelling stands for
     variant: bool = False
     distance: int = 0  # edits from the alias (variants)
+    prefixed: bool = True
+    stripped: int = 0
 
     @property
     def term(self) -> Term:
@@ -373,12 +385,17 @@ class Near:
     distance: int
 
 
+_Keyed = dict[str, tuple[list[str], list[tuple[str, int]]]]  # two letters → (forms, (token, stripped))
+_SCAN_UP_TO = 24  # words: for fewer, scan the vocabulary for their letters instead of indexing all of it
+
+
 class Vocabulary:
     """Distinct folded tokens (of one text, or of a whole case) in which near misses are looked for.
 
     ``counts`` (token → number of sources containing it) lets ordinary words of the case be told from
     rare spellings; a token in more than ``COMMON_WORD_SHARE`` of ``sources`` (and at least
-    ``COMMON_WORD_MIN_SOURCES``) is never offered as a variant.
+    ``COMMON_WORD_MIN_SOURCES``) is never offered as a variant. Looking up many words at once indexes every
+    token by its first and last two letters, once; the index is kept with the vocabulary.
     """
 
     def __init__(
@@ -387,6 +404,7 @@ class Vocabulary:
         self.tokens = tuple(tokens)
         self._counts = counts or {}
         self._common = max(COMMON_WORD_MIN_SOURCES, int(sources * COMMON_WORD_SHARE))
+        self._index: tuple[_Keyed, _Keyed] | None = None
 
     @classmethod
     def of_text(cls, text: str) -> Vocabulary:
@@ -399,41 +417,60 @@ class Vocabulary:
         case, or has any form equal to one of the words.
         """
         words = [word for word, budget in budgets.items() if budget > 0 and len(word) >= 2]
-        heads = {word[:2] for word in words}
-        tails = {word[-2:] for word in words}
-        by_head: dict[str, list[tuple[str, str, int]]] = {}
-        by_tail: dict[str, list[tuple[str, str, int]]] = {}
+        if len(words) > _SCAN_UP_TO:
+            heads, tails = self._full_index()
+        else:
+            heads, tails = self._keyed({word[:2] for word in words}, {word[-2:] for word in words})
         known = set(budgets)
-        for token in self.tokens:
-            if token in exclude or self._counts.get(token, 0) > self._common:
-                continue
-            forms = list(_forms(token))
-            if any(form in known for form, _stripped in forms):
-                continue
-            for form, stripped in forms:
-                if form[:2] in heads:
-                    by_head.setdefault(form[:2], []).append((form, token, stripped))
-                if form[-2:] in tails:
-                    by_tail.setdefault(form[-2:], []).append((form, token, stripped))
-        return {word: self._near_word(word, budgets[word], by_head, by_tail) for word in words}
+        return {word: self._near_word(word, budgets[word], heads, tails, exclude, known) for word in words}
 
-    @staticmethod
+    def _full_index(self) -> tuple[_Keyed, _Keyed]:
+        if self._index is None:
+            self._index = self._keyed(None, None)
+        return self._index
+
+    def _keyed(self, heads: set[str] | None, tails: set[str] | None) -> tuple[_Keyed, _Keyed]:
+        by_head: _Keyed = {}
+        by_tail: _Keyed = {}
+        for token in self.tokens:
+            for form, stripped in _forms(token):
+                head, tail = form[:2], form[-2:]
+                if heads is None or head in heads:
+                    forms, meta = by_head.setdefault(head, ([], []))
+                    forms.append(form)
+                    meta.append((token, stripped))
+                if tails is None or tail in tails:
+                    forms, meta = by_tail.setdefault(tail, ([], []))
+                    forms.append(form)
+                    meta.append((token, stripped))
+        return by_head, by_tail
+
     def _near_word(
+        self,
         word: str,
         budget: int,
-        by_head: Mapping[str, list[tuple[str, str, int]]],
-        by_tail: Mapping[str, list[tuple[str, str, int]]],
+        by_head: _Keyed,
+        by_tail: _Keyed,
+        exclude: Collection[str],
+        known: Collection[str],
     ) -> list[Near]:
         anchor = _anchor_size(word)
         found: dict[tuple[str, str], Near] = {}
-        for form, token, stripped in (*by_head.get(word[:2], ()), *by_tail.get(word[-2:], ())):
-            if abs(len(form) - len(word)) > budget or (token, form) in found:
-                continue
-            if form[:anchor] != word[:anchor] and form[-anchor:] != word[-anchor:]:
-                continue
-            distance = OSA.distance(form, word, score_cutoff=budget)
-            if distance <= budget:
-                found[(token, form)] = Near(token, form, stripped, distance)
+        for keyed, key in ((by_head, word[:2]), (by_tail, word[-2:])):
+            forms, meta = keyed.get(key, ([], []))
+            for form, distance, index in process.extract(
+                word, forms, scorer=OSA.distance, score_cutoff=budget, limit=None
+            ):
+                token, stripped = meta[index]
+                if (token, form) in found or abs(len(form) - len(word)) > budget:
+                    continue
+                if form[:anchor] != word[:anchor] and form[-anchor:] != word[-anchor:]:
+                    continue
+                if token in exclude or self._counts.get(token, 0) > self._common:
+                    continue
+                if any(other in known for other, _stripped in _forms(token)):
+                    continue
+                found[(token, form)] = Near(token, form, stripped, int(distance))
         return sorted(found.values(), key=lambda near: (near.distance, near.token))
 
 
@@ -448,35 +485,78 @@ class _Hit:
     term: SearchTerm
 
 
-@dataclass
+def _misaligning() -> re.Pattern[str]:
+    """Characters after which offsets in ``fold(text)`` stop being offsets in ``text``: those folding
+    deletes (marks, bidi controls, tatweel), those it expands (ß, ﬁ, ﻻ), and two or more non-ASCII
+    separators in a row (fold writes a run of them as one space)."""
+    deleted = changes_pattern([None if value is None else code for code, value in enumerate(fold_table())])
+    expanded = "".join(re.escape(char) for char in sorted(expanding_characters()))
+    return re.compile(
+        rf"{deleted.pattern}|[{expanded}\U000e0100-\U000e01ef]|[^\w\x00-\x7f\ue000-\uf8ff]{{2}}"
+    )
+
+
+_MISALIGNING = _misaligning()
+_HEBREW_LETTER = re.compile("[\u05d0-\u05ea]")
+_CHUNK_REACH = 16  # how far before a name its whitespace-delimited chunk may begin (prefix, hyphen, quotes)
+
+
 class _Lines:
-    """Line starts of a text and of its fold, which has the same line breaks (fold keeps ASCII as is)."""
+    """A text and its fold, line by line: fold keeps every line break, so line ``i`` of one is line ``i`` of
+    the other. Where a line's fold is character for character (most lines of most texts), an offset in the
+    fold is the same offset in the text, and a name can be matched in its own word instead of its line."""
 
-    text: str
-    folded: str
-    text_starts: list[int] = field(default_factory=list)
-    folded_starts: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.text_starts = _line_starts(self.text)
-        self.folded_starts = _line_starts(self.folded)
+    def __init__(self, text: str, folded: str) -> None:
+        self.text = text
+        self.folded = folded
+        self.text_starts = _line_starts(text)
+        self.folded_starts = _line_starts(folded)
+        self._aligned: dict[int, bool] = {}
 
     @property
-    def aligned(self) -> bool:
+    def consistent(self) -> bool:
         return len(self.text_starts) == len(self.folded_starts)
 
-    def lines_with(self, needle: str) -> list[int]:
-        found: list[int] = []
-        position = self.folded.find(needle)
-        while position >= 0:
-            line = bisect_right(self.folded_starts, position) - 1
-            if not found or found[-1] != line:
-                found.append(line)
-            next_line = (
-                self.folded_starts[line + 1] if line + 1 < len(self.folded_starts) else len(self.folded)
+    def line_of(self, folded_position: int) -> int:
+        return bisect_right(self.folded_starts, folded_position) - 1
+
+    def aligned(self, line: int) -> bool:
+        known = self._aligned.get(line)
+        if known is None:
+            begin, end = self.bounds(line, line)
+            folded_end = (
+                self.folded_starts[line + 1] - 1 if line + 1 < len(self.folded_starts) else len(self.folded)
             )
-            position = self.folded.find(needle, next_line)
-        return found
+            known = end - begin == folded_end - self.folded_starts[line] and not _MISALIGNING.search(
+                self.text, begin, end
+            )
+            self._aligned[line] = known
+        return known
+
+    def occurrences(self, needle: str, *, word_start: bool, glued: bool) -> Iterator[int]:
+        """Folded offsets where ``needle`` ends a token (and, with ``word_start``, begins one; ``glued``
+        lets a Hebrew letter stand before it, as a prefix written onto a Latin name)."""
+        folded, size = self.folded, len(needle)
+        position = folded.find(needle)
+        while position >= 0:
+            after = position + size
+            if after == len(folded) or not folded[after].isalnum():
+                before = folded[position - 1] if position else " "
+                if not word_start or not before.isalnum() or (glued and _is_hebrew(before)):
+                    yield position
+            position = folded.find(needle, position + 1)
+
+    def chunk(self, folded_start: int, folded_end: int, line: int) -> tuple[int, int] | None:
+        """The text's whitespace-delimited chunk ending where a name found in an aligned line ends."""
+        shift = self.text_starts[line] - self.folded_starts[line]
+        start, end = folded_start + shift, folded_end + shift
+        floor = max(self.text_starts[line], start - _CHUNK_REACH)
+        begin = start
+        while begin > floor and not self.text[begin - 1].isspace():
+            begin -= 1
+        if begin > self.text_starts[line] and not self.text[begin - 1].isspace():
+            return None  # a very long glued chunk: leave it to the line
+        return begin, end
 
     def bounds(self, first: int, last: int) -> tuple[int, int]:
         first, last = max(0, first), min(len(self.text_starts) - 1, last)
@@ -500,9 +580,9 @@ def _needle(term: SearchTerm) -> tuple[str, int]:
     word starting with one only the letters after it are certain; other words are written as they are.
     """
     first = term.words[0]
-    if first.startswith("ה") and len(first) > 2:
+    if term.prefixed and first.startswith("ה") and len(first) > 2:
         first = first[1:]
-    elif first.startswith("ال") and len(first) > 3:
+    elif term.prefixed and first.startswith("ال") and len(first) > 3:
         first = first[2:]
     best, index = first, 0
     for position, word in enumerate(term.words[1:], start=1):
@@ -524,7 +604,6 @@ class MentionFinder:
             words = alias_words(alias)
             if words and alias not in self._aliases.setdefault(words, []):
                 self._aliases[words].append(alias)
-        self._matchers: dict[Term, Matcher] = {}
 
     @property
     def alias_terms(self) -> tuple[SearchTerm, ...]:
@@ -568,16 +647,26 @@ class MentionFinder:
         exact = set(self._aliases) | set(others)
         found: dict[tuple[str, ...], SearchTerm] = {}
         for words in wanted:
+            if len(words) == 1:
+                for candidate in near.get(words[0], ()):
+                    spelling: tuple[str, ...] = (candidate.token,)
+                    if spelling not in exact and spelling not in found:
+                        found[spelling] = SearchTerm(
+                            spelling,
+                            words,
+                            variant=True,
+                            distance=candidate.distance,
+                            prefixed=False,
+                            stripped=candidate.stripped,
+                        )
             for spelling, distance in _variant_spellings(words, near):
                 if spelling not in exact and spelling not in found:
                     found[spelling] = SearchTerm(spelling, words, variant=True, distance=distance)
         return list(found.values())
 
-    def matcher(self, term: Term) -> Matcher:
-        matcher = self._matchers.get(term)
-        if matcher is None:
-            matcher = self._matchers[term] = compile_matcher([term], prefixed=True)
-        return matcher
+    @staticmethod
+    def matcher(term: Term, prefixed: bool = True) -> Matcher:
+        return _matcher(term, prefixed)
 
     def find(
         self, text: str, *, folded: str | None = None, terms: Iterable[SearchTerm] | None = None
@@ -588,7 +677,7 @@ class MentionFinder:
         limited to those the index says the text contains: the result is the same, only faster.
         """
         lines = _Lines(text, folded if folded is not None else fold(text))
-        if not lines.aligned:
+        if not lines.consistent:
             lines = _Lines(text, fold(text))
         chosen = list(self.alias_terms if terms is None else terms)
         hits = self._hits(text, lines, chosen)
@@ -597,29 +686,80 @@ class MentionFinder:
         return [self._candidate(text, hit) for hit in _without_overlaps(hits)]
 
     def _hits(self, text: str, lines: _Lines, terms: Sequence[SearchTerm]) -> list[_Hit]:
+        """Run each term's matcher where its letters are: on the words of a one-word name in lines whose
+        fold is character for character (all such words of a text in one call), else on the line(s)."""
         windows: dict[tuple[int, int], list[SearchTerm]] = {}
-        for term in terms:
-            needle, index = _needle(term)
-            found = lines.lines_with(needle)
-            for first, last in _merged(
-                [(line - index, line - index + len(term.words) - 1) for line in found]
-            ):
-                windows.setdefault(lines.bounds(first, last), []).append(term)
         hits: list[_Hit] = []
+        for term in terms:
+            chunks, ranges = self._places(lines, term)
+            if chunks:
+                hits += self._chunk_hits(text, chunks, term)
+            for first_line, last_line in _merged(ranges):
+                windows.setdefault(lines.bounds(first_line, last_line), []).append(term)
         for (begin, end), window_terms in windows.items():
             window = text[begin:end]
+            hebrew = _HEBREW_LETTER.search(window) is not None
             for term in window_terms:
                 hits += [
-                    _shifted(match, term, begin) for match in self.matcher(term.term).find_detailed(window)
+                    _shifted(match, term, begin)
+                    for match in self.matcher(term.term, term.prefixed).find_detailed(window)
                 ]
-                if term.glued_latin and any(_is_hebrew(char) for char in window):
+                if hebrew and term.glued_latin:
                     hits += self._glued_hits(window, begin, term)
         return hits
+
+    @staticmethod
+    def _places(lines: _Lines, term: SearchTerm) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Where the term may be: word chunks of aligned lines (one-word names), and line ranges."""
+        needle, index = _needle(term)
+        single = len(term.words) == 1
+        first = term.words[0]
+        word_start = index > 0 or not term.prefixed or not (_is_hebrew(first[0]) or _is_arabic(first[0]))
+        chunks: list[tuple[int, int]] = []
+        ranges: list[tuple[int, int]] = []
+        for position in lines.occurrences(needle, word_start=word_start, glued=term.glued_latin):
+            line = lines.line_of(position)
+            chunk = (
+                lines.chunk(position, position + len(needle), line)
+                if single and lines.aligned(line)
+                else None
+            )
+            if chunk is not None:
+                chunks.append(chunk)
+            else:
+                ranges.append((line - index, line - index + len(term.words) - 1))
+        return chunks, ranges
+
+    def _chunk_hits(self, text: str, chunks: list[tuple[int, int]], term: SearchTerm) -> list[_Hit]:
+        """Match a one-word term in all its chunks at once: joined by line breaks, which no hit crosses."""
+        offsets: list[int] = []
+        pieces: list[str] = []
+        length = 0
+        for begin, end in chunks:
+            offsets.append(length)
+            pieces.append(text[begin:end])
+            length += end - begin + 1
+        joined = "\n".join(pieces)
+
+        def at(position: int) -> int:
+            index = bisect_right(offsets, position) - 1
+            return chunks[index][0] + position - offsets[index]
+
+        found = [
+            _Hit(at(m.start), at(m.name_start), at(m.end - 1) + 1, term)
+            for m in self.matcher(term.term, term.prefixed).find_detailed(joined)
+        ]
+        if term.glued_latin and _HEBREW_LETTER.search(joined):
+            found += [
+                _Hit(at(h.start), at(h.name_start), at(h.end - 1) + 1, term)
+                for h in self._glued_hits(joined, 0, term)
+            ]
+        return found
 
     def _glued_hits(self, window: str, begin: int, term: SearchTerm) -> list[_Hit]:
         """A Hebrew prefix written straight onto a Latin name, without a hyphen (בNK News, לIl-62M)."""
         hits: list[_Hit] = []
-        matcher = self.matcher(term.term)
+        matcher = self.matcher(term.term, term.prefixed)
         for glued in _GLUED_PREFIX.finditer(window):
             if glued.group(1) not in _HEBREW_PREFIX_SET:
                 continue
@@ -644,6 +784,8 @@ class MentionFinder:
 
     def _candidate(self, text: str, hit: _Hit) -> Candidate:
         term = hit.term
+        if term.stripped and hit.name_start == hit.start:
+            hit.name_start = _skip_letters(text, hit.start, term.stripped)
         alias = self._aliases[term.alias_words][0]
         surface = text[hit.name_start : hit.end]
         kind = MatchKind.VARIANT if term.variant else MatchKind.PREFIXED
@@ -671,6 +813,11 @@ def _spellings(aliases: Iterable[tuple[str, ...]]) -> set[str]:
     return spellings
 
 
+@functools.lru_cache(maxsize=8192)  # finders come and go with every find; a name's regex stays the same
+def _matcher(term: Term, prefixed: bool) -> Matcher:
+    return compile_matcher([term], prefixed=prefixed)
+
+
 def _shifted(match: MatchSpan, term: SearchTerm, offset: int) -> _Hit:
     return _Hit(match.start + offset, match.name_start + offset, match.end + offset, term)
 
@@ -687,17 +834,17 @@ def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _without_overlaps(hits: Iterable[_Hit]) -> list[_Hit]:
     """Keep the longest of overlapping hits (a name over a shorter name inside it), aliases over variants."""
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[_Hit] = []
-    taken: list[tuple[int, int]] = []
-    seen: set[tuple[int, int, int]] = set()
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.term.variant, h.term.distance, h.start)):
-        key = (hit.start, hit.end, hit.name_start)
-        if key in seen or any(hit.start < end and start < hit.end for start, end in taken):
+        index = bisect_right(starts, hit.start)
+        if (index and ends[index - 1] > hit.start) or (index < len(starts) and starts[index] < hit.end):
             continue
-        seen.add(key)
-        taken.append((hit.start, hit.end))
-        kept.append(hit)
-    return sorted(kept, key=lambda h: h.start)
+        starts.insert(index, hit.start)
+        ends.insert(index, hit.end)
+        kept.insert(index, hit)
+    return kept
 
 
 def _review(surface: str, alias: str, term: SearchTerm, kind: MatchKind) -> tuple[ReviewReason, float]:
@@ -706,9 +853,9 @@ def _review(surface: str, alias: str, term: SearchTerm, kind: MatchKind) -> tupl
         return ReviewReason.NEAR_MISS, round(max(0.1, 0.8 * (1 - term.distance / max(letters, 1))), 2)
     first = term.words[0]
     cased = not (_is_hebrew(first[0]) or _is_arabic(first[0]))
-    if cased and any(char.isupper() for char in alias) and not any(char.isupper() for char in surface):
+    if cased and surface.islower() and not alias.islower():
         return ReviewReason.CASE_DIFFERS, 0.6
-    short = len(term.words) == 1 and len(fold(surface).strip()) <= SHORT_NAME
+    short = len(term.words) == 1 and len(first) <= SHORT_NAME
     if kind is MatchKind.PREFIXED and short:
         return ReviewReason.SHORT_AFTER_PREFIX, 0.5
     if kind is MatchKind.EXACT and short and not cased:
@@ -721,9 +868,7 @@ def _variant_spellings(
 ) -> Iterator[tuple[tuple[str, ...], int]]:
     """Spellings of an alias with one word (or, in a phrase, up to two) replaced by a near miss."""
     if len(words) == 1:
-        for candidate in near.get(words[0], ()):
-            yield (candidate.form,), candidate.distance
-        return
+        return  # one-word near misses are vocabulary tokens as they are (see ``variant_terms``)
     total = max(1, max_edits("".join(words)))
     options: list[list[tuple[str, int]]] = []
     for position, word in enumerate(words):

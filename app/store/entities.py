@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.entity_records import (
@@ -609,8 +609,7 @@ class EntityRepository:
             plan = self._plan(session, entity_id, variants)
             progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
             found = self._scan(session, plan, progress, cancel)
-            counts, dropped = _store_candidates(session, plan, found)
-            records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
+            counts, dropped, records = _store_candidates(session, plan, found)
             self._audit(session, "find mention candidates", "entity", entity_id, after=counts)
         if dropped:
             self._store._notify(Change(ChangeKind.REMOVED, "candidate", tuple(dropped)))
@@ -946,48 +945,44 @@ def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -
 
 def _store_candidates(
     session: Session, plan: _Plan, found: list[tuple[int, Candidate]]
-) -> tuple[dict[str, int], list[int]]:
-    """Insert new candidates, keep decided ones as they are, drop pending ones not found again."""
-    entity_filter = MentionCandidate.entity_id.in_(plan.entity_ids)
+) -> tuple[dict[str, int], list[int], list[CandidateRecord]]:
+    """Insert new candidates, keep decided ones as they are, drop pending ones not found again; return
+    the counts, the dropped ids and every pending candidate of the entities searched."""
+    table = _CANDIDATES
+    connection = session.connection()
     existing = {
-        (row.entity_id, row.source_id, row.start, row.end): (row.id, row.status)
-        for row in session.execute(
+        (owner, source_id, start, end): (candidate_id, status)
+        for candidate_id, owner, source_id, start, end, status in connection.execute(
             select(
-                MentionCandidate.id,
-                MentionCandidate.entity_id,
-                MentionCandidate.source_id,
-                MentionCandidate.start,
-                MentionCandidate.end,
-                MentionCandidate.status,
-            ).where(entity_filter)
+                table.c.id, table.c.entity_id, table.c.source_id, table.c.start, table.c.end, table.c.status
+            ).where(table.c.entity_id.in_(plan.entity_ids))
         )
     }
-    mentions: dict[int, list[tuple[int, int, int]]] = {}
-    for owner, source_id, start, end in session.execute(
-        select(Mention.entity_id, Mention.source_id, Mention.start, Mention.end).where(
-            Mention.source_id.in_({source_id for source_id, _c in found})
-        )
-    ):
-        mentions.setdefault(source_id, []).append((owner, start, end))
-    now = utc_now()
+    mentions = _mention_spans(session, {source_id for source_id, _candidate in found})
     seen: set[int] = set()
-    new: list[dict[str, object]] = []
-    added_keys: set[tuple[int, int, int, int]] = set()
+    new: list[tuple[object, ...]] = []
+    added: set[tuple[int, int, int, int]] = set()
+    owners_of: dict[str, list[int]] = {}
     for source_id, candidate in found:
-        for owner in sorted(plan.owners.get(alias_words(candidate.alias), ())):
-            if owner not in plan.entity_ids:
-                continue
+        owners = owners_of.get(candidate.alias)
+        if owners is None:
+            owners = owners_of[candidate.alias] = sorted(
+                plan.entity_ids.intersection(plan.owners.get(alias_words(candidate.alias), ()))
+            )
+        for owner in owners:
             key = (owner, source_id, candidate.start, candidate.end)
             if key in existing:
                 seen.add(existing[key][0])
                 continue
-            if key in added_keys or _overlaps_mention(
-                mentions.get(source_id, ()), owner, candidate, same=True
-            ):
+            spans = mentions.get(source_id, ())
+            if key in added or _overlaps_mention(spans, owner, candidate, same=True):
                 continue
-            added_keys.add(key)
-            inside_other = _overlaps_mention(mentions.get(source_id, ()), owner, candidate, same=False)
-            new.append(_candidate_row(owner, source_id, candidate, inside_other, now))
+            added.add(key)
+            new.append(
+                _candidate_row(
+                    owner, source_id, candidate, _overlaps_mention(spans, owner, candidate, same=False)
+                )
+            )
     stale = [
         candidate_id
         for candidate_id, status in existing.values()
@@ -995,10 +990,32 @@ def _store_candidates(
     ]
     for index in range(0, len(stale), 500):
         session.execute(delete(MentionCandidate).where(MentionCandidate.id.in_(stale[index : index + 500])))
-    if new:
-        session.execute(insert(MentionCandidate), new)
+    records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING) if seen else []
+    stamp = _stored_time(connection, utc_now())
+    ids = fts_vocab.insert_rows(
+        connection, "mention_candidates", _INSERT_COLUMNS, [(*row, stamp, None, "") for row in new]
+    )
+    records += [_new_record(candidate_id, row) for candidate_id, row in zip(ids, new, strict=True)]
     counts = {"sources": len(plan.sources), "found": len(found), "new": len(new), "dropped": len(stale)}
-    return counts, stale
+    return counts, stale, sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
+
+
+def _mention_spans(session: Session, source_ids: Collection[int]) -> dict[int, list[tuple[int, int, int]]]:
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    ids = sorted(source_ids)
+    for index in range(0, len(ids), 500):
+        statement = select(Mention.entity_id, Mention.source_id, Mention.start, Mention.end).where(
+            Mention.source_id.in_(ids[index : index + 500])
+        )
+        for owner, source_id, start, end in session.connection().execute(statement):
+            spans.setdefault(source_id, []).append((owner, start, end))
+    return spans
+
+
+def _stored_time(connection: Any, moment: datetime) -> object:
+    """A timestamp as the candidates' ``created_at`` column stores it (for rows inserted as plain values)."""
+    processor = _CANDIDATES.c.created_at.type.bind_processor(connection.dialect)
+    return processor(moment) if processor is not None else moment
 
 
 def _overlaps_mention(
@@ -1014,49 +1031,85 @@ def _overlaps_mention(
     return False
 
 
+_INSERT_COLUMNS = (
+    "entity_id",
+    "source_id",
+    "start",
+    "end",
+    "text",
+    "alias",
+    "kind",
+    "status",
+    "needs_review",
+    "confidence",
+    "reason",
+    "mention_id",
+    "created_at",
+    "decided_at",
+    "decided_by",
+)
+
+
 def _candidate_row(
-    owner: int, source_id: int, candidate: Candidate, inside_other: bool, now: datetime
-) -> dict[str, object]:
-    reason = (
-        ReviewReason.INSIDE_OTHER_MENTION if inside_other and not candidate.needs_review else candidate.reason
+    owner: int, source_id: int, candidate: Candidate, inside_other: bool
+) -> tuple[object, ...]:
+    """A new pending candidate as plain column values, in ``_INSERT_COLUMNS`` order up to ``mention_id``."""
+    reason = candidate.reason
+    if inside_other and not candidate.needs_review:
+        reason = ReviewReason.INSIDE_OTHER_MENTION
+    return (
+        owner,
+        source_id,
+        candidate.start,
+        candidate.end,
+        candidate.text[:1000],
+        candidate.alias[:500],
+        candidate.kind.value,
+        CandidateStatus.PENDING.value,
+        int(candidate.needs_review or inside_other),
+        min(candidate.confidence, 0.5) if inside_other else candidate.confidence,
+        reason.value,
+        None,
     )
-    return {
-        "entity_id": owner,
-        "source_id": source_id,
-        "start": candidate.start,
-        "end": candidate.end,
-        "text": candidate.text[:1000],
-        "alias": candidate.alias[:500],
-        "kind": candidate.kind,
-        "status": CandidateStatus.PENDING,
-        "needs_review": candidate.needs_review or inside_other,
-        "confidence": min(candidate.confidence, 0.5) if inside_other else candidate.confidence,
-        "reason": reason.value,
-        "mention_id": None,
-        "created_at": now,
-        "decided_at": None,
-        "decided_by": "",
-    }
+
+
+def _new_record(candidate_id: int, row: tuple[Any, ...]) -> CandidateRecord:
+    owner, source_id, start, end, text, alias, kind, _status, review, confidence, reason, _mention = row
+    return CandidateRecord(
+        candidate_id,
+        owner,
+        source_id,
+        start,
+        end,
+        text,
+        alias,
+        MatchKind(kind),
+        CandidateStatus.PENDING,
+        bool(review),
+        confidence,
+        _REASONS[reason],
+        None,
+    )
 
 
 def _candidate_records(
     session: Session, entity_ids: Collection[int], status: CandidateStatus
 ) -> list[CandidateRecord]:
-    columns = [getattr(MentionCandidate, name) for name in _CANDIDATE_COLUMNS]
+    """All candidates of the entities with the status, by position (Core rows: a find may make 100,000s)."""
+    table = _CANDIDATES
+    columns = [table.c[name] for name in _CANDIDATE_COLUMNS]
+    connection = session.connection()
     records: list[CandidateRecord] = []
     ids = sorted(entity_ids)
     for index in range(0, len(ids), 500):
-        rows = session.execute(
-            select(*columns)
-            .where(
-                MentionCandidate.entity_id.in_(ids[index : index + 500]), MentionCandidate.status == status
-            )
-            .order_by(MentionCandidate.source_id, MentionCandidate.start, MentionCandidate.entity_id)
+        rows = connection.execute(
+            select(*columns).where(table.c.entity_id.in_(ids[index : index + 500]), table.c.status == status)
         )
         records += [_record_from_values(values) for values in rows]
     return sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
 
 
+_CANDIDATES: Any = MentionCandidate.__table__
 _CANDIDATE_COLUMNS = (
     "id",
     "entity_id",
@@ -1072,12 +1125,15 @@ _CANDIDATE_COLUMNS = (
     "reason",
     "mention_id",
 )
+_REASONS = {reason.value: reason for reason in ReviewReason}
 
 
 def _record_from_values(values: Sequence[Any]) -> CandidateRecord:
-    fields = dict(zip(_CANDIDATE_COLUMNS, values, strict=True))
-    fields["reason"] = ReviewReason(fields["reason"])
-    return CandidateRecord(**fields)
+    """A record from the columns in ``_CANDIDATE_COLUMNS`` order, which is the record's field order."""
+    v = values
+    return CandidateRecord(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], _REASONS[v[11]], v[12]
+    )
 
 
 def _candidate_record(row: MentionCandidate) -> CandidateRecord:

@@ -28,7 +28,7 @@ def _quoted(words: Sequence[str]) -> str:
 
 def search_expression(term: SearchTerm) -> str:
     """An FTS5 expression, restricted to the text (not the title), for every spelling ``term`` covers."""
-    alternatives = [term_expression(term.term)]
+    alternatives = [term_expression(term.term) if term.prefixed else _quoted(term.words)]
     first, rest = term.words[0], term.words[1:]
     if term.glued_latin:
         alternatives += [_quoted((prefix + first, *rest)) for prefix in HEBREW_PREFIXES]
@@ -87,3 +87,23 @@ def word_counts(connection: Connection, words: Collection[str]) -> dict[str, int
         )
         found.update((str(row[0]), int(row[1])) for row in rows)
     return found
+
+
+def insert_rows(
+    connection: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> list[int]:
+    """Insert many rows of plain values (str, int, float, None) at the speed of the driver; return their ids.
+
+    SQLite gives each new row of a rowid table the largest id so far plus one, so rows inserted together in
+    one transaction get consecutive ids; that is checked, not assumed.
+    """
+    if not rows:
+        return []
+    last = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(map(tuple, rows)))
+    now_last = connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar_one()
+    if now_last != last + len(rows):
+        raise RuntimeError(f"ids of rows inserted into {table} are not consecutive")
+    return list(range(last + 1, last + len(rows) + 1))

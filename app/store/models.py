@@ -30,6 +30,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.core.entity_records import CandidateStatus
@@ -339,7 +340,13 @@ class MentionCandidate(Base):
         CheckConstraint('start >= 0 AND "end" > start', name="span_valid"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence_range"),
         Index("ix_mention_candidates_source_start", "source_id", "start"),
-        Index("ix_mention_candidates_entity_status", "entity_id", "status"),
+        # only accepted candidates link to a mention: a partial index keeps pending ones out of it
+        Index(
+            "ix_mention_candidates_mention_id",
+            "mention_id",
+            sqlite_where=sql_text("mention_id IS NOT NULL"),
+            postgresql_where=sql_text("mention_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -356,9 +363,7 @@ class MentionCandidate(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     reason: Mapped[str] = mapped_column(String(50), default="")
-    mention_id: Mapped[int | None] = mapped_column(
-        ForeignKey("mentions.id", ondelete="SET NULL"), index=True
-    )
+    mention_id: Mapped[int | None] = mapped_column(ForeignKey("mentions.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[str] = mapped_column(String(200), default="")

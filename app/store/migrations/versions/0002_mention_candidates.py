@@ -3,6 +3,10 @@
 Only adds a table, so a case from schema 0001 upgrades without copying any existing table; its entities,
 aliases and mentions are untouched. Written by hand; batch mode is used for the indexes, as in 0001.
 
+Indexes are few on purpose: a find may insert 100,000s of rows at once. The unique (entity, source,
+start, end) index serves lookups by entity; (source, start) serves the reader; a partial index on
+mention_id (accepted candidates only) serves the foreign key: deleting a mention nulls their link.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25 13:00:00
@@ -94,14 +98,18 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("mention_candidates", schema=None) as batch_op:
-        batch_op.create_index("ix_mention_candidates_entity_status", ["entity_id", "status"], unique=False)
-        batch_op.create_index(batch_op.f("ix_mention_candidates_mention_id"), ["mention_id"], unique=False)
+        batch_op.create_index(
+            "ix_mention_candidates_mention_id",
+            ["mention_id"],
+            unique=False,
+            sqlite_where=sa.text("mention_id IS NOT NULL"),
+            postgresql_where=sa.text("mention_id IS NOT NULL"),
+        )
         batch_op.create_index("ix_mention_candidates_source_start", ["source_id", "start"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("mention_candidates", schema=None) as batch_op:
         batch_op.drop_index("ix_mention_candidates_source_start")
-        batch_op.drop_index(batch_op.f("ix_mention_candidates_mention_id"))
-        batch_op.drop_index("ix_mention_candidates_entity_status")
+        batch_op.drop_index("ix_mention_candidates_mention_id")
     op.drop_table("mention_candidates")
