@@ -7,6 +7,7 @@ tables by copy-and-move.
 from alembic import context
 from sqlalchemy import create_engine
 
+import app.store.models_events  # noqa: F401
 from app.store.models import Base
 
 FTS_TABLE_PREFIX = "source_fts"
