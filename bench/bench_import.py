@@ -4,12 +4,14 @@ In one run, on the same generated files (``bench.corpus``), this times
 
 * **app**: ``app.ingest.pipeline.import_paths`` into a new case — the real thing: file collection,
   limits, format detection, extraction in worker processes, normalisation, language guess, and the single
-  writer storing original + text + FTS index + audit row per source, one transaction each;
+  writer storing original + text + FTS index + audit row per source (each source all or nothing);
 * **bare, 2 processes** and **bare, sequential**: the extraction libraries called directly, the way the
   importers call them (UTF-8 or charset-normalizer, ``trafilatura.extract``, pypdf page text, python-docx
   paragraphs), with no case file at all;
-* **store only** (attribution, not a target): ``CaseStore.add_source`` of the bare results into a fresh
-  case from one process — what writing alone costs.
+* attribution, not targets: **app importers, sequential** (``app.ingest.worker.extract_file`` on each
+  file in this process: what the workers do, without the pool or the store) and **store only**
+  (``CaseStore.add_source`` of the bare texts into a fresh case, grouped with ``CaseStore.batch()`` as the
+  pipeline groups its writes): what extracting and what writing cost on their own.
 
 Targets: the app imports the 1,000 files in under 60 s wall, and takes at most 25 % longer than the bare
 libraries with the same parallelism (2 processes on this 2-core machine). Peak memory is the sampled RSS
@@ -23,9 +25,12 @@ of this process plus all its children.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import gc
 import io
+import json
+import math
 import multiprocessing
 import os
 import pstats
@@ -307,6 +312,28 @@ def run_writer_breakdown(corpus: ImportCorpus, workers: int, case_path: Path) ->
     return {"wall_s": run.wall, "steps": dict(sorted(steps.items(), key=lambda item: -item[1]["s"]))}
 
 
+def run_importers_sequential(paths: Sequence[Path]) -> tuple[float, list[BareResult], dict]:
+    """The app's own per-file work (read, hash, sniff, extract, normalise, guess) without pool or store."""
+    from app.ingest.limits import Limits
+    from app.ingest.worker import extract_file
+
+    limits = Limits()
+    gc.collect()
+    results = []
+    with MemorySampler() as memory:
+        start = perf_counter()
+        for path in paths:
+            began = perf_counter()
+            outcome = extract_file(str(path), limits)
+            chars = len(outcome.extraction.text) if outcome.extraction is not None else 0
+            results.append(BareResult(str(path), path.suffix[1:], perf_counter() - began, chars, None))
+        wall = perf_counter() - start
+    return wall, results, memory.as_dict()
+
+
+STORE_BATCH = 50  # sources per CaseStore.batch() in the store-only phase (the pipeline commits every 0.5 s)
+
+
 def run_store_only(results: Sequence[BareResult], case_path: Path) -> tuple[float, dict]:
     """Write the bare extractions through ``CaseStore.add_source`` (same originals), one process."""
     from app.core.records import Extraction, SourceKind
@@ -322,17 +349,24 @@ def run_store_only(results: Sequence[BareResult], case_path: Path) -> tuple[floa
         CaseStore.create(case_path, title="Store only", investigator="bench", actor="bench") as store,
     ):
         start = perf_counter()
-        for result in results:
-            original = Path(result.path).read_bytes()
-            extraction = Extraction(
-                kind=kinds[result.format],
-                media_type=media[result.format],
-                text=normalize_text(result.text or ""),
-            )
-            store.add_source(original, extraction, original_filename=Path(result.path).name)
+        for first in range(0, len(results), STORE_BATCH):
+            with _batch(store):
+                for result in results[first : first + STORE_BATCH]:
+                    original = Path(result.path).read_bytes()
+                    extraction = Extraction(
+                        kind=kinds[result.format],
+                        media_type=media[result.format],
+                        text=normalize_text(result.text or ""),
+                    )
+                    store.add_source(original, extraction, original_filename=Path(result.path).name)
         wall = perf_counter() - start
     _remove_case(case_path)
     return wall, memory.as_dict()
+
+
+def _batch(store: Any) -> Any:
+    """``store.batch()`` where the store has it (grouped commits), else nothing."""
+    return store.batch() if hasattr(store, "batch") else contextlib.nullcontext()
 
 
 def _case_size(path: Path) -> int:
@@ -454,7 +488,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-breakdown", action="store_true", help="skip the extra app import that times the writer's steps"
     )
+    parser.add_argument("--report", type=Path, metavar="JSON", help="only re-print the report of a saved run")
     args = parser.parse_args(argv)
+    if args.report:
+        summarise(json.loads(args.report.read_text(encoding="utf-8")), save=False)
+        return 0
     if args.quick:
         args.files, args.repeats, args.quiet_wait = min(args.files, 100), 1, 0
 
@@ -473,6 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"import benchmark: {len(paths)} files, {args.repeats} rounds", file=sys.stderr, flush=True)
     first_app: AppRun | None = None
     first_seq: list[BareResult] = []
+    first_importers: list[BareResult] = []
     waits: list[dict[str, Any]] = []
 
     def quiet() -> None:
@@ -494,6 +533,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         seq_wall, seq, seq_memory = run_bare_sequential(paths, keep_text=not args.no_store_only)
         if not first_seq:
             first_seq = seq
+        quiet()
+        importers_wall, importers, importers_memory = run_importers_sequential(paths)
+        if not first_importers:
+            first_importers = importers
         if not args.no_store_only:
             quiet()
         store_wall, store_memory = (
@@ -511,6 +554,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bare_parallel_memory": par_memory,
             "bare_sequential_s": seq_wall,
             "bare_sequential_memory": seq_memory,
+            "importers_sequential_s": importers_wall,
+            "importers_sequential_memory": importers_memory,
             "store_only_s": store_wall,
             "store_only_memory": store_memory,
             "load_average_after": load_average(),
@@ -525,6 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             flush=True,
         )
     results["bare_per_format"] = per_format(first_seq)
+    results["importers_per_format"] = per_format(first_importers)
     results["quiet_waits"] = waits
     if not args.no_breakdown:
         quiet()
@@ -541,7 +587,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def summarise(results: dict[str, Any]) -> None:
+def _round_line(record: dict[str, Any]) -> str:
+    parts = []
+    for wall_key, memory_key in (
+        ("app_s", "app_memory"),
+        ("bare_parallel_s", "bare_parallel_memory"),
+        ("bare_sequential_s", "bare_sequential_memory"),
+        ("importers_sequential_s", "importers_sequential_memory"),
+        ("store_only_s", "store_only_memory"),
+    ):
+        if record.get(wall_key) is None:
+            parts.append("—")
+            continue
+        foreign = (record.get(memory_key) or {}).get("foreign_cpu_cores", math.nan)
+        parts.append(f"{record[wall_key]:.1f} ({foreign:.1f})")
+    return " / ".join(parts)
+
+
+def summarise(results: dict[str, Any], *, save: bool = True) -> None:
     rounds = results["rounds"]
     n = results["corpus"]["files"]
     app = median([r["app_s"] for r in rounds])
@@ -565,6 +628,38 @@ def summarise(results: dict[str, Any]) -> None:
         "case_mb": rounds[0]["case_mb"],
     }
     s = results["summary"]
+    phases = [
+        ("app import_paths", "app_s", "app_memory"),
+        (f"bare libraries, {results['workers']} processes", "bare_parallel_s", "bare_parallel_memory"),
+        ("bare libraries, sequential", "bare_sequential_s", "bare_sequential_memory"),
+        (
+            "app importers, sequential (no pool, no store)",
+            "importers_sequential_s",
+            "importers_sequential_memory",
+        ),
+        ("store only (add_source of bare texts, batched)", "store_only_s", "store_only_memory"),
+    ]
+    rows = []
+    for label, wall_key, memory_key in phases:
+        measured = [r for r in rounds if r.get(wall_key) is not None]
+        if not measured:
+            continue
+        wall = median([r[wall_key] for r in measured])
+        cpu = median([r[memory_key].get("own_cpu_s", math.nan) for r in measured])
+        foreign = median([r[memory_key].get("foreign_cpu_cores", math.nan) for r in measured])
+        s[f"{wall_key[:-2]}_cpu_median_s"] = cpu
+        rows.append(
+            (
+                label,
+                f"{wall:.1f}",
+                f"{n / wall:.1f}",
+                f"{cpu:.1f}",
+                f"{foreign:.2f}",
+                f"{measured[0][memory_key]['peak_total_mb']:.0f}",
+            )
+        )
+    app_cpu = s.get("app_cpu_median_s", math.nan)
+    bare_cpu = s.get("bare_parallel_cpu_median_s", math.nan)
     report = Report()
     corpus = results["corpus"]
     report.add(
@@ -572,65 +667,43 @@ def summarise(results: dict[str, Any]) -> None:
         f"{len(rounds)} rounds, medians",
         "",
         table(
-            ("run", "wall s", "files/s", "peak RSS MB (self+children)"),
-            [
-                ("app import_paths", f"{app:.1f}", f"{n / app:.1f}", f"{s['app_peak_total_mb']:.0f}"),
-                (
-                    f"bare libraries, {results['workers']} processes",
-                    f"{par:.1f}",
-                    f"{n / par:.1f}",
-                    f"{rounds[0]['bare_parallel_memory']['peak_total_mb']:.0f}",
-                ),
-                (
-                    "bare libraries, sequential",
-                    f"{seq:.1f}",
-                    f"{n / seq:.1f}",
-                    f"{rounds[0]['bare_sequential_memory']['peak_total_mb']:.0f}",
-                ),
-                *(
-                    [
-                        (
-                            "store only (add_source of bare texts)",
-                            f"{store:.1f}",
-                            f"{n / store:.1f}",
-                            f"{rounds[0]['store_only_memory']['peak_total_mb']:.0f}",
-                        )
-                    ]
-                    if store
-                    else []
-                ),
-            ],
+            (
+                "run",
+                "wall s",
+                "files/s",
+                "CPU s (all its processes)",
+                "other programs' CPU (cores)",
+                "peak RSS MB, round 1 (self + children)",
+            ),
+            rows,
         ),
         "",
         f"- app under {TARGET_WALL_S:.0f} s: {verdict(s['target_wall_met'])} ({app:.1f} s)",
         f"- app vs bare libraries with {results['workers']} processes: {overhead:+.0%} "
         f"(target ≤ +{TARGET_OVERHEAD:.0%}): {verdict(s['target_overhead_met'])}; "
-        f"vs sequential: {s['overhead_vs_bare_sequential']:+.0%}",
+        f"vs sequential: {s['overhead_vs_bare_sequential']:+.0%}; in CPU time (less sensitive to other "
+        f"programs): app {app_cpu:.1f} s vs bare {bare_cpu:.1f} s ({app_cpu / bare_cpu - 1:+.0%})",
         f"- case file: {s['case_mb']:.1f} MB; create {rounds[0]['app_create_s']:.2f} s, "
         f"close {rounds[0]['app_close_s']:.2f} s",
         f"- per round, s (CPU cores used by other programs meanwhile) — app / bare×{results['workers']} / "
-        "bare×1 / store only: "
-        + "; ".join(
-            f"{r['app_s']:.1f} ({r['app_memory']['foreign_cpu_cores']:.1f}) / "
-            f"{r['bare_parallel_s']:.1f} ({r['bare_parallel_memory']['foreign_cpu_cores']:.1f}) / "
-            f"{r['bare_sequential_s']:.1f} ({r['bare_sequential_memory']['foreign_cpu_cores']:.1f}) / "
-            + (
-                f"{r['store_only_s']:.1f} ({r['store_only_memory']['foreign_cpu_cores']:.1f})"
-                if r["store_only_s"] is not None
-                else "—"
-            )
-            for r in rounds
-        ),
+        "bare×1 / importers×1 / store only: " + "; ".join(_round_line(r) for r in rounds),
         f"- ru_maxrss: this process {results['ru_maxrss']['self_mb']:.0f} MB, largest child "
         f"{results['ru_maxrss']['largest_child_mb']:.0f} MB; load average at start "
         f"{results['machine']['load_average_at_start']}",
         "",
-        "Bare extraction per format (sequential, per file):",
+        "Extraction per format, sequential, round 1 — bare libraries vs the app's importers:",
         "",
         table(
-            ("format", "files", "median ms", "total s"),
+            ("format", "files", "bare median ms", "bare total s", "importers median ms", "importers total s"),
             [
-                (fmt, v["files"], f"{v['median_ms']:.1f}", f"{v['total_s']:.1f}")
+                (
+                    fmt,
+                    v["files"],
+                    f"{v['median_ms']:.1f}",
+                    f"{v['total_s']:.1f}",
+                    f"{results.get('importers_per_format', {}).get(fmt, {}).get('median_ms', math.nan):.1f}",
+                    f"{results.get('importers_per_format', {}).get(fmt, {}).get('total_s', math.nan):.1f}",
+                )
                 for fmt, v in results["bare_per_format"].items()
             ],
         ),
@@ -663,9 +736,9 @@ def summarise(results: dict[str, Any]) -> None:
         report.add("", "Profile of one app import (writer process), see " + results["profile"], "")
         report.add(results["profile_text"])
     results["report"] = report.text()
-    path = write_results("import", results)
     print(report.text())
-    print(f"results: {path}", file=sys.stderr)
+    if save:
+        print(f"results: {write_results('import', results)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
