@@ -542,7 +542,7 @@ class EventRepository:
                     .outerjoin(EventDerived, EventDerived.event_id == Event.id)
                     .where(Event.id.in_(chunk))
                 )
-                for event, derived in session.execute(statement).tuples():
+                for event, derived in session.execute(statement):
                     found[event.id] = _summary(event, derived, people[event.id], tags[event.id])
         return [found[event_id] for event_id in ids if event_id in found]
 
@@ -626,7 +626,7 @@ class EventRepository:
             .order_by(Evidence.start, Evidence.end, Evidence.id)
         )
         with self._store._read() as session:
-            return [EvidenceHighlight(*row) for row in session.execute(statement).tuples()]
+            return [EvidenceHighlight(*row) for row in session.execute(statement)]
 
     def categories(self) -> list[str]:
         """The categories events have, for the filter and the editor's suggestions."""
@@ -639,7 +639,7 @@ class EventRepository:
         used = exists().where(Tagging.tag_id == Tag.id, Tagging.event_id.is_not(None))
         statement = select(Tag.id, Tag.name, Tag.colour).where(used).order_by(func.lower(Tag.name))
         with self._store._read() as session:
-            return [TagRecord(*row) for row in session.execute(statement).tuples()]
+            return [TagRecord(*row) for row in session.execute(statement)]
 
     # -- dates found in sources --------------------------------------------------------------------------
 
@@ -681,7 +681,7 @@ class EventRepository:
                     .join(SourceText, SourceText.source_id == Source.id)
                     .where(Source.id.in_(chunk))
                 )
-                for source_id, text, published, language in session.execute(statement).tuples():
+                for source_id, text, published, language in session.execute(statement):
                     record_dates(session, source_id, text, published, language)
             done += len(chunk)
             self._store._notify(Change(ChangeKind.UPDATED, "source_dates", tuple(chunk)))
@@ -795,22 +795,21 @@ def source_reliability_changed(session: Session, source_id: int) -> tuple[int, .
     """Recompute the confidence of events quoting a source whose reliability changed; call it in the
     transaction that changed it. Returns the events whose suggested confidence changed (to notify)."""
     ids = list(session.scalars(select(Evidence.event_id).where(Evidence.source_id == source_id).distinct()))
-    before = dict(
-        session.execute(
-            select(EventDerived.event_id, EventDerived.suggested_confidence).where(
-                EventDerived.event_id.in_(ids)
-            )
-        ).tuples()
-    )
+    before = _suggestions(session, ids)
     _refresh(session, ids, touch=False)
-    after = dict(
-        session.execute(
-            select(EventDerived.event_id, EventDerived.suggested_confidence).where(
-                EventDerived.event_id.in_(ids)
-            )
-        ).tuples()
-    )
+    after = _suggestions(session, ids)
     return tuple(sorted(i for i in ids if before.get(i) != after.get(i)))
+
+
+def _suggestions(session: Session, event_ids: Sequence[int]) -> dict[int, Confidence]:
+    found: dict[int, Confidence] = {}
+    for chunk in _chunks(event_ids):
+        statement = select(EventDerived.event_id, EventDerived.suggested_confidence).where(
+            EventDerived.event_id.in_(chunk)
+        )
+        for event_id, level in session.execute(statement):  # dict(result) would read its keys()
+            found[event_id] = level
+    return found
 
 
 # -- parsing and checking input ----------------------------------------------------------------------------
@@ -1197,7 +1196,7 @@ def _grades(session: Session, event_ids: Sequence[int]) -> dict[int, list[Eviden
         .where(Evidence.event_id.in_(event_ids))
     )
     grades: dict[int, list[EvidenceGrade]] = defaultdict(list)
-    for event_id, origin, reliability, credibility, stance in session.execute(statement).tuples():
+    for event_id, origin, reliability, credibility, stance in session.execute(statement):
         grades[event_id].append(EvidenceGrade(origin, reliability, credibility, stance))
     return grades
 
@@ -1300,7 +1299,7 @@ def _evidence_records(session: Session, event_id: int) -> list[EvidenceRecord]:
             note=row.note,
             created_at=row.created_at,
         )
-        for row, title, reliability in session.execute(statement).tuples()
+        for row, title, reliability in session.execute(statement)
     ]
 
 
@@ -1312,7 +1311,7 @@ def _participants(session: Session, event_id: int) -> list[ParticipantRecord]:
         .where(Participation.event_id == event_id)
         .order_by(func.lower(Entity.name), Participation.entity_id, Participation.role)
     )
-    return [ParticipantRecord(*row) for row in session.execute(statement).tuples()]
+    return [ParticipantRecord(*row) for row in session.execute(statement)]
 
 
 def _tags_of(session: Session, event_id: int) -> list[TagRecord]:
@@ -1322,7 +1321,7 @@ def _tags_of(session: Session, event_id: int) -> list[TagRecord]:
         .where(Tagging.event_id == event_id)
         .order_by(func.lower(Tag.name))
     )
-    return [TagRecord(*row) for row in session.execute(statement).tuples()]
+    return [TagRecord(*row) for row in session.execute(statement)]
 
 
 def _notes(session: Session, event_id: int) -> list[NoteRecord]:
@@ -1352,7 +1351,7 @@ def _names_by_event(
             .order_by(func.lower(Tag.name))
         )
     names: dict[int, list[str]] = defaultdict(list)
-    for event_id, name in session.execute(statement).tuples():
+    for event_id, name in session.execute(statement):
         assert event_id is not None
         if name not in names[event_id]:
             names[event_id].append(name)
@@ -1439,7 +1438,7 @@ def _lanes(
     wanted = set(ids)
     by_event: dict[int, list[LaneKey]] = defaultdict(list)
     labels: dict[LaneKey, str] = {}
-    for event_id, key, name in session.execute(links).tuples():
+    for event_id, key, name in session.execute(links):
         if event_id in wanted and key not in by_event[event_id]:
             by_event[event_id].append(key)
             labels[key] = name
@@ -1481,9 +1480,9 @@ _DAY = 86_400
 
 
 def _ordering(order: EventOrder) -> list[Any]:
-    """ORDER BY terms; undated events last in either direction, the id last of all."""
-    undated = case((and_(Event.earliest.is_(None), Event.latest.is_(None)), 1), else_=0)
+    """ORDER BY terms, the id last of all; by date, undated events come last in either direction."""
     if order.key is EventSortKey.DATE:
+        undated = case((and_(Event.earliest.is_(None), Event.latest.is_(None)), 1), else_=0)
         day = (Event.earliest - ((Event.earliest % _DAY) + _DAY) % _DAY) // _DAY  # floor, also before 1970
         keys: list[Any] = [
             Event.earliest.is_not(None),
@@ -1495,10 +1494,10 @@ def _ordering(order: EventOrder) -> list[Any]:
             Event.latest,
         ]
     else:
-        keys = [_SORT_COLUMNS[order.key]]
+        undated, keys = None, [_SORT_COLUMNS[order.key]]
     terms = [key.desc() if order.descending else key.asc() for key in keys]
     tiebreak = Event.id.desc() if order.descending else Event.id.asc()
-    return [undated, *terms, tiebreak]
+    return [*([undated] if undated is not None else []), *terms, tiebreak]
 
 
 _SORT_COLUMNS: dict[EventSortKey, Any] = {
@@ -1571,7 +1570,7 @@ def _mentioned_entities(session: Session, source_id: int, start: int, end: int) 
         .order_by(Mention.start, Mention.id)
     )
     seen: dict[int, ParticipantRecord] = {}
-    for entity_id, name, type_key in session.execute(statement).tuples():
+    for entity_id, name, type_key in session.execute(statement):
         seen.setdefault(entity_id, ParticipantRecord(entity_id, name, type_key, ""))
     return list(seen.values())
 
