@@ -360,11 +360,11 @@ class _CommitPacer:
     """Commit an import every so many files or fractions of a second instead of after each file.
 
     A synchronous (``synchronous=FULL``) commit costs several milliseconds; each file still lands whole
-    or not at all through its own savepoint, and at most half a second of finished work waits for its
+    or not at all through its own savepoint, and at most a quarter second of finished work waits for its
     commit — which also happens on cancel and on any error.
     """
 
-    def __init__(self, store: CaseStore, max_files: int = 100, max_seconds: float = 0.5) -> None:
+    def __init__(self, store: CaseStore, max_files: int = 100, max_seconds: float = 0.25) -> None:
         self._store, self._max_files, self._max_seconds = store, max_files, max_seconds
         self._batch: contextlib.AbstractContextManager[None] | None = None
         self._count, self._started = 0, 0.0

@@ -88,6 +88,8 @@ class CaseStore:
         self.backup_made_on_upgrade: str | None = None
         self._engine = sqlite.make_engine(path)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        writer_engine = self._engine.execution_options(**{sqlite.WRITER_OPTION: True})
+        self._write_sessions = sessionmaker(writer_engine, expire_on_commit=False)
         self._listeners: list[ChangeListener] = []
         self._batch = threading.local()  # per thread: the UI's edits never join an import's batch
 
@@ -201,7 +203,7 @@ class CaseStore:
             with batch_session.begin_nested():  # one savepoint per write: it lands whole or not at all
                 yield batch_session
             return
-        with self._sessions.begin() as session:
+        with self._write_sessions.begin() as session:
             yield session
 
     @contextmanager
@@ -215,7 +217,7 @@ class CaseStore:
         if getattr(self._batch, "session", None) is not None:
             yield  # already batching on this thread
             return
-        session = self._sessions()
+        session = self._write_sessions()
         session.begin()
         self._batch.session, self._batch.changes = session, []
         committed = False

@@ -48,8 +48,15 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: Execution option marking connections that will write: they take SQLite's write lock at BEGIN.
+WRITER_OPTION = "threadline_writer"
+
+
 def _begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """Writers begin IMMEDIATE: a deferred transaction that reads and then writes cannot wait for another
+    writer (SQLite reports "database is locked" at once); an immediate one waits its turn."""
+    writer = connection.get_execution_options().get(WRITER_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
 def looks_like_sqlite(path: Path) -> bool:

@@ -237,3 +237,32 @@ def test_an_unexpected_error_in_a_batch_keeps_what_was_finished(store: CaseStore
 def test_save_copy_into_a_missing_folder_is_explained(store: CaseStore, tmp_path: Path) -> None:
     with pytest.raises(CaseFileError, match="does not exist"):
         store.save_copy(tmp_path / "no such folder" / "copy.threadline")
+
+
+def test_an_edit_on_another_thread_waits_for_a_batch_instead_of_failing(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    source_id = add_text("edited while an import writes", title="Before")
+    store.source(source_id)  # a read on this thread first: the case a deferred transaction gets wrong
+    in_batch, release = threading.Event(), threading.Event()
+
+    def importer() -> None:
+        with store.batch():
+            store.add_source(
+                b"batched", Extraction(SourceKind.TEXT, "text/plain", "b"), original_filename="b"
+            )
+            in_batch.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=importer)
+    worker.start()
+    assert in_batch.wait(10)
+    threading.Timer(0.3, release.set).start()
+    started = time.monotonic()
+    store.update_source(source_id, {"title": "After"})  # waits for the batch's commit, then lands
+    waited = time.monotonic() - started
+    worker.join(10)
+    assert store.source(source_id).title == "After"
+    assert 0.2 < waited < 5
+    assert store.count_sources() == 2

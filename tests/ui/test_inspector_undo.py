@@ -470,12 +470,6 @@ def test_a_page_named_like_a_pdf_still_opens_inside(store: CaseStore, gui_app: Q
     assert copy.suffix == ".html"  # the kind decides, never the file's own name
 
 
-@pytest.mark.xfail(
-    reason="CaseStore write transactions begin DEFERRED: an edit on the GUI thread while an import's batch "
-    "holds the write lock fails at once with sqlite3.OperationalError 'database is locked' (stale WAL "
-    "snapshot, no busy wait) instead of waiting its turn; the store should BEGIN IMMEDIATE",
-    strict=False,
-)
 def test_an_edit_during_an_import_waits_its_turn(
     inspector: InspectorDock, store: CaseStore, english_id: int, tmp_path: Path, qtbot: QtBot
 ) -> None:
