@@ -49,10 +49,9 @@ from app.core.folding import (
     ARABIC_PREFIXES,
     FORMAT_IGNORABLES,
     HEBREW_PREFIXES,
-    changes_pattern,
     expanding_characters,
     fold,
-    fold_table,
+    prefix_forms,
     prefixed_variants,
     strip_prefix_candidates,
     tokenize,
@@ -176,6 +175,7 @@ def _proclitics(folded_word: str) -> tuple[str, ...]:
 
 _HEBREW_PREFIX_SET = frozenset(HEBREW_PREFIXES)
 _ARABIC_PREFIX_SET = frozenset(ARABIC_PREFIXES)
+_LONGEST_HEBREW_PREFIX = max(map(len, HEBREW_PREFIXES))
 _LONGEST_PREFIX = max(map(len, (*HEBREW_PREFIXES, *ARABIC_PREFIXES)))
 
 
@@ -485,20 +485,10 @@ class _Hit:
     term: SearchTerm
 
 
-def _misaligning() -> re.Pattern[str]:
-    """Characters after which offsets in ``fold(text)`` stop being offsets in ``text``: those folding
-    deletes (marks, bidi controls, tatweel), those it expands (ß, ﬁ, ﻻ), and two or more non-ASCII
-    separators in a row (fold writes a run of them as one space)."""
-    deleted = changes_pattern([None if value is None else code for code, value in enumerate(fold_table())])
-    expanded = "".join(re.escape(char) for char in sorted(expanding_characters()))
-    return re.compile(
-        rf"{deleted.pattern}|[{expanded}\U000e0100-\U000e01ef]|[^\w\x00-\x7f\ue000-\uf8ff]{{2}}"
-    )
+_EXPANDING = re.compile("[" + "".join(re.escape(char) for char in sorted(expanding_characters())) + "]")
 
 
-_MISALIGNING = _misaligning()
 _HEBREW_LETTER = re.compile("[\u05d0-\u05ea]")
-_CHUNK_REACH = 16  # how far before a name its whitespace-delimited chunk may begin (prefix, hyphen, quotes)
 
 
 class _Lines:
@@ -512,6 +502,7 @@ class _Lines:
         self.text_starts = _line_starts(text)
         self.folded_starts = _line_starts(folded)
         self._aligned: dict[int, bool] = {}
+        self._expanding = not text.isascii() and _EXPANDING.search(text) is not None
 
     @property
     def consistent(self) -> bool:
@@ -521,14 +512,20 @@ class _Lines:
         return bisect_right(self.folded_starts, folded_position) - 1
 
     def aligned(self, line: int) -> bool:
+        """Whether the line's fold is character for character, so offsets in one are offsets in the other.
+
+        Fold deletes characters (marks, bidi controls, tatweel), writes a run of non-ASCII separators as
+        one space and expands a few (ß, ﬁ, ﻻ). Without expanding characters, a fold as long as the line can
+        have deleted or merged nothing.
+        """
         known = self._aligned.get(line)
         if known is None:
             begin, end = self.bounds(line, line)
             folded_end = (
                 self.folded_starts[line + 1] - 1 if line + 1 < len(self.folded_starts) else len(self.folded)
             )
-            known = end - begin == folded_end - self.folded_starts[line] and not _MISALIGNING.search(
-                self.text, begin, end
+            known = end - begin == folded_end - self.folded_starts[line] and not (
+                self._expanding and _EXPANDING.search(self.text, begin, end)
             )
             self._aligned[line] = known
         return known
@@ -545,18 +542,6 @@ class _Lines:
                 if not word_start or not before.isalnum() or (glued and _is_hebrew(before)):
                     yield position
             position = folded.find(needle, position + 1)
-
-    def chunk(self, folded_start: int, folded_end: int, line: int) -> tuple[int, int] | None:
-        """The text's whitespace-delimited chunk ending where a name found in an aligned line ends."""
-        shift = self.text_starts[line] - self.folded_starts[line]
-        start, end = folded_start + shift, folded_end + shift
-        floor = max(self.text_starts[line], start - _CHUNK_REACH)
-        begin = start
-        while begin > floor and not self.text[begin - 1].isspace():
-            begin -= 1
-        if begin > self.text_starts[line] and not self.text[begin - 1].isspace():
-            return None  # a very long glued chunk: leave it to the line
-        return begin, end
 
     def bounds(self, first: int, last: int) -> tuple[int, int]:
         first, last = max(0, first), min(len(self.text_starts) - 1, last)
@@ -591,6 +576,137 @@ def _needle(term: SearchTerm) -> tuple[str, int]:
     return best, index
 
 
+def _line_ranges(lines: _Lines, term: SearchTerm) -> list[tuple[int, int]]:
+    """The lines a term may be on: those where its most selective word ends a token, and the lines its
+    other words may reach."""
+    needle, index = _needle(term)
+    first = term.words[0]
+    word_start = index > 0 or not term.prefixed or not (_is_hebrew(first[0]) or _is_arabic(first[0]))
+    last = len(term.words) - 1 - index
+    return [
+        (line - index, line + last)
+        for line in dict.fromkeys(
+            lines.line_of(position)
+            for position in lines.occurrences(needle, word_start=word_start, glued=term.glued_latin)
+        )
+    ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _first_forms(term: SearchTerm) -> dict[str, int]:
+    """Every token the term's first word matches as → letters of it that are a prefix.
+
+    The same spellings the matcher is compiled from (``folding.prefix_forms``), plus a Hebrew prefix glued
+    onto a Latin name; a near-miss token matches only as itself, its proclitic ``stripped`` letters long.
+    """
+    word = term.words[0]
+    if not term.prefixed:
+        return {word: term.stripped}
+    forms = {prefix + rest: len(prefix) for prefix, rest in prefix_forms(word)}
+    if term.glued_latin:
+        forms.update({prefix + word: len(prefix) for prefix in HEBREW_PREFIXES})
+    forms[word] = 0
+    return forms
+
+
+_HYPHENS = "-\u05be\u2010\u2011"  # what the matcher reads as a hyphen after a prefix: ב-NK, ב־פיונגיאנג
+_MISS = (-2, 0, 0)
+_CROSSES = (-1, 0, 0)  # a phrase that may go on over a line break: left to the matcher
+
+
+def _fast_hits(lines: _Lines, term: SearchTerm) -> tuple[list[_Hit], list[tuple[int, int]]]:
+    """Hits of a term in aligned lines, read off the folded tokens by the matcher's rules (whole tokens,
+    the first in one of its prefixed forms, separated by anything but letters and digits); line ranges
+    where the matcher has to look instead."""
+    needle, index = _needle(term)
+    first = term.words[0]
+    word_start = index > 0 or not term.prefixed or not (_is_hebrew(first[0]) or _is_arabic(first[0]))
+    glued = term.glued_latin and index == 0
+    hits: list[_Hit] = []
+    ranges: list[tuple[int, int]] = []
+    for position in lines.occurrences(needle, word_start=word_start, glued=glued):
+        line = lines.line_of(position)
+        found = (
+            _read_phrase(lines, line, position + len(needle), index, term) if lines.aligned(line) else None
+        )
+        if found is None or found == _CROSSES:
+            ranges.append((line - index, line + len(term.words) - 1 - index))
+        elif found != _MISS:
+            token_start, prefix, end = found
+            shift = lines.text_starts[line] - lines.folded_starts[line]
+            start = token_start + shift
+            if term.prefixed and prefix == 0:
+                start = _hyphenated_prefix(
+                    lines.folded, lines.text, token_start, shift, lines.folded_starts[line]
+                )
+            hits.append(_Hit(start, token_start + shift + prefix, end + shift, term))
+    return hits, ranges
+
+
+def _read_phrase(
+    lines: _Lines, line: int, token_end: int, index: int, term: SearchTerm
+) -> tuple[int, int, int]:
+    """(first token's start, its prefix letters, last token's end) of the term around its word ``index``,
+    which ends at ``token_end`` in an aligned line; ``_MISS`` or ``_CROSSES`` otherwise."""
+    folded, words = lines.folded, term.words
+    floor = lines.folded_starts[line]
+    ceiling = lines.folded_starts[line + 1] - 1 if line + 1 < len(lines.folded_starts) else len(folded)
+    start = _token_start(folded, token_end, floor)
+    first_end = token_end
+    for position in range(index - 1, -1, -1):  # back over the gap to each word before
+        if folded[start:first_end] != words[position + 1]:
+            return _MISS
+        gap = start
+        while gap > floor and not folded[gap - 1].isalnum():
+            gap -= 1
+        if gap == floor:
+            return _CROSSES if floor else _MISS
+        first_end = gap
+        start = _token_start(folded, gap, floor)
+    prefix = _first_forms(term).get(folded[start:first_end])
+    if prefix is None:
+        return _MISS
+    end = token_end
+    for position in range(index + 1, len(words)):  # forward over the gap to each word after
+        gap = end
+        while gap < ceiling and not folded[gap].isalnum():
+            gap += 1
+        if gap == ceiling:
+            return _CROSSES if ceiling < len(folded) else _MISS
+        end = _token_end(folded, gap)
+        if folded[gap:end] != words[position]:
+            return _MISS
+    return start, prefix, end
+
+
+def _token_start(folded: str, end: int, floor: int) -> int:
+    start = end
+    while start > floor and folded[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def _token_end(folded: str, start: int) -> int:
+    end = start
+    while end < len(folded) and folded[end].isalnum():
+        end += 1
+    return end
+
+
+def _hyphenated_prefix(folded: str, text: str, token_start: int, shift: int, line_start: int) -> int:
+    """Where a word begins when a Hebrew prefix and a hyphen or maqaf are written before it (ב-NK)."""
+    hyphen = token_start - 1
+    if hyphen <= line_start or text[hyphen + shift] not in _HYPHENS:
+        return token_start + shift
+    begin = hyphen
+    while begin > line_start and hyphen - begin < _LONGEST_HEBREW_PREFIX and folded[begin - 1].isalnum():
+        begin -= 1
+    at_token_start = begin == line_start or not folded[begin - 1].isalnum()
+    if at_token_start and folded[begin:hyphen] in _HEBREW_PREFIX_SET:
+        return begin + shift
+    return token_start + shift
+
+
 _GLUED_PREFIX = re.compile("(?<![^\\W_])([\u05d0-\u05ea]{1,4})(?=[A-Za-z0-9\u00c0-\u024f])")
 _HYPHEN_BREAK = re.compile("(?<![^\\W_])([^\\W\\d_]+)-\n([^\\W\\d_]+)(?![^\\W_])")
 
@@ -598,7 +714,8 @@ _HYPHEN_BREAK = re.compile("(?<![^\\W_])([^\\W\\d_]+)-\n([^\\W\\d_]+)(?![^\\W_])
 class MentionFinder:
     """Finds many aliases (and near misses of them) in texts; build once, use for every text."""
 
-    def __init__(self, aliases: Iterable[str]) -> None:
+    def __init__(self, aliases: Iterable[str], *, fast_path: bool = True) -> None:
+        self.fast_path = fast_path  # off: every hit goes through the matcher (tests compare the two)
         self._aliases: dict[tuple[str, ...], list[str]] = {}
         for alias in aliases:
             words = alias_words(alias)
@@ -686,75 +803,28 @@ class MentionFinder:
         return [self._candidate(text, hit) for hit in _without_overlaps(hits)]
 
     def _hits(self, text: str, lines: _Lines, terms: Sequence[SearchTerm]) -> list[_Hit]:
-        """Run each term's matcher where its letters are: on the words of a one-word name in lines whose
-        fold is character for character (all such words of a text in one call), else on the line(s)."""
+        """Each term where its letters are. In a line whose fold is character for character a name is read
+        off the folded words (``_fast_hits``); anything else goes through the search matcher, on the
+        line(s) around it."""
         windows: dict[tuple[int, int], list[SearchTerm]] = {}
         hits: list[_Hit] = []
         for term in terms:
-            chunks, ranges = self._places(lines, term)
-            if chunks:
-                hits += self._chunk_hits(text, chunks, term)
+            if self.fast_path:
+                found, ranges = _fast_hits(lines, term)
+                hits += found
+            else:
+                ranges = _line_ranges(lines, term)
             for first_line, last_line in _merged(ranges):
                 windows.setdefault(lines.bounds(first_line, last_line), []).append(term)
         for (begin, end), window_terms in windows.items():
             window = text[begin:end]
             hebrew = _HEBREW_LETTER.search(window) is not None
             for term in window_terms:
-                hits += [
-                    _shifted(match, term, begin)
-                    for match in self.matcher(term.term, term.prefixed).find_detailed(window)
-                ]
+                matcher = self.matcher(term.term, term.prefixed)
+                hits += [_shifted(match, term, begin) for match in matcher.find_detailed(window)]
                 if hebrew and term.glued_latin:
                     hits += self._glued_hits(window, begin, term)
         return hits
-
-    @staticmethod
-    def _places(lines: _Lines, term: SearchTerm) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """Where the term may be: word chunks of aligned lines (one-word names), and line ranges."""
-        needle, index = _needle(term)
-        single = len(term.words) == 1
-        first = term.words[0]
-        word_start = index > 0 or not term.prefixed or not (_is_hebrew(first[0]) or _is_arabic(first[0]))
-        chunks: list[tuple[int, int]] = []
-        ranges: list[tuple[int, int]] = []
-        for position in lines.occurrences(needle, word_start=word_start, glued=term.glued_latin):
-            line = lines.line_of(position)
-            chunk = (
-                lines.chunk(position, position + len(needle), line)
-                if single and lines.aligned(line)
-                else None
-            )
-            if chunk is not None:
-                chunks.append(chunk)
-            else:
-                ranges.append((line - index, line - index + len(term.words) - 1))
-        return chunks, ranges
-
-    def _chunk_hits(self, text: str, chunks: list[tuple[int, int]], term: SearchTerm) -> list[_Hit]:
-        """Match a one-word term in all its chunks at once: joined by line breaks, which no hit crosses."""
-        offsets: list[int] = []
-        pieces: list[str] = []
-        length = 0
-        for begin, end in chunks:
-            offsets.append(length)
-            pieces.append(text[begin:end])
-            length += end - begin + 1
-        joined = "\n".join(pieces)
-
-        def at(position: int) -> int:
-            index = bisect_right(offsets, position) - 1
-            return chunks[index][0] + position - offsets[index]
-
-        found = [
-            _Hit(at(m.start), at(m.name_start), at(m.end - 1) + 1, term)
-            for m in self.matcher(term.term, term.prefixed).find_detailed(joined)
-        ]
-        if term.glued_latin and _HEBREW_LETTER.search(joined):
-            found += [
-                _Hit(at(h.start), at(h.name_start), at(h.end - 1) + 1, term)
-                for h in self._glued_hits(joined, 0, term)
-            ]
-        return found
 
     def _glued_hits(self, window: str, begin: int, term: SearchTerm) -> list[_Hit]:
         """A Hebrew prefix written straight onto a Latin name, without a hyphen (בNK News, לIl-62M)."""

@@ -750,6 +750,10 @@ class EntityRepository:
         for term in terms:
             for source_id in fts_vocab.sources_matching(connection, fts_vocab.search_expression(term)):
                 sources.setdefault(source_id, []).append(term)
+        cut = [term for term in terms if term.hyphen_splits]  # one-word names a line-end hyphen may cut
+        for source_id in fts_vocab.sources_with_hyphen_breaks(connection) if cut else ():
+            present = set(sources.setdefault(source_id, []))
+            sources[source_id] += [term for term in cut if term not in present]
         return _Plan(entity_id, entity_ids, finder, by_words, sources)
 
     def _scan(

@@ -1,11 +1,12 @@
 """SQLite FTS5 queries for finding entity mentions (besides ``fts``, the only SQLite-specific code here).
 
 Mention finding asks the full-text index three things: which sources contain a spelling (an alias with its
-Hebrew/Arabic prefixed forms, a Latin name with a Hebrew prefix glued on, a name cut by a hyphen at a line
-end); the folded text of those sources (the index keeps it, so it need not be folded again); and the
-vocabulary of the whole case, with the number of sources each token occurs in, where near misses of names
-are looked for. The vocabulary comes from an ``fts5vocab`` table created in the connection's ``temp``
-schema, so the case file's schema does not change.
+Hebrew/Arabic prefixed forms, or a Latin name with a Hebrew prefix glued on); the folded text of those
+sources (the index keeps it, so it need not be folded again); and the vocabulary of the whole case, with
+the number of sources each token occurs in, where near misses of names are looked for. The vocabulary
+comes from an ``fts5vocab`` table created in the connection's ``temp`` schema, so the case file's schema
+does not change. Texts with a word hyphenated at a line end are found by scanning the stored texts, once,
+rather than by asking the index for every way a name can be cut.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ def search_expression(term: SearchTerm) -> str:
     first, rest = term.words[0], term.words[1:]
     if term.glued_latin:
         alternatives += [_quoted((prefix + first, *rest)) for prefix in HEBREW_PREFIXES]
-    alternatives += [_quoted(split) for split in term.hyphen_splits]
     joined = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
     return f"body : {joined}"
 
@@ -40,6 +40,14 @@ def search_expression(term: SearchTerm) -> str:
 def sources_matching(connection: Connection, expression: str) -> list[int]:
     rows = connection.execute(
         text("SELECT rowid FROM source_fts WHERE source_fts MATCH :expression"), {"expression": expression}
+    )
+    return [int(row[0]) for row in rows]
+
+
+def sources_with_hyphen_breaks(connection: Connection) -> list[int]:
+    """Sources whose text has a hyphen at the end of a line (a word cut in two by the layout)."""
+    rows = connection.execute(
+        text("SELECT source_id FROM source_texts WHERE instr(text, '-' || char(10)) > 0 ORDER BY source_id")
     )
     return [int(row[0]) for row in rows]
 

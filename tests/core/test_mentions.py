@@ -336,3 +336,77 @@ def test_suggest_name_restores_a_swallowed_article_and_splits_a_hyphenated_prefi
 def test_suggest_name_keeps_a_known_name_that_starts_like_a_prefix() -> None:
     text = "בולגריה ובריטניה"
     assert suggest_name(text, (0, 7), known_aliases=["בולגריה"], vocabulary={"ולגריה": 9}).name == "בולגריה"
+
+
+# --- the fast path agrees with the search matcher ---------------------------------------------------------
+
+_NAMES = ["פיונגיאנג", "הכנסת", "שויגו", "القاهرة", "موسكو", "NK", "Pyongyang", "Il-62M", "Kim Jong Un"]
+_TOKENS = [
+    "פיונגיאנג",
+    "בפיונגיאנג",
+    "ופיונגיאנג",
+    "בכנסת",
+    "הכנסת",
+    "מהכנסת",
+    "כנסת",
+    "שויגו",
+    "לשויגו",
+    "בשויגו",
+    "אפיונגיאנג",
+    "القاهرة",
+    "للقاهرة",
+    "بالقاهرة",
+    "قاهرة",
+    "وموسكو",
+    "موسكو",
+    "NK",
+    "בNK",
+    "ב",
+    "ו",
+    "Pyongyang",
+    "PYONGYANG",
+    "Pyongyangs",
+    "Il",
+    "62M",
+    "Kim",
+    "Jong",
+    "Un",
+    "the",
+    "נחת",
+    "وصل",
+    "בשויגוו",
+    "Pyongyng",
+    "בְּפְיוֹנְגְיָאנְג",
+    "ß",
+]
+_SEPARATORS = [" ", " ", "\n", ", ", "-", "־", "‐", " (", ") ", "'", ": ", " …» "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_SEPARATORS)), max_size=40))
+def test_words_read_off_the_fold_agree_with_the_matcher(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(token + separator for token, separator in pieces)
+    fast, slow = MentionFinder(_NAMES), MentionFinder(_NAMES, fast_path=False)
+    vocabulary = Vocabulary.of_text(text)
+    assert fast.find(text, terms=fast.search_terms(vocabulary)) == slow.find(
+        text, terms=slow.search_terms(vocabulary)
+    )
+
+
+def test_the_fast_path_is_taken_and_finds_what_the_matcher_finds() -> None:
+    text = "נחתו בפיונגיאנג ובכנסת; ב-NK ובNK, للقاهرة وموسكو. PYONGYANG!\nבְּפְיוֹנְגְיָאנְג …» Pyongyng."
+    fast, slow = MentionFinder(_NAMES), MentionFinder(_NAMES, fast_path=False)
+    terms = fast.search_terms(Vocabulary.of_text(text))
+    found = fast.find(text, terms=terms)
+    assert found == slow.find(text, terms=terms)
+    assert [_whole(text, c) for c in found] == [
+        "בפיונגיאנג",
+        "ובכנסת",
+        "ב-NK",
+        "ובNK",
+        "للقاهرة",
+        "وموسكو",
+        "PYONGYANG",
+        "בְּפְיוֹנְגְיָאנְג",
+        "Pyongyng",
+    ]

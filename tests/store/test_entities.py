@@ -561,3 +561,13 @@ def test_a_case_of_schema_0001_upgrades_and_keeps_its_data(tmp_path: Path) -> No
     with sqlite3.connect(copy) as raw:
         assert raw.execute("SELECT * FROM entity_types ORDER BY id").fetchall() == old_types
         assert raw.execute("SELECT count(*) FROM mention_candidates").fetchone()[0] == 2
+
+
+def test_a_name_cut_by_a_line_end_hyphen_is_found(store: CaseStore, add_text: AddText) -> None:
+    source = add_text("The plane landed in Pyong-\nyang at dawn; NK\nNews saw it.", title="PDF text")
+    place = store.entities.add("location", "Pyongyang").id
+    outlet = store.entities.add("organisation", "NK News").id
+    assert [(c.source_id, c.text) for c in store.entities.find_candidates(place)] == [
+        (source, "Pyong-\nyang")
+    ]
+    assert [c.text for c in store.entities.find_candidates(outlet)] == ["NK\nNews"]
