@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
 from app.core.records import ImportOutcome, ImportStatus
-from app.ingest.pipeline import import_note, import_paths
 from app.store import CaseStore
 from app.ui.import_dialogs import ImportProgressDialog, ImportSummaryDialog, NoteDialog
 from app.ui.workers import Task, Work
@@ -118,7 +117,11 @@ class ImportController(QObject):
         chosen = list(paths)
 
         def work(progress: ProgressSink, cancel: CancelToken) -> list[ImportOutcome]:
-            return import_paths(store, chosen, imported_by=store.actor, progress=progress, cancel=cancel)
+            from app.ingest import pipeline  # loaded on first use: it pulls in every parser
+
+            return pipeline.import_paths(
+                store, chosen, imported_by=store.actor, progress=progress, cancel=cancel
+            )
 
         self._last_update = None
         freeze_long_lived_objects()
@@ -181,7 +184,9 @@ class ImportController(QObject):
             return False
 
         def work(progress: ProgressSink, cancel: CancelToken) -> ImportOutcome:
-            return import_note(store, text, title=title or None, imported_by=store.actor)
+            from app.ingest import pipeline
+
+            return pipeline.import_note(store, text, title=title or None, imported_by=store.actor)
 
         task = self._start(work, "note")
         task.succeeded.connect(lambda outcome: self._on_note(task, outcome))

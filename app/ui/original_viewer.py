@@ -38,8 +38,6 @@ from PySide6.QtWidgets import (
 
 from app.core.errors import ThreadlineError
 from app.core.records import SourceDetail, SourceKind
-from app.ingest.email import parse_message, part_text
-from app.ingest.html import decode_html
 from app.store import CaseStore
 from app.ui.fonts import reader_font
 from app.ui.reader import paragraph_direction
@@ -192,12 +190,16 @@ def original_as_html(detail: SourceDetail, data: bytes) -> str:
     """The markup to show for an HTML or e-mail original."""
     if detail.kind == SourceKind.EMAIL:
         return email_as_html(data)
+    from app.ingest.html import decode_html  # parsers load on first use, not at start-up
+
     decoded, _warnings = decode_html(data)
     return decoded.text
 
 
 def email_as_html(data: bytes) -> str:
     """The message's main headers, then its HTML body, or its plain-text body as preformatted text."""
+    from app.ingest.email import parse_message, part_text
+
     message = parse_message(data)
     rows = []
     for name in _EMAIL_HEADERS:
