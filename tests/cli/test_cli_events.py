@@ -1,0 +1,170 @@
+"""`threadline event add|list` and `threadline dates`, run as real subprocesses against real case files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import build_parser
+
+WIRE = "On 31 July 2023 the Il-62M landed in Pyongyang.\nThe ministry denied it the next day.\n"
+HEBREW = "ב-31 ביולי 2023 נחת המטוס בפיונגיאנג. אתמול יצאה המשלחת.\n"
+
+pytestmark = pytest.mark.skipif(
+    "event" not in build_parser().format_help(),
+    reason="app/cli.py does not register app.cli_events yet",
+)
+
+
+def threadline(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def ok(*args: str) -> str:
+    result = threadline(*args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Path:
+    path = tmp_path / "case.threadline"
+    ok("new", str(path), "--title", "Flights")
+    (tmp_path / "wire.txt").write_text(WIRE, encoding="utf-8")
+    (tmp_path / "he.txt").write_text(HEBREW, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def ids(case: Path, tmp_path: Path) -> dict[str, int]:
+    files = (str(tmp_path / "wire.txt"), str(tmp_path / "he.txt"))
+    imported = json.loads(ok("import", str(case), *files, "--published", "2023-08-02", "--json"))
+    return {Path(outcome["path"]).stem: outcome["source_id"] for outcome in imported}
+
+
+def test_add_and_list_events_with_evidence(case: Path, ids: dict[str, int]) -> None:
+    landed = WIRE.index("the Il-62M landed in Pyongyang")
+    denied = WIRE.index("The ministry denied it")
+    added = json.loads(
+        ok(
+            "event",
+            "add",
+            str(case),
+            "--title",
+            "Il-62M lands",
+            "--date",
+            "2023-07-31",
+            "--evidence",
+            f"{ids['wire']}:{landed}-{landed + 30}:supports:2",
+            "--evidence",
+            f"{ids['wire']}:{denied}-{denied + 22}:contradicts",
+            "--json",
+        )
+    )
+    assert added["start"] == "2023-07-31" and added["end"] is None
+    assert (added["earliest"], added["latest"]) == ("2023-07-31T00:00:00Z", "2023-07-31T23:59:59Z")
+    assert added["disputed"] is True
+    assert [q["quote"] for q in added["evidence"]] == [
+        "the Il-62M landed in Pyongyang",
+        "The ministry denied it",
+    ]
+    assert [(q["stance"], q["grade"]) for q in added["evidence"]] == [
+        ("supports", "F2"),
+        ("contradicts", "F6"),
+    ]
+
+    human = ok("event", "add", str(case), "--title", "נחיתה", "--date", "2023-07~", "--end", "2023-08")
+    assert "Added event #2 “נחיתה” (2023-07~ – 2023-08" in human
+
+    listed = json.loads(ok("event", "list", str(case), "--json"))
+    assert [e["title"] for e in listed] == ["נחיתה", "Il-62M lands"]  # by date: c. July starts in June
+    assert listed[0]["earliest"] == "2023-06-01T00:00:00Z" and listed[0]["latest"] == "2023-08-31T23:59:59Z"
+    assert listed[1]["confidence"] == "possible" and listed[1]["suggested_confidence"] == "possible"
+
+    text = ok("event", "list", str(case))
+    assert "#1  2023-07-31  possible DISPUTED  Il-62M lands" in text
+    assert "2023-07-31T00:00:00Z – 2023-07-31T23:59:59Z" in text
+    assert "− #1 wire:" in text and "“The ministry denied it”" in text
+
+
+def test_add_with_entities(case: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(case) as raw:  # an entity, as the entities panel would have made it
+        raw.execute(
+            "INSERT INTO entities (id, type_id, name, description, notes, created_at) "
+            "VALUES (7, 1, 'Sergei Shoigu', '', '', '2026-01-01 00:00:00')"
+        )
+    added = json.loads(
+        ok("event", "add", str(case), "--title", "Visit", "--date", "2023-08", "--entity", "7", "--json")
+    )
+    assert added["participants"] == [{"entity_id": 7, "name": "Sergei Shoigu", "type": "person", "role": ""}]
+
+
+def test_dates_of_a_source(case: Path, ids: dict[str, int]) -> None:
+    found = json.loads(ok("dates", str(case), str(ids["he"]), "--json"))
+    assert [(d["text"], d["edtf"], d["inferred"]) for d in found] == [
+        ("31 ביולי 2023", "2023-07-31", False),
+        ("אתמול", "2023-08-01", True),
+    ]
+    assert HEBREW[found[0]["start"] : found[0]["end"]] == "31 ביולי 2023"
+    assert found[1]["relative"] is True and found[1]["note"]
+    text = ok("dates", str(case), str(ids["wire"]))
+    assert text.startswith("3-15  2023-07-31") and "stated" in text and "“31 July 2023”" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("event", "add", "{case}", "--title", "x", "--date", "soon"), "not a date"),
+        (
+            ("event", "add", "{case}", "--title", "x", "--date", "2023-08-02", "--end", "2023-07-01"),
+            "before it",
+        ),
+        (
+            ("event", "add", "{case}", "--title", "x", "--date", "2023", "--evidence", "1:5"),
+            "SOURCE:START-END",
+        ),
+        (
+            ("event", "add", "{case}", "--title", "x", "--date", "2023", "--evidence", "1:5-9999"),
+            "not inside",
+        ),
+        (
+            ("event", "add", "{case}", "--title", "x", "--date", "2023", "--evidence", "1:0-5:supports:7"),
+            "1 to 6",
+        ),
+        (
+            ("event", "add", "{case}", "--title", "x", "--date", "2023", "--evidence", "99:0-5"),
+            "no source #99",
+        ),
+        (("event", "add", "{case}", "--title", "x", "--date", "2023", "--entity", "42"), "no entity #42"),
+        (("event", "add", "{case}", "--title", " ", "--date", "2023"), "needs a title"),
+        (("dates", "{case}", "99"), "no source #99"),
+        (("event", "list", "{missing}"), "No case file"),
+    ],
+)
+def test_user_errors_are_one_line_and_change_nothing(
+    case: Path, ids: dict[str, int], tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = threadline(*(a.format(case=case, missing=tmp_path / "missing.threadline") for a in args))
+    assert result.returncode == 1, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(ok("event", "list", str(case), "--json")) == []
+
+
+def test_malformed_command_lines_exit_2(case: Path) -> None:
+    assert threadline("event", "add", str(case), "--date", "2023").returncode == 2  # no --title
+    assert (
+        threadline("event", "add", str(case), "--title", "x", "--date", "2023", "--entity", "x").returncode
+        == 2
+    )
+    assert threadline("dates", str(case)).returncode == 2
