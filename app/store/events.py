@@ -492,32 +492,18 @@ class EventRepository:
     # -- reading --------------------------------------------------------------------------------------------
 
     def get(self, event_id: int) -> EventDetail:
+        found = self.details([event_id])
+        if not found:
+            raise NotFound(f"There is no event #{event_id} in this case.")
+        return found[0]
+
+    def details(self, ids: Sequence[int]) -> list[EventDetail]:
+        """Full records of several events in the order given (missing ids are left out)."""
+        found: dict[int, EventDetail] = {}
         with self._store._read() as session:
-            row = _event(session, event_id)
-            evidence = _evidence_records(session, event_id)
-            assessment = _assessments(session, [event_id])[event_id]
-            return EventDetail(
-                id=row.id,
-                title=row.title,
-                description=row.description,
-                start=_stored_date(row.start_edtf),
-                end=_stored_date(row.end_edtf),
-                earliest=row.earliest,
-                latest=row.latest,
-                category=row.category,
-                confidence=row.confidence if row.confidence_overridden else assessment.suggested,
-                suggested_confidence=assessment.suggested,
-                confidence_overridden=row.confidence_overridden,
-                assessment=assessment,
-                disputed=assessment.disputed,
-                same_day_order=row.same_day_order,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                evidence=tuple(evidence),
-                participants=tuple(_participants(session, event_id)),
-                tags=tuple(_tags_of(session, event_id)),
-                notes=tuple(_notes(session, event_id)),
-            )
+            for chunk in _chunks(list(dict.fromkeys(ids))):
+                found.update((detail.id, detail) for detail in _details(session, chunk))
+        return [found[event_id] for event_id in ids if event_id in found]
 
     def count(self, filters: EventFilter = ALL_EVENTS) -> int:
         with self._store._read() as session:
@@ -1276,60 +1262,110 @@ def _derived_values(
 # -- reading pieces ------------------------------------------------------------------------------------------
 
 
-def _evidence_records(session: Session, event_id: int) -> list[EvidenceRecord]:
+def _details(session: Session, event_ids: list[int]) -> list[EventDetail]:
+    evidence = _evidence_records(session, event_ids)
+    people = _participants(session, event_ids)
+    tags = _tags_of(session, event_ids)
+    notes = _notes(session, event_ids)
+    grades = _grades(session, event_ids)
+    details = []
+    for row in session.scalars(select(Event).where(Event.id.in_(event_ids))):
+        assessment = assess_confidence(grades.get(row.id, ()))
+        details.append(
+            EventDetail(
+                id=row.id,
+                title=row.title,
+                description=row.description,
+                start=_stored_date(row.start_edtf),
+                end=_stored_date(row.end_edtf),
+                earliest=row.earliest,
+                latest=row.latest,
+                category=row.category,
+                confidence=row.confidence if row.confidence_overridden else assessment.suggested,
+                suggested_confidence=assessment.suggested,
+                confidence_overridden=row.confidence_overridden,
+                assessment=assessment,
+                disputed=assessment.disputed,
+                same_day_order=row.same_day_order,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                evidence=tuple(evidence[row.id]),
+                participants=tuple(people[row.id]),
+                tags=tuple(tags[row.id]),
+                notes=tuple(notes[row.id]),
+            )
+        )
+    return details
+
+
+def _evidence_records(session: Session, event_ids: list[int]) -> dict[int, list[EvidenceRecord]]:
     statement = (
         select(Evidence, Source.title, Source.reliability)
         .join(Source, Source.id == Evidence.source_id)
-        .where(Evidence.event_id == event_id)
+        .where(Evidence.event_id.in_(event_ids))
         .order_by(Evidence.id)
     )
-    return [
-        EvidenceRecord(
-            id=row.id,
-            event_id=row.event_id,
-            source_id=row.source_id,
-            source_title=title,
-            source_reliability=reliability,
-            start=row.start,
-            end=row.end,
-            quote=row.quote,
-            page=row.page,
-            stance=row.stance,
-            credibility=row.credibility,
-            note=row.note,
-            created_at=row.created_at,
+    found: dict[int, list[EvidenceRecord]] = defaultdict(list)
+    for row, title, reliability in session.execute(statement):
+        found[row.event_id].append(
+            EvidenceRecord(
+                id=row.id,
+                event_id=row.event_id,
+                source_id=row.source_id,
+                source_title=title,
+                source_reliability=reliability,
+                start=row.start,
+                end=row.end,
+                quote=row.quote,
+                page=row.page,
+                stance=row.stance,
+                credibility=row.credibility,
+                note=row.note,
+                created_at=row.created_at,
+            )
         )
-        for row, title, reliability in session.execute(statement)
-    ]
+    return found
 
 
-def _participants(session: Session, event_id: int) -> list[ParticipantRecord]:
+def _participants(session: Session, event_ids: list[int]) -> dict[int, list[ParticipantRecord]]:
     statement = (
-        select(Participation.entity_id, Entity.name, EntityType.key, Participation.role)
+        select(
+            Participation.event_id, Participation.entity_id, Entity.name, EntityType.key, Participation.role
+        )
         .join(Entity, Entity.id == Participation.entity_id)
         .join(EntityType, EntityType.id == Entity.type_id)
-        .where(Participation.event_id == event_id)
+        .where(Participation.event_id.in_(event_ids))
         .order_by(func.lower(Entity.name), Participation.entity_id, Participation.role)
     )
-    return [ParticipantRecord(*row) for row in session.execute(statement)]
+    found: dict[int, list[ParticipantRecord]] = defaultdict(list)
+    for event_id, entity_id, name, type_key, role in session.execute(statement):
+        found[event_id].append(ParticipantRecord(entity_id, name, type_key, role))
+    return found
 
 
-def _tags_of(session: Session, event_id: int) -> list[TagRecord]:
+def _tags_of(session: Session, event_ids: list[int]) -> dict[int, list[TagRecord]]:
     statement = (
-        select(Tag.id, Tag.name, Tag.colour)
+        select(Tagging.event_id, Tag.id, Tag.name, Tag.colour)
         .join(Tagging, Tagging.tag_id == Tag.id)
-        .where(Tagging.event_id == event_id)
+        .where(Tagging.event_id.in_(event_ids))
         .order_by(func.lower(Tag.name))
     )
-    return [TagRecord(*row) for row in session.execute(statement)]
+    found: dict[int, list[TagRecord]] = defaultdict(list)
+    for event_id, tag_id, name, colour in session.execute(statement):
+        assert event_id is not None
+        found[event_id].append(TagRecord(tag_id, name, colour))
+    return found
 
 
-def _notes(session: Session, event_id: int) -> list[NoteRecord]:
-    statement = select(Note).where(Note.event_id == event_id).order_by(Note.created_at, Note.id)
-    return [
-        NoteRecord(row.id, event_id, row.body, row.author, row.created_at, row.updated_at)
-        for row in session.scalars(statement)
-    ]
+def _notes(session: Session, event_ids: list[int]) -> dict[int, list[NoteRecord]]:
+    statement = select(Note).where(Note.event_id.in_(event_ids)).order_by(Note.created_at, Note.id)
+    found: dict[int, list[NoteRecord]] = defaultdict(list)
+    for row in session.scalars(statement):
+        assert row.event_id is not None
+        found[row.event_id].append(
+            NoteRecord(row.id, row.event_id, row.body, row.author, row.created_at, row.updated_at)
+        )
+    return found
 
 
 def _names_by_event(
