@@ -548,7 +548,7 @@ LaneKey = str | int
 
 @dataclass(frozen=True, eq=False)
 class TimelineRows:
-    """The filtered events as columns (index ``i`` is one event), cheap to hold for 100,000 events.
+    """The filtered events as columns (index ``i`` is one event, in id order), cheap to hold for 100,000.
 
     Times are epoch seconds, ``latest``/``certain_end`` inclusive (add a second for the half-open ranges
     of ``app.core.timeline_layout``); ``None`` is an open end. ``lane_keys[i]`` are the event's lanes under

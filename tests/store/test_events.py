@@ -821,8 +821,8 @@ def test_a_schema_0001_case_with_events_upgrades_through_0002_and_0003_and_keeps
         chosen = store.events.get(2)  # someone's choice is kept, marked as an override
         assert chosen.confidence is Confidence.CONFIRMED and chosen.confidence_overridden
         rows = store.events.timeline_rows()
-        assert rows.ids == (2, 1) and rows.evidence_count == (1, 2)
-        assert (rows.certain_start[1], rows.certain_end[1]) == (epoch(2023, 7, 31), epoch(2023, 8, 3) - 1)
+        assert rows.ids == (1, 2) and rows.evidence_count == (2, 1)
+        assert (rows.certain_start[0], rows.certain_end[0]) == (epoch(2023, 7, 31), epoch(2023, 8, 3) - 1)
         assert [s.title for s in store.list_sources()] == ["ידיעה", "خبر", "Wire"]
         [found] = store.events.dates_in(1)  # sources of older cases get their dates when asked
         assert found.edtf == "2023-07-31"
