@@ -14,7 +14,8 @@ honest offsets. On top of that this module adds what tagging needs:
 * **Review.** Some hits are probably right but need a look: a short name right behind a prefix letter is
   often the tail of an ordinary word (وسام is a medal, not "and Sam"; ברון is a baron, not "in Ron"), a
   short Hebrew or Arabic name is often a common word by itself, and a Latin or Cyrillic name written in
-  lower case is often not a name at all ("may" for Theresa May). Such candidates carry ``needs_review``
+  lower case (or an acronym not in capitals) is often not a name at all ("may" for Theresa May, "Un" in
+  Spanish for the UN). Such candidates carry ``needs_review``
   and a ``reason``; callers never accept them silently.
 * **Line breaks.** Words of a name split over lines still match (the matcher's gap is any run of
   separators), and so does a single-word name hyphenated at a line end ("Pyong-\\nyang").
@@ -74,7 +75,7 @@ class ReviewReason(StrEnum):
     NEAR_MISS = "near-miss"  # a variant spelling, not the alias itself
     SHORT_AFTER_PREFIX = "short-after-prefix"  # a short name behind a prefix letter: maybe an ordinary word
     SHORT_NAME = "short-name"  # a Hebrew/Arabic name of three letters or fewer: often a common word too
-    CASE_DIFFERS = "case-differs"  # a capitalised Latin/Cyrillic name written in lower case
+    CASE_DIFFERS = "case-differs"  # a capitalised name in lower case, or an acronym not in capitals
     INSIDE_OTHER_MENTION = "inside-other-mention"  # inside a span already tagged as another entity
 
 
@@ -370,7 +371,8 @@ class SearchTerm:
 
     @property
     def glued_latin(self) -> bool:
-        """A Latin or digit-initial name, which Hebrew text may glue a prefix to (בNK News)."""
+        """A Latin or digit-initial name, which Hebrew or Arabic text may glue a prefix to (בNK News,
+        لـNK News)."""
         first = self.words[0][0]
         return not self.variant and (first.isdigit() or first.isascii() or "\u00c0" <= first <= "\u024f")
 
@@ -488,7 +490,7 @@ class _Hit:
 _EXPANDING = re.compile("[" + "".join(re.escape(char) for char in sorted(expanding_characters())) + "]")
 
 
-_HEBREW_LETTER = re.compile("[\u05d0-\u05ea]")
+_RTL_LETTER = re.compile("[\u05d0-\u05ea\u0621-\u064a]")
 
 
 class _Lines:
@@ -539,7 +541,11 @@ class _Lines:
             after = position + size
             if after == len(folded) or not folded[after].isalnum():
                 before = folded[position - 1] if position else " "
-                if not word_start or not before.isalnum() or (glued and _is_hebrew(before)):
+                if (
+                    not word_start
+                    or not before.isalnum()
+                    or (glued and (_is_hebrew(before) or _is_arabic(before)))
+                ):
                     yield position
             position = folded.find(needle, position + 1)
 
@@ -604,7 +610,7 @@ def _first_forms(term: SearchTerm) -> dict[str, int]:
         return {word: term.stripped}
     forms = {prefix + rest: len(prefix) for prefix, rest in prefix_forms(word)}
     if term.glued_latin:
-        forms.update({prefix + word: len(prefix) for prefix in HEBREW_PREFIXES})
+        forms.update({prefix + word: len(prefix) for prefix in (*HEBREW_PREFIXES, *ARABIC_PREFIXES)})
     forms[word] = 0
     return forms
 
@@ -707,7 +713,10 @@ def _hyphenated_prefix(folded: str, text: str, token_start: int, shift: int, lin
     return token_start + shift
 
 
-_GLUED_PREFIX = re.compile("(?<![^\\W_])([\u05d0-\u05ea]{1,4})(?=[A-Za-z0-9\u00c0-\u024f])")
+_GLUED_PREFIX = re.compile(
+    "(?<![^\\W_])([\u05d0-\u05ea]{1,4}|[\u0621-\u064a\u0640]{1,6})(?=[A-Za-z0-9\u00c0-\u024f])"
+)
+_GLUED_PREFIXES = frozenset(HEBREW_PREFIXES) | frozenset(ARABIC_PREFIXES)
 _HYPHEN_BREAK = re.compile("(?<![^\\W_])([^\\W\\d_]+)-\n([^\\W\\d_]+)(?![^\\W_])")
 
 
@@ -818,11 +827,11 @@ class MentionFinder:
                 windows.setdefault(lines.bounds(first_line, last_line), []).append(term)
         for (begin, end), window_terms in windows.items():
             window = text[begin:end]
-            hebrew = _HEBREW_LETTER.search(window) is not None
+            right_to_left = _RTL_LETTER.search(window) is not None
             for term in window_terms:
                 matcher = self.matcher(term.term, term.prefixed)
                 hits += [_shifted(match, term, begin) for match in matcher.find_detailed(window)]
-                if hebrew and term.glued_latin:
+                if right_to_left and term.glued_latin:
                     hits += self._glued_hits(window, begin, term)
         return hits
 
@@ -831,7 +840,7 @@ class MentionFinder:
         hits: list[_Hit] = []
         matcher = self.matcher(term.term, term.prefixed)
         for glued in _GLUED_PREFIX.finditer(window):
-            if glued.group(1) not in _HEBREW_PREFIX_SET:
+            if fold(glued.group(1)) not in _GLUED_PREFIXES:
                 continue
             rest = window[glued.end() :]
             for match in matcher.find_detailed(rest):
@@ -923,7 +932,9 @@ def _review(surface: str, alias: str, term: SearchTerm, kind: MatchKind) -> tupl
         return ReviewReason.NEAR_MISS, round(max(0.1, 0.8 * (1 - term.distance / max(letters, 1))), 2)
     first = term.words[0]
     cased = not (_is_hebrew(first[0]) or _is_arabic(first[0]))
-    if cased and surface.islower() and not alias.islower():
+    if cased and (
+        (surface.islower() and not alias.islower()) or (alias.isupper() and not surface.isupper())
+    ):  # "may" for May; "Un" or "un" for the acronym UN
         return ReviewReason.CASE_DIFFERS, 0.6
     short = len(term.words) == 1 and len(first) <= SHORT_NAME
     if kind is MatchKind.PREFIXED and short:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Connection, text
 
-from app.core.folding import HEBREW_PREFIXES
+from app.core.folding import ARABIC_PREFIXES, HEBREW_PREFIXES
 from app.core.mentions import SearchTerm
 from app.store.fts import term_expression
 
@@ -32,7 +32,7 @@ def search_expression(term: SearchTerm) -> str:
     alternatives = [term_expression(term.term) if term.prefixed else _quoted(term.words)]
     first, rest = term.words[0], term.words[1:]
     if term.glued_latin:
-        alternatives += [_quoted((prefix + first, *rest)) for prefix in HEBREW_PREFIXES]
+        alternatives += [_quoted((prefix + first, *rest)) for prefix in (*HEBREW_PREFIXES, *ARABIC_PREFIXES)]
     joined = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
     return f"body : {joined}"
 

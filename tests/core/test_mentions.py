@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -198,10 +202,17 @@ def test_short_arabic_name_that_is_the_tail_of_an_ordinary_word_needs_review() -
 
 
 def test_capitalised_name_written_in_lower_case_needs_review() -> None:
-    text = "Theresa May spoke; talks may resume in May. The UN and un día."
+    text = "Theresa May spoke; talks may resume in May. The UN and un día. Un año."
     found = _found(text, ["Theresa May", "May", "UN"])
     review = {(c.text, c.needs_review) for c in found}
-    assert review == {("Theresa May", False), ("may", True), ("May", False), ("UN", False), ("un", True)}
+    assert review == {
+        ("Theresa May", False),
+        ("may", True),
+        ("May", False),
+        ("UN", False),
+        ("un", True),
+        ("Un", True),  # an acronym written otherwise than in capitals
+    }
     assert next(c for c in found if c.text == "may").reason is ReviewReason.CASE_DIFFERS
 
 
@@ -409,4 +420,50 @@ def test_the_fast_path_is_taken_and_finds_what_the_matcher_finds() -> None:
         "PYONGYANG",
         "בְּפְיוֹנְגְיָאנְג",
         "Pyongyng",
+    ]
+
+
+# --- the labelled set: the recall gate ---------------------------------------------------------------------
+
+
+def _evaluation() -> Any:
+    """``bench/mention_eval.py`` (scoring of the labelled set), loaded from its file."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "mention_eval.py"
+    spec = importlib.util.spec_from_file_location("mention_eval", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is being made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_labelled_set_recall_gate_and_the_case_file_agrees(tmp_path: Path) -> None:
+    evaluation = _evaluation()
+    aliases, samples = evaluation.load()
+    languages = {sample.lang for sample in samples}
+    confident = [g for s in samples for g in s.gold if g.kind in ("exact", "prefixed")]
+    assert languages == {"he", "ar", "en"} and len(confident) >= 300
+    found = evaluation.run_core(aliases, samples)
+    tallies = evaluation.score(samples, found)
+    overall = tallies["all"]
+    assert evaluation.recall(overall, "exact") >= evaluation.GATE, overall.misses
+    assert evaluation.recall(overall, "prefixed") >= evaluation.GATE, overall.misses
+    for lang in ("he", "ar"):
+        assert evaluation.recall(tallies[lang], "prefixed") >= evaluation.GATE, tallies[lang].misses
+    assert overall.silent_accepts == []  # every trap found is flagged for review
+    assert evaluation.precision(overall, ("exact", "prefixed")) >= 0.95, overall.false_positives
+    assert evaluation.run_store(aliases, samples, tmp_path) == found
+
+
+def test_the_markup_of_the_labelled_set_is_read_as_meant() -> None:
+    evaluation = _evaluation()
+    text, gold = evaluation.parse_marked(
+        "נחת ב[פיונגיאנג](pyongyang) ו-[NK News](nknews) [Shoygu](shoigu~) [ברון](ron!)"
+    )
+    assert text == "נחת בפיונגיאנג ו-NK News Shoygu ברון"
+    assert [(text[g.start : g.end], g.entity, g.kind) for g in gold] == [
+        ("פיונגיאנג", "pyongyang", "prefixed"),
+        ("NK News", "nknews", "prefixed"),
+        ("Shoygu", "shoigu", "variant"),
+        ("ברון", "ron", "trap"),
     ]
