@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TextIO
 
-from app import __version__
+from app import __version__, cli_entities, cli_events
 from app.core.errors import ThreadlineError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("case", type=Path, metavar="CASE")
     _json_flag(verify)
     verify.set_defaults(handler=cmd_verify)
+
+    cli_entities.register(commands)
+    cli_events.register(commands)
 
     gui = commands.add_parser("gui", help="open the desktop application")
     gui.add_argument("case", type=Path, nargs="?", metavar="CASE")
