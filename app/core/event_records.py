@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntFlag, StrEnum
 from fractions import Fraction
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -302,9 +303,10 @@ def date_extractor_version() -> str:
     A hash of the modules that decide what ``extract_dates`` returns, so no one has to remember to bump a
     number; where the sources are not available (a frozen build) the application's version stands in.
     """
-    return _EXTRACTOR_VERSION
+    return _extractor_version()
 
 
+@cache
 def _extractor_version() -> str:
     digest = hashlib.sha256()
     for module in ("app.core.date_extraction", "app.core.dates"):
@@ -316,9 +318,6 @@ def _extractor_version() -> str:
             return f"app-{__version__}"
         digest.update(Path(origin).read_bytes())
     return digest.hexdigest()[:16]
-
-
-_EXTRACTOR_VERSION = _extractor_version()
 
 
 # --- records ----------------------------------------------------------------------------------------
@@ -544,6 +543,23 @@ class EventFlag(IntFlag):
 
 
 LaneKey = str | int
+
+
+def event_flags(start_edtf: str | None, end_edtf: str | None, disputed: bool, overridden: bool) -> int:
+    """The ``EventFlag`` bits of an event (stored with it, so the timeline reads one number)."""
+    dates = f"{start_edtf or ''}{end_edtf or ''}"
+    flags = EventFlag(0)
+    for condition, flag in (
+        (end_edtf is not None, EventFlag.HAS_END),
+        (start_edtf is None, EventFlag.UNDATED),
+        ("~" in dates or "%" in dates, EventFlag.APPROXIMATE),
+        ("?" in dates or "%" in dates, EventFlag.UNCERTAIN),
+        (disputed, EventFlag.DISPUTED),
+        (overridden, EventFlag.CONFIDENCE_OVERRIDDEN),
+    ):
+        if condition:
+            flags |= flag
+    return int(flags)
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,9 +22,11 @@ once.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
@@ -54,12 +56,12 @@ from app.core.event_records import (
     ALL_EVENTS,
     BY_DATE,
     CONFIDENCE_RANK,
+    DAY_SECONDS,
     ConfidenceAssessment,
     EventDetail,
     EventDraft,
     EventEdit,
     EventFilter,
-    EventFlag,
     EventOrder,
     EventSortKey,
     EventSummary,
@@ -86,6 +88,7 @@ from app.core.event_records import (
     date_extractor_version,
     day_of,
     event_bounds,
+    event_flags,
     page_of,
     title_from_quote,
     values_of,
@@ -515,7 +518,10 @@ class EventRepository:
     def event_ids(self, filters: EventFilter = ALL_EVENTS, order: EventOrder = BY_DATE) -> list[int]:
         """Ids of the matching events in display order: cheap for 100,000 events (ids only)."""
         with self._store._read() as session:
-            statement = _filtered(select(Event.id), filters).order_by(*_ordering(order))
+            if order.key is EventSortKey.DATE:
+                return _by_date(session, filters, order.descending)
+            derived = order.key is EventSortKey.EVIDENCE
+            statement = _filtered(select(Event.id), filters, derived=derived).order_by(*_ordering(order))
             return list(session.scalars(statement))
 
     def summaries(self, ids: Sequence[int]) -> list[EventSummary]:
@@ -539,8 +545,8 @@ class EventRepository:
     ) -> TimelineRows:
         """The matching events as columns for the timeline, in id order (see ``TimelineRows``).
 
-        Read in table order through a plain Core connection, flags computed by SQLite: 100,000 events in
-        well under a second (``bench/bench_events.py``). The timeline sorts by time itself.
+        Read in table order through a plain Core connection, flags stored with the event: 100,000 events
+        in a few hundred milliseconds at most (``bench/bench_events.py``). The timeline sorts by time itself.
         """
         columns = (
             Event.id,
@@ -549,16 +555,16 @@ class EventRepository:
             Event.latest,
             EventDerived.certain_start,
             EventDerived.certain_end,
-            _FLAGS,
+            func.coalesce(EventDerived.flags, 0),
             type_coerce(Event.confidence, String),
             func.coalesce(EventDerived.evidence_count, 0),
             Event.category,
         )
-        statement = _filtered(select(*columns), filters).order_by(Event.id)
+        statement = _filtered(select(*columns), filters, derived=True).order_by(Event.id)
         with self._store._read() as session:
             rows = session.connection().execute(statement).all()
             ids, titles, earliest, latest, certain0, certain1, flags, levels, evidence, categories = (
-                tuple(zip(*rows, strict=True)) if rows else ((),) * len(columns)
+                tuple(map(itemgetter(index), rows)) for index in range(len(columns))
             )
             confidence = tuple(map(_CONFIDENCE_OF.__getitem__, levels))
             lane_keys, labels = _lanes(session, grouping, ids, categories, confidence)
@@ -578,23 +584,28 @@ class EventRepository:
         )
 
     def histogram(self, filters: EventFilter = ALL_EVENTS, bins: int = 100) -> Histogram:
-        """How many matching events fall in each of ``bins`` equal spans of time."""
+        """How many matching events fall in each of ``bins`` equal spans of time (counted by SQLite)."""
         if bins < 1:
             raise InvalidValue("A histogram needs at least one bin.")
-        statement = _filtered(select(Event.earliest, Event.latest), filters)
+        anchor = case(
+            (Event.earliest.is_(None), Event.latest),
+            (Event.latest.is_(None), Event.earliest),
+            else_=(Event.earliest + Event.latest) // 2,
+        )
         with self._store._read() as session:
-            bounds = session.execute(statement).all()
-        anchors = [_anchor(low, high) for low, high in bounds]
-        placed = [anchor for anchor in anchors if anchor is not None]
-        if not placed:
-            return Histogram((), (), len(anchors))
-        low, high = min(placed), max(placed) + 1
-        width = max(-(-(high - low) // bins), 1)
-        counts = [0] * bins
-        for anchor in placed:
-            counts[min((anchor - low) // width, bins - 1)] += 1
+            connection = session.connection()
+            statement = select(func.min(anchor), func.max(anchor), func.count(anchor), func.count(Event.id))
+            low, high, placed, total = connection.execute(_filtered(statement, filters)).one()
+            if not placed:
+                return Histogram((), (), total)
+            width = max(-(-(high + 1 - low) // bins), 1)
+            bin_of = (anchor - low) // width
+            statement = select(bin_of, func.count()).where(anchor.is_not(None)).group_by(bin_of)
+            counts = [0] * bins
+            for index, count in connection.execute(_filtered(statement, filters)):
+                counts[min(index, bins - 1)] += count
         edges = tuple(low + index * width for index in range(bins + 1))
-        return Histogram(edges, tuple(counts), len(anchors) - len(placed))
+        return Histogram(edges, tuple(counts), total - placed)
 
     def evidence_for_source(self, source_id: int) -> list[EvidenceHighlight]:
         """Every quote linked from this source, by position (for the reader's highlights)."""
@@ -1222,6 +1233,7 @@ def _refresh(session: Session, event_ids: Iterable[int], *, touch: bool) -> None
             assessment = assess_confidence(quotes)
             own, derived = _derived_values(title, description, start_edtf, end_edtf, assessment)
             derived["evidence_count"] = len(quotes)
+            derived["flags"] = event_flags(start_edtf, end_edtf, assessment.disputed, overridden)
             if not overridden:
                 own["confidence"] = assessment.suggested
             if touch:
@@ -1420,33 +1432,7 @@ def _summary(
     )
 
 
-def _flag_expression() -> ColumnElement[int]:
-    """``EventFlag`` bits of each row, computed by the database (a Python loop costs more than the read)."""
-    dates = func.coalesce(Event.start_edtf, "") + func.coalesce(Event.end_edtf, "")
-
-    def bit(condition: ColumnElement[bool], flag: EventFlag) -> ColumnElement[int]:
-        return case((condition, int(flag)), else_=0)
-
-    return (
-        bit(Event.end_edtf.is_not(None), EventFlag.HAS_END)
-        + bit(Event.start_edtf.is_(None), EventFlag.UNDATED)
-        + bit(or_(dates.contains("~"), dates.contains("%", autoescape=True)), EventFlag.APPROXIMATE)
-        + bit(or_(dates.contains("?"), dates.contains("%", autoescape=True)), EventFlag.UNCERTAIN)
-        + bit(func.coalesce(EventDerived.disputed, False).is_(True), EventFlag.DISPUTED)
-        + bit(Event.confidence_overridden.is_(True), EventFlag.CONFIDENCE_OVERRIDDEN)
-    )
-
-
-_FLAGS = _flag_expression()
 _CONFIDENCE_OF = {level.value: level for level in Confidence}
-
-
-def _anchor(low: int | None, high: int | None) -> int | None:
-    if low is None:
-        return high
-    if high is None:
-        return low
-    return (low + high) // 2
 
 
 def _lanes(
@@ -1500,8 +1486,12 @@ def _lanes(
 # -- filters and order -------------------------------------------------------------------------------------
 
 
-def _filtered(statement: _AnySelect, filters: EventFilter) -> _AnySelect:
-    statement = statement.select_from(Event).outerjoin(EventDerived, EventDerived.event_id == Event.id)
+def _filtered(statement: _AnySelect, filters: EventFilter, *, derived: bool = False) -> _AnySelect:
+    """``statement`` over events, restricted by ``filters``; joined to ``event_derived`` when a filter
+    (or the caller, ``derived``) needs it, and only then: the join alone costs a scan of every event."""
+    statement = statement.select_from(Event)
+    if derived or filters.disputed_only or fold(filters.text).strip():
+        statement = statement.outerjoin(EventDerived, EventDerived.event_id == Event.id)
     dated = or_(Event.earliest.is_not(None), Event.latest.is_not(None))
     if filters.earliest is not None:
         statement = statement.where(dated, or_(Event.latest.is_(None), Event.latest >= filters.earliest))
@@ -1527,31 +1517,63 @@ def _filtered(statement: _AnySelect, filters: EventFilter) -> _AnySelect:
     return statement
 
 
-_DAY = 86_400
-
-
 def _ordering(order: EventOrder) -> list[Any]:
-    """ORDER BY terms, the id last of all; by date, undated events come last in either direction."""
-    if order.key is EventSortKey.DATE:
-        undated = case((and_(Event.earliest.is_(None), Event.latest.is_(None)), 1), else_=0)
-        day = (Event.earliest - ((Event.earliest % _DAY) + _DAY) % _DAY) // _DAY  # floor, also before 1970
-        keys: list[Any] = [
-            Event.earliest.is_not(None),
-            day,
-            Event.same_day_order.is_(None),
-            Event.same_day_order,
-            Event.earliest,
-            Event.latest.is_(None),
-            Event.latest,
-        ]
-    else:
-        undated, keys = None, [_SORT_COLUMNS[order.key]]
-    terms = [key.desc() if order.descending else key.asc() for key in keys]
-    tiebreak = Event.id.desc() if order.descending else Event.id.asc()
-    return [*([undated] if undated is not None else []), *terms, tiebreak]
+    """ORDER BY terms of the orders other than by date, the id last of all."""
+    key = _SORT_COLUMNS[order.key]
+    if order.descending:
+        return [key.desc(), Event.id.desc()]
+    return [key.asc(), Event.id.asc()]
+
+
+def _by_date(session: Session, filters: EventFilter, descending: bool) -> list[int]:
+    """Chronological: open starts first, then by day, the investigator's order within a day, earliest,
+    latest and id; undated events last in either direction.
+
+    SQLite reads ids in ``ix_events_earliest_latest`` order (the index covers the query), so only the days
+    that have an explicit order are sorted again here: 100,000 events without a temporary B-tree.
+    """
+    statement = _filtered(select(Event.id, Event.earliest, Event.latest), filters).order_by(
+        Event.earliest.asc().nulls_first(), Event.latest.asc().nulls_first(), Event.id
+    )
+    rows = session.connection().execute(statement).all()
+    undated = [event_id for event_id, earliest, latest in rows if earliest is None and latest is None]
+    dated = [row for row in rows if row[1] is not None or row[2] is not None]
+    ordered = session.connection().execute(
+        select(Event.id, Event.same_day_order).where(Event.same_day_order.is_not(None))
+    )
+    explicit: dict[int, int] = {}
+    for event_id, position in ordered:  # dict(result) would read its keys()
+        if position is not None:
+            explicit[event_id] = position
+    if explicit:
+        _order_days(dated, explicit)
+    ids = [row[0] for row in dated]
+    if descending:
+        ids.reverse()
+        undated.reverse()
+    return ids + undated
+
+
+def _order_days(rows: list[Any], explicit: Mapping[int, int]) -> None:
+    """Sort, in place, the days of ``rows`` (id, earliest, latest; by earliest, open starts first) that
+    hold events with an explicit order: those first, in that order, then the others as they were."""
+    first_dated = _first_not_none([row[1] for row in rows])
+    starts: list[int] = [row[1] for row in rows[first_dated:]]
+    days = {day_of(row[1]) for row in rows[first_dated:] if row[0] in explicit}
+    for day in days:
+        low = first_dated + bisect_left(starts, day * DAY_SECONDS)
+        high = first_dated + bisect_left(starts, (day + 1) * DAY_SECONDS)
+        rows[low:high] = sorted(
+            rows[low:high], key=lambda row: (row[0] not in explicit, explicit.get(row[0], 0))
+        )
+
+
+def _first_not_none(values: Sequence[int | None]) -> int:
+    return next((index for index, value in enumerate(values) if value is not None), len(values))
 
 
 _SORT_COLUMNS: dict[EventSortKey, Any] = {
+    EventSortKey.DATE: Event.earliest,
     EventSortKey.TITLE: func.lower(Event.title),
     EventSortKey.CATEGORY: func.lower(Event.category),
     EventSortKey.CONFIDENCE: case(

@@ -19,7 +19,8 @@ from app.store.models import Base, _enum
 class EventDerived(Base):
     """One row per event (``events``), derived from its dates, text and evidence.
 
-    ``certain_start``/``certain_end`` are ``app.core.event_records.certain_span``; ``folded`` is the title
+    ``certain_start``/``certain_end`` are ``app.core.event_records.certain_span``, ``flags`` its
+    ``event_flags`` (what the timeline draws differently); ``folded`` is the title
     and description folded for the text filter; ``suggested_confidence`` is what the evidence says
     (``events.confidence`` is the confidence in effect, an override if there is one).
     """
@@ -31,6 +32,7 @@ class EventDerived(Base):
     certain_end: Mapped[int | None] = mapped_column(BigInteger)
     evidence_count: Mapped[int] = mapped_column(Integer, default=0)
     disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    flags: Mapped[int] = mapped_column(Integer, default=0)  # app.core.event_records.EventFlag bits
     suggested_confidence: Mapped[Confidence] = mapped_column(
         _enum(Confidence, "suggested_confidence"), default=Confidence.UNKNOWN
     )

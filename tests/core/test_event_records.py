@@ -12,6 +12,7 @@ from app.core.errors import InvalidValue
 from app.core.event_records import (
     CONFIDENCE_THRESHOLDS,
     EventEdit,
+    EventFlag,
     EvidenceGrade,
     RowUpdate,
     StoredRow,
@@ -24,6 +25,7 @@ from app.core.event_records import (
     checked_title,
     date_extractor_version,
     event_bounds,
+    event_flags,
     evidence_weight,
     page_of,
     title_from_quote,
@@ -198,6 +200,19 @@ def test_one_day() -> None:
     assert not within_one_day(*event_bounds(parse("2023-07"), None))
     assert not within_one_day(*event_bounds(parse("1950-01-01~"), None))
     assert within_one_day(*event_bounds(parse("1950-01-01"), None))  # before 1970: floor, not truncation
+
+
+def test_flags() -> None:
+    assert event_flags("2023-07-31", None, False, False) == 0
+    assert event_flags(None, None, False, False) == EventFlag.UNDATED
+    assert event_flags("2019~", "2021?", True, True) == (
+        EventFlag.HAS_END
+        | EventFlag.APPROXIMATE
+        | EventFlag.UNCERTAIN
+        | EventFlag.DISPUTED
+        | EventFlag.CONFIDENCE_OVERRIDDEN
+    )
+    assert event_flags("2019%", None, False, False) == EventFlag.APPROXIMATE | EventFlag.UNCERTAIN
 
 
 # --- text and pages --------------------------------------------------------------------------------------

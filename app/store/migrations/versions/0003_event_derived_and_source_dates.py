@@ -43,6 +43,7 @@ def _create_tables() -> None:
         sa.Column("certain_end", sa.BigInteger(), nullable=True),
         sa.Column("evidence_count", sa.Integer(), nullable=False),
         sa.Column("disputed", sa.Boolean(), nullable=False),
+        sa.Column("flags", sa.Integer(), nullable=False),
         sa.Column(
             "suggested_confidence",
             sa.Enum(
@@ -99,7 +100,7 @@ def _create_tables() -> None:
 def _backfill_events() -> None:
     from app.core.dates import parse
     from app.core.errors import InvalidValue
-    from app.core.event_records import EvidenceGrade, assess_confidence, certain_span
+    from app.core.event_records import EvidenceGrade, assess_confidence, certain_span, event_flags
     from app.core.folding import fold
     from app.core.records import Reliability, Stance
 
@@ -124,6 +125,12 @@ def _backfill_events() -> None:
     derived, overrides, adopted = [], [], []
     for event_id, title, description, start_edtf, end_edtf, confidence, overridden in events:
         assessment = assess_confidence(grades[event_id])
+        if not overridden and confidence != assessment.suggested.value:
+            if confidence == "unknown":  # the default: nobody chose it, so the evidence decides
+                adopted.append({"event_id": event_id, "confidence": assessment.suggested.value})
+            else:
+                overrides.append({"event_id": event_id, "yes": True})
+                overridden = True
         try:
             certain = certain_span(
                 parse(start_edtf) if start_edtf else None, parse(end_edtf) if end_edtf else None
@@ -137,21 +144,16 @@ def _backfill_events() -> None:
                 "certain_end": certain[1],
                 "evidence_count": len(grades[event_id]),
                 "disputed": assessment.disputed,
+                "flags": event_flags(start_edtf, end_edtf, assessment.disputed, bool(overridden)),
                 "suggested_confidence": assessment.suggested.value,
                 "folded": fold(f"{title}\n{description}"),
             }
         )
-        if overridden or confidence == assessment.suggested.value:
-            continue
-        if confidence == "unknown":  # the default: nobody chose it, so the evidence decides
-            adopted.append({"event_id": event_id, "confidence": assessment.suggested.value})
-        else:
-            overrides.append({"event_id": event_id, "yes": True})
     bind.execute(
         sa.text(
             "INSERT INTO event_derived (event_id, certain_start, certain_end, evidence_count, disputed, "
-            "suggested_confidence, folded) VALUES (:event_id, :certain_start, :certain_end, :evidence_count, "
-            ":disputed, :suggested_confidence, :folded)"
+            "flags, suggested_confidence, folded) VALUES (:event_id, :certain_start, :certain_end, "
+            ":evidence_count, :disputed, :flags, :suggested_confidence, :folded)"
         ),
         derived,
     )
