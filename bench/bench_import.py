@@ -36,9 +36,10 @@ import os
 import pstats
 import shutil
 import sys
+import traceback
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -467,6 +468,45 @@ def corpus_summary(corpus: ImportCorpus) -> dict[str, Any]:
     }
 
 
+def run_round(
+    args: argparse.Namespace,
+    corpus: ImportCorpus,
+    paths: Sequence[Path],
+    case_path: Path,
+    quiet: Callable[[], None],
+) -> tuple[dict[str, Any], AppRun, list[BareResult], list[BareResult]]:
+    """One round: the app, then each baseline and attribution phase, each after waiting for quiet."""
+    quiet()
+    app = run_app(corpus, args.workers, case_path)
+    quiet()
+    par_wall, _par, par_memory = run_bare_parallel(paths, args.workers)
+    quiet()
+    seq_wall, seq, seq_memory = run_bare_sequential(paths, keep_text=not args.no_store_only)
+    quiet()
+    importers_wall, importers, importers_memory = run_importers_sequential(paths)
+    store_wall, store_memory = None, None
+    if not args.no_store_only:
+        quiet()
+        store_wall, store_memory = run_store_only(seq, WORK_DIR / f"store-only-{os.getpid()}.threadline")
+    record = {
+        "app_s": app.wall,
+        "app_create_s": app.create_s,
+        "app_close_s": app.close_s,
+        "app_memory": app.memory,
+        "case_mb": app.case_bytes / 1e6,
+        "bare_parallel_s": par_wall,
+        "bare_parallel_memory": par_memory,
+        "bare_sequential_s": seq_wall,
+        "bare_sequential_memory": seq_memory,
+        "importers_sequential_s": importers_wall,
+        "importers_sequential_memory": importers_memory,
+        "store_only_s": store_wall,
+        "store_only_memory": store_memory,
+        "load_average_after": load_average(),
+    }
+    return record, app, seq, importers
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -519,52 +559,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             waits.append(wait_for_quiet(args.quiet_wait))
 
     for round_number in range(args.repeats):
-        quiet()
-        app = run_app(corpus, args.workers, case_path)
+        try:
+            record, app, seq, importers = run_round(args, corpus, paths, case_path, quiet)
+        except Exception:  # the app under test broke (others edit the tree): keep the rounds we have
+            results["error"] = f"round {round_number + 1} failed:\n{traceback.format_exc()}"
+            print(results["error"], file=sys.stderr, flush=True)
+            if not results["rounds"]:
+                raise
+            break
         if first_app is None:
             first_app = app
             results["checks"] = check_import(corpus, app)
             kept = WORK_DIR / f"import-{args.files}-last.threadline"
             _remove_case(kept)
             shutil.copy(case_path, kept)
-        quiet()
-        par_wall, _par, par_memory = run_bare_parallel(paths, args.workers)
-        quiet()
-        seq_wall, seq, seq_memory = run_bare_sequential(paths, keep_text=not args.no_store_only)
-        if not first_seq:
-            first_seq = seq
-        quiet()
-        importers_wall, importers, importers_memory = run_importers_sequential(paths)
-        if not first_importers:
-            first_importers = importers
-        if not args.no_store_only:
-            quiet()
-        store_wall, store_memory = (
-            (None, None)
-            if args.no_store_only
-            else run_store_only(seq, WORK_DIR / f"store-only-{os.getpid()}.threadline")
-        )
-        record = {
-            "app_s": app.wall,
-            "app_create_s": app.create_s,
-            "app_close_s": app.close_s,
-            "app_memory": app.memory,
-            "case_mb": app.case_bytes / 1e6,
-            "bare_parallel_s": par_wall,
-            "bare_parallel_memory": par_memory,
-            "bare_sequential_s": seq_wall,
-            "bare_sequential_memory": seq_memory,
-            "importers_sequential_s": importers_wall,
-            "importers_sequential_memory": importers_memory,
-            "store_only_s": store_wall,
-            "store_only_memory": store_memory,
-            "load_average_after": load_average(),
-        }
+        first_seq = first_seq or seq
+        first_importers = first_importers or importers
         results["rounds"].append(record)
         print(
-            f"  round {round_number + 1}: app {app.wall:.1f}s, bare×{args.workers} {par_wall:.1f}s, "
-            f"bare×1 {seq_wall:.1f}s"
-            + (f", store only {store_wall:.1f}s" if store_wall else "")
+            f"  round {round_number + 1}: app {record['app_s']:.1f}s, bare×{args.workers} "
+            f"{record['bare_parallel_s']:.1f}s, bare×1 {record['bare_sequential_s']:.1f}s, importers×1 "
+            f"{record['importers_sequential_s']:.1f}s"
+            + (f", store only {record['store_only_s']:.1f}s" if record["store_only_s"] else "")
             + f"; other programs used {app.memory['foreign_cpu_cores']:.2f} cores during the app run",
             file=sys.stderr,
             flush=True,
@@ -574,7 +590,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["quiet_waits"] = waits
     if not args.no_breakdown:
         quiet()
-        results["writer_breakdown"] = run_writer_breakdown(corpus, args.workers, case_path)
+        try:
+            results["writer_breakdown"] = run_writer_breakdown(corpus, args.workers, case_path)
+        except Exception:
+            results["error"] = f"writer breakdown failed:\n{traceback.format_exc()}"
     results["ru_maxrss"] = ru_maxrss_mb()
     if args.profile:
         profile_path = OUT_DIR / "results" / "import-app.prof"
@@ -687,6 +706,7 @@ def summarise(results: dict[str, Any], *, save: bool = True) -> None:
         f"close {rounds[0]['app_close_s']:.2f} s",
         f"- per round, s (CPU cores used by other programs meanwhile) — app / bare×{results['workers']} / "
         "bare×1 / importers×1 / store only: " + "; ".join(_round_line(r) for r in rounds),
+        *([f"- stopped early: {results['error'].splitlines()[0]}"] if "error" in results else []),
         f"- ru_maxrss: this process {results['ru_maxrss']['self_mb']:.0f} MB, largest child "
         f"{results['ru_maxrss']['largest_child_mb']:.0f} MB; load average at start "
         f"{results['machine']['load_average_at_start']}",

@@ -26,7 +26,8 @@ import psutil
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-OUT_DIR = BENCH_DIR / "out"
+#: Caches and results; a run from a code snapshot (``run_all --at``) points here to share them.
+OUT_DIR = Path(os.environ.get("THREADLINE_BENCH_OUT") or BENCH_DIR / "out")
 RESULTS_DIR = OUT_DIR / "results"
 
 PACKAGES = (
@@ -255,6 +256,9 @@ def app_state() -> dict[str, Any]:
     for path in sorted((REPO_DIR / "app").rglob("*.py")):
         digest.update(path.relative_to(REPO_DIR).as_posix().encode())
         digest.update(path.read_bytes())
+    snapshot = os.environ.get("THREADLINE_BENCH_REVISION")
+    if snapshot:  # run_all --at: app/ was exported from this commit, untouched since
+        return {"git_commit": snapshot, "app_uncommitted_changes": False, "app_hash": digest.hexdigest()[:12]}
     try:
         status = subprocess.run(
             ["git", "-C", str(REPO_DIR), "status", "--porcelain", "--", "app"],
