@@ -26,6 +26,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -522,7 +523,7 @@ class EventRepository:
                 return _by_date(session, filters, order.descending)
             derived = order.key is EventSortKey.EVIDENCE
             statement = _filtered(select(Event.id), filters, derived=derived).order_by(*_ordering(order))
-            return list(session.scalars(statement))
+            return [row[0] for row in _plain_rows(session, statement)]
 
     def summaries(self, ids: Sequence[int]) -> list[EventSummary]:
         """Summaries for ``ids`` in the order given (for a lazily filled table model)."""
@@ -545,8 +546,8 @@ class EventRepository:
     ) -> TimelineRows:
         """The matching events as columns for the timeline, in id order (see ``TimelineRows``).
 
-        Read in table order through a plain Core connection, flags stored with the event: 100,000 events
-        in a few hundred milliseconds at most (``bench/bench_events.py``). The timeline sorts by time itself.
+        Read in table order as plain tuples (``_plain_rows``), flags stored with the event; the timeline
+        sorts by time itself. Figures for 100,000 events: ``bench/bench_events.py``.
         """
         columns = (
             Event.id,
@@ -562,7 +563,7 @@ class EventRepository:
         )
         statement = _filtered(select(*columns), filters, derived=True).order_by(Event.id)
         with self._store._read() as session:
-            rows = session.connection().execute(statement).all()
+            rows = _plain_rows(session, statement)
             ids, titles, earliest, latest, certain0, certain1, flags, levels, evidence, categories = (
                 tuple(map(itemgetter(index), rows)) for index in range(len(columns))
             )
@@ -877,6 +878,29 @@ def _checked_span(text: str, start: int, end: int, expected: str | None) -> str:
 def _int(value: object) -> int:
     assert isinstance(value, int)
     return value
+
+
+def _plain_rows(session: Session, statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a bulk read as the DBAPI cursor returns them.
+
+    For 100,000 rows SQLAlchemy's ``Row`` objects cost three to five times the query itself
+    (``bench/bench_events.py``), so the timeline and the ordered id lists read through the DBAPI cursor.
+    Type processing is skipped both ways: such statements select only integers and strings (an enum column
+    through ``type_coerce(…, String)``) and bind only plain ints and strings, as ``_filtered`` does.
+    """
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    parameters = compiled.construct_params()
+    values: Any = parameters
+    if compiled.positional:
+        assert compiled.positiontup is not None
+        values = tuple(parameters[name] for name in compiled.positiontup)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(compiled.string, values)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -1450,8 +1474,8 @@ def _lanes(
         return tuple((name,) for name in categories), tuple((name, name) for name in names)
     if grouping is LaneGrouping.CONFIDENCE:
         levels = sorted(set(confidences), key=CONFIDENCE_RANK.__getitem__)
-        lanes = tuple((level.value,) for level in confidences)
-        return lanes, tuple((level.value, level.value) for level in levels)
+        labels_by_rank = tuple((level.value, level.value) for level in levels)
+        return tuple((level.value,) for level in confidences), labels_by_rank
     links: Select[Any, int]
     label_query: Select[int, str]
     if grouping is LaneGrouping.ENTITY:
@@ -1466,21 +1490,17 @@ def _lanes(
             .order_by(Tagging.event_id, Tagging.tag_id)
         )
         label_query = select(Tag.id, Tag.name)
-    connection = session.connection()
-    wanted = set(ids)
-    by_event: dict[int, list[LaneKey]] = defaultdict(list)
-    for event_id, key in connection.execute(links):
-        if event_id in wanted:
-            found = by_event[event_id]
-            if not found or found[-1] != key:  # one lane per entity, whatever its roles
-                found.append(key)
-    used = {key for found in by_event.values() for key in found}
-    labels = [(key, name) for key, name in connection.execute(label_query) if key in used]
+    second = itemgetter(1)
+    by_event: dict[int, tuple[LaneKey, ...]] = {
+        event_id: tuple(dict.fromkeys(map(second, links_of)))  # one lane per entity, whatever its roles
+        for event_id, links_of in groupby(_plain_rows(session, links), key=itemgetter(0))
+    }
+    lane_of = by_event.get
+    lanes = tuple(lane_of(event_id, ()) for event_id in ids)
+    used = {key for found in lanes for key in found}
+    labels = [(key, name) for key, name in _plain_rows(session, label_query) if key in used]
     ordered = sorted(labels, key=lambda item: (item[1].lower(), item[0]))
-    empty: tuple[LaneKey, ...] = ()
-    return tuple(tuple(by_event[event_id]) if event_id in by_event else empty for event_id in ids), tuple(
-        ordered
-    )
+    return lanes, tuple(ordered)
 
 
 # -- filters and order -------------------------------------------------------------------------------------
@@ -1511,7 +1531,8 @@ def _filtered(statement: _AnySelect, filters: EventFilter, *, derived: bool = Fa
     if filters.categories:
         statement = statement.where(Event.category.in_(filters.categories))
     if filters.confidences:
-        statement = statement.where(Event.confidence.in_(filters.confidences))
+        levels = sorted(level.value for level in filters.confidences)  # plain strings: see _plain_rows
+        statement = statement.where(type_coerce(Event.confidence, String).in_(levels))
     if filters.disputed_only:
         statement = statement.where(EventDerived.disputed.is_(True))
     return statement
@@ -1535,7 +1556,7 @@ def _by_date(session: Session, filters: EventFilter, descending: bool) -> list[i
     statement = _filtered(select(Event.id, Event.earliest, Event.latest), filters).order_by(
         Event.earliest.asc().nulls_first(), Event.latest.asc().nulls_first(), Event.id
     )
-    rows = session.connection().execute(statement).all()
+    rows = _plain_rows(session, statement)
     undated = [event_id for event_id, earliest, latest in rows if earliest is None and latest is None]
     dated = [row for row in rows if row[1] is not None or row[2] is not None]
     ordered = session.connection().execute(
