@@ -15,19 +15,22 @@ honest offsets. On top of that this module adds what tagging needs:
   often the tail of an ordinary word (وسام is a medal, not "and Sam"; ברון is a baron, not "in Ron"), a
   short Hebrew or Arabic name is often a common word by itself, and a Latin or Cyrillic name written in
   lower case (or an acronym not in capitals) is often not a name at all ("may" for Theresa May, "Un" in
-  Spanish for the UN). Such candidates carry ``needs_review``
-  and a ``reason``; callers never accept them silently.
+  Spanish for the UN). Such candidates carry ``needs_review`` and a ``reason``; callers never accept them
+  silently.
 * **Line breaks.** Words of a name split over lines still match (the matcher's gap is any run of
   separators), and so does a single-word name hyphenated at a line end ("Pyong-\\nyang").
-* **Many names, big texts.** ``MentionFinder`` looks for many aliases at once. It only runs the regex
-  matcher on the lines where the folded text contains a name's letters, which keeps the cost per text
-  close to that of one folded ``str.find`` per name, however long the text.
+* **Many names, big texts.** ``MentionFinder`` looks for many aliases at once, in the folded text the index
+  keeps. Where a line's fold is character for character (most lines), a name found there is read off the
+  folded words by the matcher's own rules (whole tokens; the first in one of the prefixed forms
+  ``folding.prefix_forms`` gives; any separators between words), so its offsets are the text's; a property
+  test holds this to what the matcher finds. Elsewhere the search matcher runs on the lines concerned.
 
 Near misses are looked for in a *vocabulary* (the distinct folded tokens of a text, or of the whole case
 from the full-text index): a token, or the token without a Hebrew/Arabic proclitic, is a near miss of an
 alias word when its edit distance (with adjacent transpositions) is within a length-dependent budget and it
 keeps the word's first or last two letters (three for words of seven letters or more). That anchor makes the
-pre-filter a dictionary look-up; it loses only near misses that differ at both ends of a short word.
+pre-filter a dictionary look-up; it loses only near misses that differ at both ends of a word. A one-word
+near miss is then looked for as that very token; a phrase may have one or two of its words replaced.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -387,30 +390,29 @@ class Near:
     distance: int
 
 
-_Keyed = dict[str, tuple[list[str], list[tuple[str, int]]]]  # two letters → (forms, (token, stripped))
-_SCAN_UP_TO = 24  # words: for fewer, scan the vocabulary for their letters instead of indexing all of it
+Counts = Mapping[str, int] | Callable[[Collection[str]], Mapping[str, int]]
 
 
 class Vocabulary:
     """Distinct folded tokens (of one text, or of a whole case) in which near misses are looked for.
 
-    ``counts`` (token → number of sources containing it) lets ordinary words of the case be told from
-    rare spellings; a token in more than ``COMMON_WORD_SHARE`` of ``sources`` (and at least
-    ``COMMON_WORD_MIN_SOURCES``) is never offered as a variant. Looking up many words at once indexes every
-    token by its first and last two letters, once; the index is kept with the vocabulary.
+    ``counts`` (token → number of sources containing it, or a function giving that for the tokens asked)
+    lets ordinary words of the case be told from rare spellings: a token in more than
+    ``COMMON_WORD_SHARE`` of ``sources`` (and at least ``COMMON_WORD_MIN_SOURCES``) is never offered as a
+    variant. Tokens are kept sorted, so those starting with some letters are a range found by bisection;
+    tokens by their last two letters are indexed once, when first needed, and kept with the vocabulary.
     """
 
-    def __init__(
-        self, tokens: Iterable[str], *, counts: Mapping[str, int] | None = None, sources: int = 1
-    ) -> None:
-        self.tokens = tuple(tokens)
+    def __init__(self, tokens: Iterable[str], *, counts: Counts | None = None, sources: int = 1) -> None:
+        self.tokens = sorted(set(tokens))
         self._counts = counts or {}
         self._common = max(COMMON_WORD_MIN_SOURCES, int(sources * COMMON_WORD_SHARE))
-        self._index: tuple[_Keyed, _Keyed] | None = None
+        self._by_tail: dict[str, list[str]] | None = None
+        self._by_key: dict[tuple[str, str, str], tuple[list[str], list[tuple[str, int]]]] = {}
 
     @classmethod
     def of_text(cls, text: str) -> Vocabulary:
-        return cls(dict.fromkeys(tokenize(fold(text))))
+        return cls(tokenize(fold(text)))
 
     def near(self, budgets: Mapping[str, int], exclude: Collection[str] = ()) -> dict[str, list[Near]]:
         """For each word (→ edits allowed), the tokens that are near misses of it, closest first.
@@ -419,60 +421,74 @@ class Vocabulary:
         case, or has any form equal to one of the words.
         """
         words = [word for word, budget in budgets.items() if budget > 0 and len(word) >= 2]
-        if len(words) > _SCAN_UP_TO:
-            heads, tails = self._full_index()
-        else:
-            heads, tails = self._keyed({word[:2] for word in words}, {word[-2:] for word in words})
+        found = {word: self._near_word(word, budgets[word]) for word in words}
+        tokens = {near.token for nears in found.values() for near in nears}
+        counts = self._counts(tokens) if callable(self._counts) else self._counts
         known = set(budgets)
-        return {word: self._near_word(word, budgets[word], heads, tails, exclude, known) for word in words}
 
-    def _full_index(self) -> tuple[_Keyed, _Keyed]:
-        if self._index is None:
-            self._index = self._keyed(None, None)
-        return self._index
+        def kept(near: Near) -> bool:
+            if near.token in exclude or counts.get(near.token, 0) > self._common:
+                return False
+            return not any(other in known for other, _stripped in _forms(near.token))
 
-    def _keyed(self, heads: set[str] | None, tails: set[str] | None) -> tuple[_Keyed, _Keyed]:
-        by_head: _Keyed = {}
-        by_tail: _Keyed = {}
-        for token in self.tokens:
-            for form, stripped in _forms(token):
-                head, tail = form[:2], form[-2:]
-                if heads is None or head in heads:
-                    forms, meta = by_head.setdefault(head, ([], []))
-                    forms.append(form)
-                    meta.append((token, stripped))
-                if tails is None or tail in tails:
-                    forms, meta = by_tail.setdefault(tail, ([], []))
-                    forms.append(form)
-                    meta.append((token, stripped))
-        return by_head, by_tail
+        return {word: [near for near in nears if kept(near)] for word, nears in found.items()}
 
-    def _near_word(
-        self,
-        word: str,
-        budget: int,
-        by_head: _Keyed,
-        by_tail: _Keyed,
-        exclude: Collection[str],
-        known: Collection[str],
-    ) -> list[Near]:
+    def _starting(self, head: str) -> list[str]:
+        low = bisect_left(self.tokens, head)
+        high = bisect_left(self.tokens, head + "\U0010ffff", low)
+        return self.tokens[low:high]
+
+    def _ending(self, tail: str) -> list[str]:
+        if self._by_tail is None:
+            by_tail: dict[str, list[str]] = {}
+            for token in self.tokens:
+                by_tail.setdefault(token[-2:], []).append(token)
+            self._by_tail = by_tail
+        return self._by_tail.get(tail, [])
+
+    def _forms_of(self, word: str) -> tuple[list[str], list[tuple[str, int]]]:
+        """Forms (token, or token without a proclitic) sharing the word's first or last two letters."""
+        head_forms, head_meta = self._keyed(("h", word[:2], word[0]))
+        tail_forms, tail_meta = self._keyed(("t", word[-2:], word[0]))
+        return head_forms + tail_forms, head_meta + tail_meta
+
+    def _keyed(self, key: tuple[str, str, str]) -> tuple[list[str], list[tuple[str, int]]]:
+        """Forms starting (``h``) or ending (``t``) with two letters, for words of the script of a letter;
+        kept, since many names share them."""
+        found = self._by_key.get(key)
+        if found is not None:
+            return found
+        side, letters, script_letter = key
+        forms: list[str] = []
+        meta: list[tuple[str, int]] = []
+        if side == "h":
+            for prefix in ("", *_proclitics(script_letter)):
+                for token in self._starting(prefix + letters):
+                    if not prefix or len(token) - len(prefix) >= 2:
+                        forms.append(token[len(prefix) :])
+                        meta.append((token, len(prefix)))
+        else:
+            for token in self._ending(letters):
+                for form, stripped in _forms(token):
+                    if len(form) >= 2:  # (a form also found by its head is checked twice, kept once)
+                        forms.append(form)
+                        meta.append((token, stripped))
+        self._by_key[key] = (forms, meta)
+        return forms, meta
+
+    def _near_word(self, word: str, budget: int) -> list[Near]:
         anchor = _anchor_size(word)
+        forms, meta = self._forms_of(word)
         found: dict[tuple[str, str], Near] = {}
-        for keyed, key in ((by_head, word[:2]), (by_tail, word[-2:])):
-            forms, meta = keyed.get(key, ([], []))
-            for form, distance, index in process.extract(
-                word, forms, scorer=OSA.distance, score_cutoff=budget, limit=None
-            ):
-                token, stripped = meta[index]
-                if (token, form) in found or abs(len(form) - len(word)) > budget:
-                    continue
-                if form[:anchor] != word[:anchor] and form[-anchor:] != word[-anchor:]:
-                    continue
-                if token in exclude or self._counts.get(token, 0) > self._common:
-                    continue
-                if any(other in known for other, _stripped in _forms(token)):
-                    continue
-                found[(token, form)] = Near(token, form, stripped, int(distance))
+        for form, distance, index in process.extract(
+            word, forms, scorer=OSA.distance, score_cutoff=budget, limit=None
+        ):
+            token, stripped = meta[index]
+            if (token, form) in found or abs(len(form) - len(word)) > budget:
+                continue
+            if form[:anchor] != word[:anchor] and form[-anchor:] != word[-anchor:]:
+                continue
+            found[(token, form)] = Near(token, form, stripped, int(distance))
         return sorted(found.values(), key=lambda near: (near.distance, near.token))
 
 
@@ -867,20 +883,22 @@ class MentionFinder:
             hit.name_start = _skip_letters(text, hit.start, term.stripped)
         alias = self._aliases[term.alias_words][0]
         surface = text[hit.name_start : hit.end]
-        kind = MatchKind.VARIANT if term.variant else MatchKind.PREFIXED
-        if not term.variant and hit.name_start == hit.start:
-            kind = MatchKind.EXACT
+        if term.variant:
+            kind = MatchKind.VARIANT
+        else:
+            kind = MatchKind.EXACT if hit.name_start == hit.start else MatchKind.PREFIXED
         reason, confidence = _review(surface, alias, term, kind)
+        token_start = hit.start if hit.start != hit.name_start else None
         return Candidate(
-            start=hit.name_start,
-            end=hit.end,
-            text=surface,
-            alias=alias,
-            kind=kind,
-            needs_review=reason is not ReviewReason.NONE,
-            confidence=confidence,
-            reason=reason,
-            token_start=hit.start if hit.start != hit.name_start else None,
+            hit.name_start,
+            hit.end,
+            surface,
+            alias,
+            kind,
+            reason is not ReviewReason.NONE,
+            confidence,
+            reason,
+            token_start,
         )
 
 
@@ -930,18 +948,23 @@ def _review(surface: str, alias: str, term: SearchTerm, kind: MatchKind) -> tupl
     if kind is MatchKind.VARIANT:
         letters = sum(map(len, term.alias_words))
         return ReviewReason.NEAR_MISS, round(max(0.1, 0.8 * (1 - term.distance / max(letters, 1))), 2)
-    first = term.words[0]
-    cased = not (_is_hebrew(first[0]) or _is_arabic(first[0]))
-    if cased and (
-        (surface.islower() and not alias.islower()) or (alias.isupper() and not surface.isupper())
-    ):  # "may" for May; "Un" or "un" for the acronym UN
-        return ReviewReason.CASE_DIFFERS, 0.6
-    short = len(term.words) == 1 and len(first) <= SHORT_NAME
+    cased, short, alias_lower, alias_upper = _facts(term, alias)
+    if cased and ((alias_upper and not surface.isupper()) or (not alias_lower and surface.islower())):
+        return ReviewReason.CASE_DIFFERS, 0.6  # "may" for May; "Un" or "un" for the acronym UN
     if kind is MatchKind.PREFIXED and short:
         return ReviewReason.SHORT_AFTER_PREFIX, 0.5
     if kind is MatchKind.EXACT and short and not cased:
         return ReviewReason.SHORT_NAME, 0.6
     return ReviewReason.NONE, 1.0 if kind is MatchKind.EXACT else 0.9
+
+
+@functools.lru_cache(maxsize=8192)
+def _facts(term: SearchTerm, alias: str) -> tuple[bool, bool, bool, bool]:
+    """(written in a cased script, a short one-word name, alias in lower case, alias in capitals)."""
+    first = term.words[0]
+    cased = not (_is_hebrew(first[0]) or _is_arabic(first[0]))
+    short = len(term.words) == 1 and len(first) <= SHORT_NAME
+    return cased, short, alias.islower(), alias.isupper()
 
 
 def _variant_spellings(

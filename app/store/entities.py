@@ -746,9 +746,13 @@ class EntityRepository:
             vocabulary = self._case_vocabulary(session)
             terms += finder.variant_terms(vocabulary, of=sorted(targets), exclude=[text for _o, text in rows])
         connection = session.connection()
+        glued = {term: fts_vocab.glued_spellings(term) for term in terms if term.glued_latin}
+        in_index = fts_vocab.word_counts(connection, [token for tokens in glued.values() for token in tokens])
         sources: dict[int, list[SearchTerm]] = {}
         for term in terms:
-            for source_id in fts_vocab.sources_matching(connection, fts_vocab.search_expression(term)):
+            written_on = [token for token in glued.get(term, ()) if token in in_index]
+            expression = fts_vocab.search_expression(term, written_on)
+            for source_id in fts_vocab.sources_matching(connection, expression):
                 sources.setdefault(source_id, []).append(term)
         cut = [term for term in terms if term.hyphen_splits]  # one-word names a line-end hyphen may cut
         for source_id in fts_vocab.sources_with_hyphen_breaks(connection) if cut else ():
@@ -787,14 +791,18 @@ class EntityRepository:
         return found
 
     def _case_vocabulary(self, session: Session) -> Vocabulary:
-        """The case's vocabulary, kept between runs until a source is added or removed."""
+        """The case's vocabulary, kept between finds until a source is added or removed. How many sources
+        hold a token is asked only for the few tokens that come up as near misses."""
         count, last = session.execute(select(func.count(Source.id), func.max(Source.id))).one()
         key = (int(count or 0), int(last or 0))
         if self._vocabulary is None or self._vocabulary[0] != key:
-            entries = fts_vocab.vocabulary(session.connection())
-            vocabulary = Vocabulary((term for term, _n in entries), counts=dict(entries), sources=key[0])
-            self._vocabulary = (key, vocabulary)
+            terms = fts_vocab.vocabulary_terms(session.connection())
+            self._vocabulary = (key, Vocabulary(terms, counts=self._word_counts, sources=key[0]))
         return self._vocabulary[1]
+
+    def _word_counts(self, words: Collection[str]) -> Mapping[str, int]:
+        with self._store._read() as session:
+            return fts_vocab.word_counts(session.connection(), words)
 
     # -- merging --------------------------------------------------------------------------------------
 

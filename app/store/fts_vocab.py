@@ -27,12 +27,18 @@ def _quoted(words: Sequence[str]) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"'
 
 
-def search_expression(term: SearchTerm) -> str:
-    """An FTS5 expression, restricted to the text (not the title), for every spelling ``term`` covers."""
+def glued_spellings(term: SearchTerm) -> list[str]:
+    """The first word of a Latin name with each Hebrew or Arabic prefix written onto it (בnk, لnk)."""
+    if not term.glued_latin:
+        return []
+    return [prefix + term.words[0] for prefix in (*HEBREW_PREFIXES, *ARABIC_PREFIXES)]
+
+
+def search_expression(term: SearchTerm, glued: Collection[str] = ()) -> str:
+    """An FTS5 expression, restricted to the text (not the title), for every spelling ``term`` covers;
+    ``glued`` are the first-word tokens with a prefix written on (``glued_spellings``) that the index has."""
     alternatives = [term_expression(term.term) if term.prefixed else _quoted(term.words)]
-    first, rest = term.words[0], term.words[1:]
-    if term.glued_latin:
-        alternatives += [_quoted((prefix + first, *rest)) for prefix in (*HEBREW_PREFIXES, *ARABIC_PREFIXES)]
+    alternatives += [_quoted((token, *term.words[1:])) for token in glued]
     joined = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
     return f"body : {joined}"
 
@@ -73,12 +79,10 @@ def _ensure_vocabulary(connection: Connection) -> None:
     )
 
 
-def vocabulary(connection: Connection) -> list[tuple[str, int]]:
-    """Every token in the index, with the number of sources it occurs in."""
+def vocabulary_terms(connection: Connection) -> list[str]:
+    """Every token in the index, in the index's order (by code point)."""
     _ensure_vocabulary(connection)
-    return [
-        (str(row[0]), int(row[1])) for row in connection.execute(text(f"SELECT term, doc FROM {_VOCABULARY}"))
-    ]
+    return [str(row[0]) for row in connection.execute(text(f"SELECT term FROM {_VOCABULARY}"))]
 
 
 def word_counts(connection: Connection, words: Collection[str]) -> dict[str, int]:
