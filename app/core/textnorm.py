@@ -65,16 +65,27 @@ def char_script(char: str) -> Script:
     return Script.UNKNOWN
 
 
-def script_counts(text: str, sample: int = 20_000) -> dict[Script, int]:
-    """Count letters per script in (a prefix of) ``text``; marks and punctuation are not counted."""
-    counts: dict[Script, int] = {}
-    for char in text[:sample]:
-        if not char.isalpha():
-            continue
-        script = char_script(char)
-        if script is not Script.UNKNOWN:
-            counts[script] = counts.get(script, 0) + 1
-    return counts
+_NOT_A_LETTER = re.compile(r"[\W\d_]+")
+_SCRIPT_PATTERNS: dict[Script, re.Pattern[str]] = {
+    script: re.compile(
+        "["
+        + "".join(f"\\u{low:04x}-\\u{high:04x}" for name, low, high in _SCRIPT_RANGES if name is script)
+        + "]"
+    )
+    for script in (Script.HEBREW, Script.ARABIC, Script.CYRILLIC, Script.LATIN)
+}
+
+
+def script_counts(text: str, sample: int = 5_000) -> dict[Script, int]:
+    """Count letters per script in (a prefix of) ``text``; marks and punctuation are not counted.
+
+    Regular expressions rather than a loop over characters: this runs on every imported text.
+    """
+    letters = _NOT_A_LETTER.sub("", text[:sample])
+    counts = {
+        script: len(letters) - len(pattern.sub("", letters)) for script, pattern in _SCRIPT_PATTERNS.items()
+    }
+    return {script: count for script, count in counts.items() if count}
 
 
 def dominant_script(text: str) -> Script:
