@@ -175,7 +175,10 @@ class EventRepository:
         checked_dates(start_value, end_value)
         quotes = list(evidence)
         people = [p if isinstance(p, NewParticipant) else NewParticipant(p) for p in participants]
-        tag_names = [_checked_tag_name(name) for name in tags]
+        tag_names = list(
+            {name.lower(): name for name in map(_checked_tag_name, reversed(list(tags)))}.values()
+        )
+        tag_names.reverse()  # each name once, ignoring case, in the order first given
 
         def build(session: Session) -> EventEdit:
             now = utc_now()

@@ -112,7 +112,7 @@ def test_create_with_evidence_participants_and_tags(
         category="Meeting",
         evidence=[NewEvidence(sources["wire"], start, end, credibility=3, note="wire copy")],
         participants=[NewParticipant(shoigu, "guest")],
-        tags=["Delegations", "  North  Korea "],
+        tags=["Delegations", "  North  Korea ", "delegations"],
     )
     event = store.events.get(edit.object_id or 0)
     assert (event.title, event.category, event.description) == (
