@@ -175,10 +175,7 @@ class EventRepository:
         checked_dates(start_value, end_value)
         quotes = list(evidence)
         people = [p if isinstance(p, NewParticipant) else NewParticipant(p) for p in participants]
-        tag_names = list(
-            {name.lower(): name for name in map(_checked_tag_name, reversed(list(tags)))}.values()
-        )
-        tag_names.reverse()  # each name once, ignoring case, in the order first given
+        tag_names = _unique_ignoring_case(map(_checked_tag_name, tags))
 
         def build(session: Session) -> EventEdit:
             now = utc_now()
@@ -856,6 +853,14 @@ def _checked_tag_name(name: str) -> str:
     if len(cleaned) > 200:
         raise InvalidValue("A tag name can be at most 200 characters.")
     return cleaned
+
+
+def _unique_ignoring_case(names: Iterable[str]) -> list[str]:
+    """Each name once (the first spelling given), as tags are matched ignoring case."""
+    unique: dict[str, str] = {}
+    for name in names:
+        unique.setdefault(name.lower(), name)
+    return list(unique.values())
 
 
 def _checked_note(body: str) -> str:
