@@ -559,14 +559,15 @@ class EventRepository:
             func.coalesce(EventDerived.flags, 0),
             type_coerce(Event.confidence, String),
             func.coalesce(EventDerived.evidence_count, 0),
-            Event.category,
+            *([Event.category] if grouping is LaneGrouping.CATEGORY else []),  # strings cost: only if needed
         )
         statement = _filtered(select(*columns), filters, derived=True).order_by(Event.id)
         with self._store._read() as session:
             rows = _plain_rows(session, statement)
-            ids, titles, earliest, latest, certain0, certain1, flags, levels, evidence, categories = (
+            ids, titles, earliest, latest, certain0, certain1, flags, levels, evidence, *rest = (
                 tuple(map(itemgetter(index), rows)) for index in range(len(columns))
             )
+            categories: tuple[str, ...] = rest[0] if rest else ()
             confidence = tuple(map(_CONFIDENCE_OF.__getitem__, levels))
             lane_keys, labels = _lanes(session, grouping, ids, categories, confidence)
         return TimelineRows(
