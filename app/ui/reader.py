@@ -10,6 +10,10 @@ character (a bare date, a blank line) takes its neighbour's direction so alignme
 *Offsets.* Everything outside this module speaks code-point offsets into the stored text (see
 ``app.core.records``). ``QTextDocument`` positions count UTF-16 units, so every character outside the
 Basic Multilingual Plane (emoji, some CJK) shifts later positions by one. ``OffsetMap`` converts both ways.
+
+*Mentions* of entities are drawn in their type's colour as a light tint with an underline, never a heavy
+fill: Hebrew points and Arabic marks stay legible on it. The reader knows which mention lies under the
+mouse, so hovering, clicking and the context menu can speak of it; what they mean is up to the window.
 """
 
 from __future__ import annotations
@@ -17,23 +21,26 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal, SignalInstance
 from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
+    QHelpEvent,
     QKeySequence,
+    QMouseEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip, QWidget
 
+from app.core.entity_records import SourceHighlight
 from app.core.records import Span
 from app.ui.fonts import READER_POINT_SIZE, reader_font
 from app.ui.resources import icon
@@ -41,6 +48,8 @@ from app.ui.resources import icon
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ISOLATE_INITIATORS = frozenset({"LRI", "RLI", "FSI"})
 _LINE_HEIGHT_PERCENT = 125  # Arabic marks and Hebrew points need air between lines
+MENTION_TINT_ALPHA = 60  # of 255: a mention's background is its type's colour, mostly see-through
+_MENTION_LOOKBACK = 64  # mentions starting before an offset that are checked for covering it
 
 
 class OffsetMap:
@@ -128,6 +137,10 @@ class ReaderView(QTextEdit):
     entity_tag_requested = Signal(object)
     event_from_selection_requested = Signal(object)
     evidence_requested = Signal(object)
+    # About a mention (a SourceHighlight) under the mouse: clicked, or chosen in the context menu.
+    mention_clicked = Signal(object)
+    mention_removal_requested = Signal(object)
+    mention_retag_requested = Signal(object)
 
     MIN_POINT_SIZE = 6.0
     MAX_POINT_SIZE = 48.0
@@ -148,6 +161,11 @@ class ReaderView(QTextEdit):
         self._page_starts: tuple[int, ...] = ()
         self._page: int | None = None
         self._highlights: dict[HighlightKind, list[QTextEdit.ExtraSelection]] = {}
+        self._mentions: list[SourceHighlight] = []  # by start, longer first
+        self._mention_starts: list[int] = []
+        self._press_pos: QPoint | None = None
+        #: Gives the tooltip of a mention under the mouse (the window knows the entity); none: no tooltip.
+        self.mention_tooltip: Callable[[SourceHighlight], str] | None = None
         self._point_size = READER_POINT_SIZE
         self.setFont(reader_font(self._point_size))
         self.cursorPositionChanged.connect(self._update_page)
@@ -167,6 +185,7 @@ class ReaderView(QTextEdit):
         self._page_starts = tuple(page_starts)
         self._page = None
         self._highlights.clear()
+        self._mentions, self._mention_starts = [], []
         self.setExtraSelections([])
         self.setPlainText(text)
         self._check_positions_match(text)
@@ -272,7 +291,80 @@ class ReaderView(QTextEdit):
             self._highlights.clear()
         else:
             self._highlights.pop(kind, None)
+        if kind in (None, HighlightKind.MENTION):
+            self._mentions, self._mention_starts = [], []
         self._show_highlights()
+
+    def set_mentions(self, mentions: Sequence[SourceHighlight]) -> None:
+        """Draw these mentions (replacing any shown), each in its entity type's colour.
+
+        One format per colour is shared by all the mentions of that colour; a mention inside another is
+        drawn after it, so the inner one shows on top.
+        """
+        ordered = sorted(mentions, key=lambda mention: (mention.start, -mention.end, mention.mention_id))
+        formats: dict[str, QTextCharFormat] = {}
+        selections = []
+        for mention in ordered:
+            char_format = formats.get(mention.colour)
+            if char_format is None:
+                char_format = formats[mention.colour] = mention_format(mention.colour)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = self._cursor_for(mention.start, mention.end)
+            selection.format = char_format
+            selections.append(selection)
+        self._mentions = ordered
+        self._mention_starts = [mention.start for mention in ordered]
+        self._highlights[HighlightKind.MENTION] = selections
+        self._show_highlights()
+
+    def mentions(self) -> list[SourceHighlight]:
+        """The mentions drawn, by position (a copy)."""
+        return list(self._mentions)
+
+    def mention_at(self, offset: int) -> SourceHighlight | None:
+        """The innermost mention covering the character at ``offset``, if any."""
+        found: SourceHighlight | None = None
+        index = bisect_right(self._mention_starts, offset)
+        for mention in reversed(self._mentions[max(0, index - _MENTION_LOOKBACK) : index]):
+            if mention.start <= offset < mention.end and (
+                found is None or mention.end - mention.start < found.end - found.start
+            ):
+                found = mention
+        return found
+
+    def mention_at_point(self, point: QPoint) -> SourceHighlight | None:
+        """The mention under ``point`` (viewport coordinates)."""
+        offset = self.offset_at_point(point)
+        return None if offset is None else self.mention_at(offset)
+
+    def offset_at_point(self, point: QPoint) -> int | None:
+        """The character under ``point`` (viewport coordinates), or None over empty space.
+
+        The layout's hit test gives the caret position nearest the point; the character is the one on
+        either side of it whose box holds the point, which works for right-to-left lines too.
+        """
+        document_point = QPointF(
+            point.x() + self.horizontalScrollBar().value(), point.y() + self.verticalScrollBar().value()
+        )
+        position = self.document().documentLayout().hitTest(document_point, Qt.HitTestAccuracy.ExactHit)
+        if position < 0:
+            return None
+        last = self._offsets.to_position(self._offsets.length)
+        for candidate in (position, position - 1):
+            if not 0 <= candidate < last:
+                continue
+            before = self.cursorRect(self._position_cursor(candidate))
+            after = self.cursorRect(self._position_cursor(candidate + 1))
+            same_line = before.top() == after.top()
+            left, right = sorted((before.x(), after.x()))
+            if same_line and left <= point.x() <= right and before.top() <= point.y() <= before.bottom():
+                return self._offsets.to_offset(candidate)
+        return None
+
+    def _position_cursor(self, position: int) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        return cursor
 
     def highlighted_spans(self, kind: HighlightKind) -> list[tuple[int, int]]:
         return [
@@ -407,8 +499,42 @@ class ReaderView(QTextEdit):
     def wrap_action(self) -> QAction:
         return self._wrap_action
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A tooltip over a mention names its entity (``mention_tooltip`` says how)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            mention = self.mention_at_point(event.pos())
+            text = self.mention_tooltip(mention) if mention is not None and self.mention_tooltip else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_pos = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click (not a drag that selects) on a mention announces it."""
+        super().mouseReleaseEvent(event)
+        pressed, self._press_pos = self._press_pos, None
+        if pressed is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = event.position().toPoint()
+        moved = (point - pressed).manhattanLength() >= QApplication.startDragDistance()
+        if moved or self.textCursor().hasSelection():
+            return
+        mention = self.mention_at_point(point)
+        if mention is not None:
+            self.mention_clicked.emit(mention)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(event.pos())
+        mention = self.mention_at_point(event.pos())
+        if mention is not None:
+            self._add_mention_actions(menu, mention)
         menu.addSeparator()
         menu.addActions(list(self.selection_actions))
         menu.addSeparator()
@@ -417,6 +543,36 @@ class ReaderView(QTextEdit):
         )
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+    def _add_mention_actions(self, menu: QMenu, mention: SourceHighlight) -> None:
+        menu.addSeparator()
+        name = _short(mention.entity_name)
+        show = menu.addAction(self.tr("Show “{name}”").format(name=name))
+        show.setObjectName("mention_show")
+        show.triggered.connect(lambda: self.mention_clicked.emit(mention))
+        retag = menu.addAction(self.tr("Tag as Another Entity…"))
+        retag.setObjectName("mention_retag")
+        retag.triggered.connect(lambda: self.mention_retag_requested.emit(mention))
+        remove = menu.addAction(self.tr("Remove Mention"))
+        remove.setObjectName("mention_remove")
+        remove.triggered.connect(lambda: self.mention_removal_requested.emit(mention))
+
+
+def mention_format(colour: str) -> QTextCharFormat:
+    """A light tint of the type's colour with an underline in the colour itself; the text keeps its own."""
+    solid = QColor(colour)
+    tint = QColor(solid)
+    tint.setAlpha(MENTION_TINT_ALPHA)
+    char_format = QTextCharFormat()
+    char_format.setBackground(tint)
+    char_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    char_format.setUnderlineColor(solid)
+    return char_format
+
+
+def _short(name: str, limit: int = 40) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def _block_format(direction: Qt.LayoutDirection) -> QTextBlockFormat:
