@@ -1559,13 +1559,17 @@ def _by_date(session: Session, filters: EventFilter, descending: bool) -> list[i
     """Chronological: open starts first, then by day, the investigator's order within a day, earliest,
     latest and id; undated events last in either direction.
 
-    SQLite reads ids in ``ix_events_earliest_latest`` order (the index covers the query), so only the days
-    that have an explicit order are sorted again here: 100,000 events without a temporary B-tree.
+    Unfiltered or by date range, SQLite reads ids in ``ix_events_earliest_latest`` order (the index covers
+    the query); a filter that tests other columns makes a scan in table order and a sort here cheaper than
+    following the index to every row. Only days with an explicit order are sorted again afterwards.
     """
-    statement = _filtered(select(Event.id, Event.earliest, Event.latest), filters).order_by(
-        Event.earliest.asc().nulls_first(), Event.latest.asc().nulls_first(), Event.id
-    )
-    rows = _plain_rows(session, statement)
+    statement = _filtered(select(Event.id, Event.earliest, Event.latest), filters)
+    if _tests_rows(filters):  # the index would lead to every row to test it: scan and sort here
+        rows = _plain_rows(session, statement)
+        rows.sort(key=_chronological)
+    else:
+        order = (Event.earliest.asc().nulls_first(), Event.latest.asc().nulls_first(), Event.id)
+        rows = _plain_rows(session, statement.order_by(*order))
     undated = [event_id for event_id, earliest, latest in rows if earliest is None and latest is None]
     dated = [row for row in rows if row[1] is not None or row[2] is not None]
     ordered = session.connection().execute(
@@ -1582,6 +1586,24 @@ def _by_date(session: Session, filters: EventFilter, descending: bool) -> list[i
         ids.reverse()
         undated.reverse()
     return ids + undated
+
+
+def _tests_rows(filters: EventFilter) -> bool:
+    """Whether ``filters`` test more than the dates (which the index on earliest/latest answers)."""
+    return bool(
+        fold(filters.text).strip()
+        or filters.entity_ids
+        or filters.tag_ids
+        or filters.categories
+        or filters.confidences
+        or filters.disputed_only
+    )
+
+
+def _chronological(row: tuple[int, int | None, int | None]) -> tuple[bool, int, bool, int, int]:
+    """Sort key of (id, earliest, latest): as ORDER BY earliest NULLS FIRST, latest NULLS FIRST, id."""
+    event_id, earliest, latest = row
+    return (earliest is not None, earliest or 0, latest is not None, latest or 0, event_id)
 
 
 def _order_days(rows: list[Any], explicit: Mapping[int, int]) -> None:

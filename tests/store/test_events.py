@@ -289,6 +289,22 @@ def test_same_day_order(store: CaseStore, changes: list[Change]) -> None:
     assert store.events.event_ids() == [month, *ids, timed, next_day]
     edit = store.events.set_same_day_order([timed, ids[2], ids[0], ids[1]])
     assert store.events.event_ids() == [month, timed, ids[2], ids[0], ids[1], next_day]
+    undated = store.events.create("Undated", None).object_id or 0
+    before = store.events.create("Before", "../2023-07-31").object_id or 0
+    # a filter on other columns is sorted in Python, not by the index: the same order either way
+    everything = EventFilter(categories=frozenset({""}))
+    assert store.events.event_ids(everything) == [
+        before,
+        month,
+        timed,
+        ids[2],
+        ids[0],
+        ids[1],
+        next_day,
+        undated,
+    ]
+    for extra in (undated, before):
+        store.events.delete(extra)
     assert [store.events.get(i).same_day_order for i in (timed, ids[2], ids[0], ids[1])] == [1, 2, 3, 4]
     assert store.events.event_ids(order=EventOrder(EventSortKey.DATE, descending=True)) == [
         next_day,
