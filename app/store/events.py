@@ -50,7 +50,7 @@ from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.core.date_extraction import extract_dates
+from app.core.date_extraction import DateMention, extract_dates
 from app.core.dates import UncertainDate, normalize_edtf, parse
 from app.core.errors import InvalidValue, NotFound
 from app.core.event_records import (
@@ -748,19 +748,26 @@ class EventRepository:
 # -- hooks for CaseStore ----------------------------------------------------------------------------------
 
 
-def record_dates(session: Session, source_id: int, text: str, published: str | None, language: str) -> int:
+def record_dates(
+    session: Session,
+    source_id: int,
+    text: str,
+    published: str | None,
+    language: str,
+    mentions: Sequence[DateMention] | None = None,
+) -> int:
     """Find and store the date expressions of a source's text, replacing any stored before.
 
     Called inside ``CaseStore.add_source``'s transaction, so an import stores them at once. ``published``
     (EDTF) resolves years and relative expressions; ``language`` decides numeric dates and the first day
     of the week where the script does not ("en", "he", "ar"; any other language is read as unknown).
+    ``mentions``, when given, are what ``find_dates`` returned for the same arguments elsewhere (an import
+    worker process), so the writer does not spend its time extracting.
     """
     version = date_extractor_version()
     session.execute(delete(SourceDate).where(SourceDate.source_id == source_id))
-    reference = _reference(published)
-    mentions = extract_dates(
-        text, published=reference, language=language if language in _EXTRACTOR_LANGUAGES else None
-    )
+    if mentions is None:
+        mentions = find_dates(text, published, language)
     rows = []
     for mention in mentions:
         earliest, latest = (None, None) if mention.value is None else mention.value.bounds_epoch()
@@ -791,6 +798,14 @@ def record_dates(session: Session, source_id: int, text: str, published: str | N
     session.execute(delete(SourceDateScan).where(SourceDateScan.source_id == source_id))
     session.execute(insert(SourceDateScan).values(source_id=source_id, **scan))
     return len(rows)
+
+
+def find_dates(text: str, published: str | None, language: str) -> list[DateMention]:
+    """The date expressions ``record_dates`` stores for a text (pure: safe to run in a worker process)."""
+    reference = _reference(published)
+    return extract_dates(
+        text, published=reference, language=language if language in _EXTRACTOR_LANGUAGES else None
+    )
 
 
 def source_reliability_changed(session: Session, source_id: int) -> tuple[int, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -26,7 +27,13 @@ from app.core.progress import CancelToken, ProgressUpdate
 from app.core.records import Change, ChangeKind, Confidence, Extraction, SourceKind, SourceMetadata, Stance
 from app.core.textnorm import normalize_text
 from app.store import CaseStore, schema
-from app.store.events import NewEvidence, NewParticipant, record_dates, source_reliability_changed
+from app.store.events import (
+    NewEvidence,
+    NewParticipant,
+    find_dates,
+    record_dates,
+    source_reliability_changed,
+)
 from app.store.models import Source
 from app.store.models_events import SourceDateScan
 
@@ -769,6 +776,11 @@ def test_record_dates_hook_and_a_new_extractor_version(store: CaseStore, add_tex
         session.execute(update(Source).where(Source.id == source).values(published="2023-08-01"))
     [found] = store.events.dates_in(source)
     assert (found.text, found.edtf) == ("31 ביולי 2023", "2023-07-31")
+    found_elsewhere = find_dates(text, "2023-08-01", "he")  # as an import worker would
+    with store._write() as session:
+        assert record_dates(session, source, text, "2023-08-01", "he", found_elsewhere) == 1
+    [again] = store.events.dates_in(source)
+    assert dataclasses.replace(again, id=0) == dataclasses.replace(found, id=0)
     with store._write() as session:  # as if an older extractor had found them
         session.execute(update(SourceDateScan).values(extractor_version="old"))
     assert store.events.ensure_dates_extracted() == 1
