@@ -6,11 +6,13 @@ Each test uses a real case file on disk with real texts added through the store.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QStandardItem, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import QApplication, QListView, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
@@ -36,7 +38,7 @@ from app.ui.entities.models import (
     MentionsModel,
     SnippetRole,
 )
-from app.ui.reader import ReaderView
+from app.ui.reader import MENTION_TINT_ALPHA, ReaderView
 from app.ui.store_bridge import StoreBridge
 
 HEBREW = (
@@ -355,6 +357,39 @@ def test_a_long_line_keeps_the_match_in_view() -> None:
 # --- the reader's mention highlights -------------------------------------------------------------------
 
 
+def painted_colours(reader: ReaderView, mention: SourceHighlight) -> tuple[QColor, QColor]:
+    """The commonest colour inside a mention's boxes and along its underline, as the reader paints them."""
+    image = reader.viewport().grab().toImage()
+    shift = QPointF(-reader.horizontalScrollBar().value(), -reader.verticalScrollBar().value())
+    inside: Counter[int] = Counter()
+    underline: Counter[int] = Counter()
+    boxes = reader.mention_boxes(mention)
+    assert boxes, "the mention is laid out"
+    for box, baseline in boxes:
+        box = box.translated(shift)
+        for x in range(int(box.left()) + 1, int(box.right())):
+            for y in range(int(box.top()) + 1, int(box.bottom())):
+                inside[image.pixel(x, y)] += 1
+            for y in {math.floor(baseline + shift.y()), math.ceil(baseline + shift.y())}:
+                underline[image.pixel(x, y)] += 1
+    return QColor(inside.most_common(1)[0][0]), QColor(underline.most_common(1)[0][0])
+
+
+def tinted(base: QColor, colour: str) -> QColor:
+    """``colour`` at the reader's tint strength over ``base``."""
+    solid, alpha = QColor(colour), MENTION_TINT_ALPHA / 255
+    return QColor(
+        *(
+            round(b * (1 - alpha) + c * alpha)
+            for b, c in zip(base.getRgb()[:3], solid.getRgb()[:3], strict=True)
+        )
+    )
+
+
+def close(one: QColor, other: QColor, tolerance: int = 6) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(one.getRgb()[:3], other.getRgb()[:3], strict=True))
+
+
 def test_the_reader_draws_and_finds_mentions(gui_app: QApplication, qtbot: QtBot, fonts: object) -> None:
     reader = ReaderView()
     qtbot.addWidget(reader)
@@ -371,14 +406,17 @@ def test_the_reader_draws_and_finds_mentions(gui_app: QApplication, qtbot: QtBot
     assert reader.mentions() == [outer, city], "by position"
     assert reader.mention_at(start) == city and reader.mention_at(start + 8) == city
     assert reader.mention_at(start + 9) is None and reader.mention_at(start - 1) is None
-    selections = reader.extraSelections()
-    assert {selection.format.background().color().name() for selection in selections} == {
-        "#9467bd",
-        "#2ca02c",
-    }
-    assert all(selection.format.underlineStyle() != 0 for selection in selections)
+    base = reader.palette().base().color()
+    for mention in (outer, city):
+        inside, underline = painted_colours(reader, mention)
+        assert close(inside, tinted(base, mention.colour)), (mention.entity_name, inside.name())
+        assert close(underline, QColor(mention.colour), 40), (mention.entity_name, underline.name())
+    assert reader.extraSelections() == [], "mentions are painted, not extra selections"
+    [box] = reader.mention_boxes(city)
+    cursor_x = reader.cursorRect(reader._cursor_for(start, start)).x() + reader.horizontalScrollBar().value()
+    assert abs(box[0].right() - cursor_x) < 3, "right to left: the name starts at the box's right edge"
     reader.set_text(ENGLISH)
-    assert reader.mentions() == [] and reader.extraSelections() == []
+    assert reader.mentions() == []
 
 
 # --- undo commands ---------------------------------------------------------------------------------------
