@@ -44,6 +44,14 @@ class WindowActions:
         self.find_next = self._make("find_next", _tr("Find &Next"), None, "F3")
         self.find_previous = self._make("find_previous", _tr("Find Pre&vious"), None, "Shift+F3")
         self.search_all = self._make("search_all", _tr("&Search All Sources…"), "search", "Ctrl+Shift+F")
+        # Entities
+        self.new_entity = self._make("new_entity", _tr("&New Entity…"), "entity")
+        self.new_entity_type = self._make("new_entity_type", _tr("New Entity &Type…"))
+        self.find_mentions = self._make("find_mentions", _tr("&Find Mentions of This Entity"), "search")
+        self.find_all_mentions = self._make("find_all_mentions", _tr("Find &All Mentions"))
+        self.review_mentions = self._make("review_mentions", _tr("&Review Mentions"))
+        self.merge_entities = self._make("merge_entities", _tr("&Merge Entities…"))
+        self.delete_entity = self._make("delete_entity", _tr("&Delete Entity…"))
         # View
         self.show_original = self._make("show_original", _tr("Show &Original…"), None, "Ctrl+Shift+O")
         # Help
@@ -72,7 +80,15 @@ class WindowActions:
             self.find_next,
             self.find_previous,
             self.search_all,
+            self.new_entity,
+            self.new_entity_type,
+            self.find_all_mentions,
+            self.review_mentions,
         ]
+
+    def for_an_entity(self) -> list[QAction]:
+        """Enabled while an entity is selected (or shown on its page); the entities controller decides."""
+        return [self.find_mentions, self.merge_entities, self.delete_entity]
 
 
 def with_shortcut_in_tooltip(action: QAction) -> None:

@@ -1,9 +1,11 @@
 """The main window: the welcome view before a case is open, the workspace once one is.
 
-The workspace is the reader (with the find bar under it) in the centre, the sources on the left, the
-inspector on the right and the search results under the reader; all docks can be moved, and their layout
-is remembered. The window never opens a case file itself: the ``CaseSession`` does, and the window follows
-its ``case_opened`` / ``case_closed``. Changes to the case reach the views through one ``StoreBridge``.
+The workspace is the reader (with the find bar under it) in the centre, the sources and the entities on
+the left, the inspector and the entity page on the right, the search results and the mention review under
+the reader; all docks can be moved, and their layout is remembered. The entity features live in
+``app.ui.entities`` and reach the window through one ``EntitiesController``. The window never opens a
+case file itself: the ``CaseSession`` does, and the window follows its ``case_opened`` /
+``case_closed``. Changes to the case reach the views through one ``StoreBridge``.
 
 Every edit is written to the case file as it is made, so there is nothing to save. The window only makes
 sure an edit still being typed (a field with the focus) is finished before a case closes.
@@ -51,6 +53,7 @@ from app.core.records import Change, ChangeKind, ImportOutcome, ImportStatus, Se
 from app.store import CaseStore
 from app.ui.actions import WindowActions, with_shortcut_in_tooltip
 from app.ui.case_session import CASE_SUFFIX, CaseSession, with_case_suffix
+from app.ui.entities.controller import EntitiesController
 from app.ui.find_bar import FindBar
 from app.ui.import_controller import ImportController
 from app.ui.inspector import InspectorDock
@@ -273,6 +276,10 @@ class MainWindow(QMainWindow):
         self.search_dock = QDockWidget(self.tr("Search"), self)
         self.search_dock.setObjectName("search_dock")
         self.search_dock.setWidget(self.search_panel)
+        self.entities = EntitiesController(self, self.reader, self.undo_stack)
+        self.entities_dock = self.entities.dock
+        self.entity_page_dock = self.entities.page
+        self.review_dock = self.entities.review
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setDockOptions(
@@ -283,13 +290,24 @@ class MainWindow(QMainWindow):
         self._place_docks()
 
     def _place_docks(self) -> None:
-        """The first-run layout: sources left, inspector right, search results under the reader."""
+        """The first-run layout: sources over entities on the left, the inspector right with the entity
+        page behind it, search results under the reader with the mention review behind them."""
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sources_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search_dock)
+        self.splitDockWidget(self.sources_dock, self.entities_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.inspector_dock, self.entity_page_dock)
+        self.tabifyDockWidget(self.search_dock, self.review_dock)
 
     def _docks(self) -> list[QDockWidget]:
-        return [self.sources_dock, self.search_dock, self.inspector_dock]
+        return [
+            self.sources_dock,
+            self.search_dock,
+            self.inspector_dock,
+            self.entities_dock,
+            self.entity_page_dock,
+            self.review_dock,
+        ]
 
     def _create_actions(self) -> None:
         self.actions = WindowActions(self)
@@ -315,6 +333,9 @@ class MainWindow(QMainWindow):
             (self.sources_dock, "Ctrl+1"),
             (self.search_dock, "Ctrl+2"),
             (self.inspector_dock, "Ctrl+3"),
+            (self.entities_dock, "Ctrl+4"),
+            (self.entity_page_dock, "Ctrl+5"),
+            (self.review_dock, "Ctrl+6"),
         ]
         for dock, keys in toggles:
             dock.toggleViewAction().setShortcut(QKeySequence(keys))
@@ -322,6 +343,7 @@ class MainWindow(QMainWindow):
             with_shortcut_in_tooltip(action)
         for action in self.reader.selection_actions:
             with_shortcut_in_tooltip(action)
+        self.entities.connect_actions(a)
 
     def _create_menus(self) -> None:
         a = self.actions
@@ -360,6 +382,14 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.show_original_action)
         self.view_menu = view_menu
+        entities_menu = bar.addMenu(self.tr("E&ntities"))
+        entities_menu.setObjectName("entities_menu")
+        entities_menu.addActions([self.reader.tag_entity_action, a.new_entity, a.new_entity_type])
+        entities_menu.addSeparator()
+        entities_menu.addActions([a.find_mentions, a.find_all_mentions, a.review_mentions])
+        entities_menu.addSeparator()
+        entities_menu.addActions([a.merge_entities, a.delete_entity])
+        self.entities_menu = entities_menu
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(a.about)
         self._fill_recent_menu()
@@ -437,9 +467,10 @@ class MainWindow(QMainWindow):
         self.reader.page_changed.connect(self._show_page)
         self.reader.zoom_changed.connect(self._remember_zoom)
         self.reader.wrap_action.toggled.connect(self._remember_wrap)
-        self.reader.entity_tag_requested.connect(
-            lambda selected: self._not_yet(self.tr("Tag as Entity"), selected)
-        )
+        self.reader.entity_tag_requested.connect(self.entities.tag_selection)
+        self.entities.span_requested.connect(self.show_span)
+        self.entities.message.connect(lambda text: self.statusBar().showMessage(text, _MESSAGE_MS))
+        self.entities.error.connect(self.show_error)
         self.reader.event_from_selection_requested.connect(
             lambda selected: self._not_yet(self.tr("New Event from Selection"), selected)
         )
@@ -487,6 +518,8 @@ class MainWindow(QMainWindow):
         if state is None or not self.restoreState(state):
             for dock in self._docks():
                 dock.show()
+            self.inspector_dock.raise_()  # the front tabs; the entity page and review come up when used
+            self.search_dock.raise_()
             self._default_dock_sizes()
 
     def _default_dock_sizes(self) -> None:
@@ -497,6 +530,11 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self.search_dock], [int(self.height() * 0.32)], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.sources_dock, self.entities_dock],
+            [int(self.height() * 0.55), int(self.height() * 0.45)],
+            Qt.Orientation.Vertical,
+        )
 
     # --- the case -----------------------------------------------------------------------------------------
 
@@ -512,6 +550,7 @@ class MainWindow(QMainWindow):
         self.sources_dock.set_store(store, self._bridge)
         self.inspector_dock.set_store(store, self._bridge)
         self.search_panel.set_store(store, self._bridge)
+        self.entities.set_store(store, self._bridge)
         self.import_controller.set_store(store)
         self._clear_reader()
         self._stack.setCurrentWidget(self.workspace)
@@ -530,6 +569,7 @@ class MainWindow(QMainWindow):
         self._save_layout()
         self.import_controller.set_store(None)
         self.search_panel.set_store(None)
+        self.entities.set_store(None, None)
         self.inspector_dock.set_store(None, None)
         self.sources_dock.set_store(None, None)
         if self._bridge is not None:
@@ -550,6 +590,9 @@ class MainWindow(QMainWindow):
     def _set_case_actions_enabled(self, enabled: bool) -> None:
         for action in [*self.actions.needing_a_case(), self.show_original_action]:
             action.setEnabled(enabled)
+        if not enabled:
+            for action in self.actions.for_an_entity():
+                action.setEnabled(False)
         for dock in self._docks():
             dock.toggleViewAction().setEnabled(enabled)
         if not enabled:
@@ -562,6 +605,7 @@ class MainWindow(QMainWindow):
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()
         self.inspector_dock.commit_pending()
+        self.entities.page.commit_pending()
 
     def _store_changed(self, change: Change) -> None:
         if change.object_type == "case":
@@ -632,6 +676,15 @@ class MainWindow(QMainWindow):
             self.reader.highlight([first], HighlightKind.CURRENT)
             QTimer.singleShot(0, lambda: self._scroll_reader_to(hit.source_id, first.start))
             self.reader.scroll_to(first.start)
+
+    def show_span(self, source_id: int, start: int, end: int) -> None:
+        """Open a source at a span (a mention, a candidate, an identifier), marked as the current hit."""
+        if not self.open_source(source_id):
+            return
+        self.sources_dock.select_source(source_id)
+        self.reader.highlight([(start, end)], HighlightKind.CURRENT)
+        QTimer.singleShot(0, lambda: self._scroll_reader_to(source_id, start))
+        self.reader.scroll_to(start)
 
     def _scroll_reader_to(self, source_id: int, offset: int) -> None:
         """Again once laid out: a just-shown document may not know its line positions yet."""
