@@ -329,6 +329,9 @@ class CaseStore:
                 )
             )
             fts.index_source(session.connection(), source.id, source.title, extraction.text)
+            from app.store.events import record_dates  # local: keeps the date extractor out of start-up
+
+            record_dates(session, source.id, extraction.text, source.published, source.language)
             audit.record(
                 session,
                 actor=self.actor,
@@ -426,9 +429,14 @@ class CaseStore:
         """Edit metadata of a source; the returned edit's ``before`` undoes it."""
         _reject_unknown_fields(changes, EDITABLE_SOURCE_FIELDS, "source")
         values = {key: _clean_source_value(key, value) for key, value in changes.items()}
+        changed_events: tuple[int, ...] = ()
         with self._write() as session:
             row = _get_source(session, source_id)
             edit = _apply_fields(row, values, "source", source_id)
+            if "reliability" in edit.after:  # the confidence of events quoting it may follow
+                from app.store.events import source_reliability_changed
+
+                changed_events = source_reliability_changed(session, source_id)
             if "title" in edit.after and edit.changed:
                 fts.reindex_title(session.connection(), source_id, row.title)
             if edit.changed:
@@ -443,6 +451,8 @@ class CaseStore:
                 )
         if edit.changed:
             self._notify(Change(ChangeKind.UPDATED, "source", (source_id,)))
+        if changed_events:
+            self._notify(Change(ChangeKind.UPDATED, "event", changed_events))
         return edit
 
     # -- search -----------------------------------------------------------------------------------

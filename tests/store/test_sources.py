@@ -266,3 +266,35 @@ def test_an_edit_on_another_thread_waits_for_a_batch_instead_of_failing(store: C
     assert store.source(source_id).title == "After"
     assert 0.2 < waited < 5
     assert store.count_sources() == 2
+
+
+def test_import_stores_the_sources_date_expressions_at_once(store: CaseStore, case_path: Path) -> None:
+    text = "ב-31 ביולי 2023 נחת המטוס בפיונגיאנג, ובאוגוסט חזר."
+    extraction = Extraction(SourceKind.TEXT, "text/plain", text, SourceMetadata(published="2023-08-02"))
+    source_id = store.add_source(text.encode(), extraction, original_filename="he.txt").source_id
+    with sqlite3.connect(case_path) as raw:
+        stored = raw.execute(
+            "SELECT count(*) FROM source_dates WHERE source_id = ?", (source_id,)
+        ).fetchone()[0]
+    assert stored >= 2
+    dates = {record.text: record.edtf for record in store.events.dates_in(source_id)}
+    assert dates["31 ביולי 2023"] == "2023-07-31"
+
+
+def test_a_reliability_change_moves_the_confidence_of_events_quoting_the_source(
+    store: CaseStore, add_text
+) -> None:  # type: ignore[no-untyped-def]
+    from app.store.events import NewEvidence
+
+    source_id = add_text("The Il-62M landed in Pyongyang on 31 July 2023.", title="Wire")
+    edit = store.events.create(
+        "Landing", "2023-07-31", evidence=[NewEvidence(source_id, 0, 20, credibility=1)]
+    )
+    event_id = edit.object_id
+    before = store.events.get(event_id).suggested_confidence
+    heard: list[Change] = []
+    store.subscribe(heard.append)
+    store.update_source(source_id, {"reliability": "A"})
+    after = store.events.get(event_id).suggested_confidence
+    assert before != after
+    assert Change(ChangeKind.UPDATED, "event", (event_id,)) in heard
