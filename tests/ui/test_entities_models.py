@@ -252,7 +252,7 @@ def test_small_models_pass_the_model_tester(
     matches.set_matches(catalogue.match("פיונג"), "פיונג", "location")
     qtmodeltester.check(matches, force_py=True)
     assert matches.rowCount() == 2 and matches.entity_id_at(0) == place.id and matches.create_row() == 1
-    assert matches.index(1).data() == "New Location: “פיונג”"
+    assert matches.index(1).data() == "New Location: “\u2068פיונג\u2069”"
 
     mentions = MentionsModel(catalogue)
     mentions.set_entity(store, place.id, "#2ca02c")

@@ -198,7 +198,8 @@ def test_tag_a_prefixed_hebrew_name_then_undo_and_redo(window: MainWindow, qtbot
     assert (mention.start, mention.end) == (start + 1, start + len("בפיונגיאנג"))
     assert text[mention.start : mention.end] == "פיונגיאנג", "the mention covers the name exactly"
     qtbot.waitUntil(lambda: reader_mentions(window) == [(start + 1, start + 10)], timeout=2000)
-    assert window.undo_action.text() == "&Undo Tag “פיונגיאנג” as new entity פיונגיאנג"
+    he = "\u2068פיונגיאנג\u2069"  # Hebrew in an English sentence sits in a bidi isolate
+    assert window.undo_action.text() == f"&Undo Tag “{he}” as new entity {he}"
 
     window.undo_action.trigger()
     assert store.entities.list_entities() == []
@@ -213,7 +214,7 @@ def test_tag_a_prefixed_hebrew_name_then_undo_and_redo(window: MainWindow, qtbot
     dialog = tag_with_ctrl_e(window, qtbot, second, second + len("לפיונגיאנג"))
     assert dialog.picker.text() == "פיונגיאנג"
     assert dialog.picker.current_entity_id() == entity.id
-    assert dialog.ok_button.text() == "Tag as פיונגיאנג"
+    assert dialog.ok_button.text() == f"Tag as {he}"
     press(dialog.picker.line, Qt.Key.Key_Return)
     assert len(store.entities.mentions_in(hebrew)) == 2
     assert len(store.entities.list_entities()) == 1
@@ -727,9 +728,18 @@ def test_screenshot_of_the_demo_case_with_entities(window: MainWindow, qtbot: Qt
     window.review_dock.raise_()
     window.review_dock.select_row(0)
     window.reader.scroll_to(0)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: not window.entities.is_scanning(), timeout=3000)
+    qtbot.wait(100)
     shot = screenshot(window, "threadline-entities.png")
     assert shot.stat().st_size > 10_000
+
+    # The tag dialog over a prefixed Hebrew name that is an alias already, and one that is new.
+    text = window.reader.text()
+    start = text.index("לפיונגיאנג")
+    dialog = tag_with_ctrl_e(window, qtbot, start, start + len("לפיונגיאנג"))
+    qtbot.wait(50)
+    screenshot(dialog, "threadline-entities-tag.png")
+    dialog.reject()
 
 
 def test_the_entity_docks_are_remembered_with_the_layout(window: MainWindow, qtbot: QtBot) -> None:
@@ -768,3 +778,44 @@ def test_docks_newer_than_a_saved_layout_are_shown(window: MainWindow, qtbot: Qt
         )
     finally:
         again.close()
+
+
+def test_cancelling_a_find_changes_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    store = store_of(window)
+    store.entities.add("location", "Pyongyang", ["פיונגיאנג", "بيونغ يانغ"])
+    task = window.entities.find_mentions(None)
+    assert task is not None
+    window.review_dock.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.entities.is_finding(), timeout=20_000)
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert store.entities.candidates(status=None) == []
+    assert window.review_dock.model.rowCount() == 0 and not window.review_dock.progress.isVisible()
+
+
+def test_the_page_lists_the_events_an_entity_takes_part_in(window: MainWindow, qtbot: QtBot) -> None:
+    store = store_of(window)
+    person = store.entities.add("person", "Gennady Solovtsov")
+    store.events.create("Delegation leaves Vnukovo", "2023-07-31", participants=[person.id])
+    store.events.create("Delegation lands in Pyongyang", "2023-08-01", participants=[person.id])
+    window.entities.show_entity(person.id)
+    page = window.entity_page_dock
+    assert [page.events.index(r).data() for r in range(page.events.rowCount())] == [
+        "2023-07-31 — Delegation leaves Vnukovo",
+        "2023-08-01 — Delegation lands in Pyongyang",
+    ]
+    assert page.events_box.title() == "Events — 2"
+    store.events.create("Return flight", "2023-08-02", participants=[person.id])
+    qtbot.waitUntil(lambda: page.events.rowCount() == 3, timeout=2000)
+
+
+def test_a_type_colour_is_chosen_in_the_colour_dialog(window: MainWindow, qtbot: QtBot) -> None:
+    window.actions.new_entity_type.trigger()
+    dialog = window.entities.dialog
+    assert isinstance(dialog, EntityTypeDialog)
+    qtbot.mouseClick(dialog.colour_button, Qt.MouseButton.LeftButton)
+    picker = dialog.colour_dialog
+    assert picker is not None and picker.isVisible()
+    picker.setCurrentColor(QColor("#c2185b"))
+    picker.accept()
+    assert dialog.colour() == "#c2185b" and dialog.colour_button.text() == "#c2185b"
+    dialog.reject()

@@ -85,6 +85,7 @@ class EntitiesController(QObject):
         self.tag_dialog: TagDialog | None = None
         self.dialog: QWidget | None = None  # the last other dialog opened (new entity, merge, delete …)
         self._identifier_scan = 0
+        self._identifiers_of: int | None = None  # the source the identifiers list is about
         self._scans: set[Task] = set()
         self._scan_timer = QTimer(self)
         self._scan_timer.setSingleShot(True)
@@ -224,12 +225,16 @@ class EntitiesController(QObject):
         store = self._store
         if store is None or source_id is None or not self.reader.text():
             self.reader.set_mentions([])
-            self.dock.set_identifiers([], source_open=False)
+            self._identifiers_of = None
+            self.dock.set_identifiers([], note=tr("Open a source to see the identifiers in it."))
             return
         try:
             self.reader.set_mentions(store.entities.mentions_in(source_id))
         except ThreadlineError:
             self.reader.set_mentions([])
+        if source_id != self._identifiers_of:  # another source: the old list goes; a change keeps it
+            self._identifiers_of = source_id
+            self.dock.set_identifiers([], note=tr("Looking for identifiers…"))
         self._scan_timer.start()
 
     def _start_scan(self) -> None:

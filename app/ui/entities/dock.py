@@ -172,7 +172,7 @@ class EntitiesDock(QDockWidget):
         view = self.identifiers_view
         view.setObjectName("identifiers_view")
         view.setModel(self.identifiers)
-        view.placeholder = tr("None found in this source.")
+        view.placeholder = tr("Open a source to see the identifiers in it.")
         view.setItemDelegateForColumn(IdentifierColumn.TEXT, BidiItemDelegate(view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -336,13 +336,10 @@ class EntitiesDock(QDockWidget):
 
     # --- identifiers ---------------------------------------------------------------------------------------
 
-    def set_identifiers(self, offers: list[IdentifierOffer], *, source_open: bool = True) -> None:
+    def set_identifiers(self, offers: list[IdentifierOffer], *, note: str = "") -> None:
+        """Show these identifiers; ``note`` is what the empty list says instead of "none found"."""
         self.identifiers.set_offers(offers)
-        self.identifiers_view.placeholder = (
-            tr("None found in this source.")
-            if source_open
-            else tr("Open a source to see the identifiers in it.")
-        )
+        self.identifiers_view.placeholder = note or tr("None found in this source.")
         self.identifiers_view.viewport().update()
         self._update_identifiers_label()
 

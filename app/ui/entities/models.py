@@ -49,6 +49,7 @@ from app.ui.entities.words import (
     identifier_kind_label,
     kind_explanation,
     kind_label,
+    quote,
     reason_label,
     status_label,
     tr,
@@ -395,7 +396,7 @@ class MatchModel(QAbstractListModel):
     def _create_data(self, role: int) -> Any:
         if role == _DISPLAY:
             return tr("New {type}: “{name}”").format(
-                type=self._catalogue.type_label(self._new_type), name=self._new_name
+                type=self._catalogue.type_label(self._new_type), name=quote(self._new_name, 200)
             )
         if role == _DECORATION:
             return self._catalogue.decoration(self._new_type)

@@ -5,6 +5,8 @@ Every user-visible string goes through ``QCoreApplication.translate`` under the 
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import QCoreApplication
 
 from app.core.entity_records import CandidateStatus, DeletionImpact, EntityTypeRecord
@@ -90,9 +92,16 @@ def identifier_kind_label(kind: IdentifierKind) -> str:
 
 
 def quote(text: str, limit: int = _QUOTE_CHARS) -> str:
-    """A name or selection on one line, shortened, for titles, menus and messages."""
+    """A name or selection on one line, shortened, for titles, menus and messages.
+
+    Hebrew or Arabic is wrapped in a bidi isolate, so in “…” inside an English sentence the quotation
+    marks stay around it and the sentence keeps its order.
+    """
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return f"\u2068{text}\u2069"
+    return text
 
 
 def deletion_text(impact: DeletionImpact) -> str:
