@@ -1,0 +1,449 @@
+"""The events of the open case as a Qt table model: ids in display order, rows fetched a page at a time.
+
+Like the sources list (``app.ui.sources_model``) the model holds the ordered ids the store returns for the
+current filter and order (``EventRepository.event_ids``: ids only, cheap for 100,000 events) and a cache of
+``EventSummary`` rows that ``data()`` fills ``PAGE_SIZE`` rows at a time when a view first paints them. Every
+cell's text is formatted once, when its row is fetched, so painting only looks it up.
+
+Changes from the store are gathered for a moment and applied together. The ids are read again (same filter
+and order) and compared: events no longer there (deleted, or no longer matching the filter) are removed,
+new ones are inserted where the order puts them, and edited ones are refreshed in place with ``dataChanged``
+for their rows only. A row already shown never moves because of an edit; the next sort puts it in its place.
+
+Columns sort in the store, except two: *Disputed* puts disputed events first (each part by date), and
+*Participants* does not sort.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, tzinfo
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from app.core.event_records import (
+    ALL_EVENTS,
+    BY_DATE,
+    EventFilter,
+    EventOrder,
+    EventSortKey,
+    EventSummary,
+)
+from app.core.records import Change, ChangeKind
+from app.store import CaseStore
+from app.ui.date_edit import ERROR_COLOUR, ui_language
+from app.ui.events.formatting import confidence_label, event_date_text, tr
+from app.ui.store_bridge import StoreBridge
+
+PAGE_SIZE = 200
+FLUSH_INTERVAL_MS = 150
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    DATE = 0
+    TITLE = 1
+    CATEGORY = 2
+    CONFIDENCE = 3
+    DISPUTED = 4
+    EVIDENCE = 5
+    PARTICIPANTS = 6
+
+
+ORDER_KEYS = {
+    Column.DATE: EventSortKey.DATE,
+    Column.TITLE: EventSortKey.TITLE,
+    Column.CATEGORY: EventSortKey.CATEGORY,
+    Column.CONFIDENCE: EventSortKey.CONFIDENCE,
+    Column.EVIDENCE: EventSortKey.EVIDENCE,
+}
+SORTABLE = frozenset({*ORDER_KEYS, Column.DISPUTED})
+
+EventIdRole = Qt.ItemDataRole.UserRole + 1
+SummaryRole = Qt.ItemDataRole.UserRole + 2
+
+_LEADING = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+_TRAILING = Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_ID_ROLE = int(EventIdRole)
+_SUMMARY_ROLE = int(SummaryRole)
+_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _FONT, _ID_ROLE, _SUMMARY_ROLE})
+_DISPUTED_COLUMN = int(Column.DISPUTED)
+_EVIDENCE_COLUMN = int(Column.EVIDENCE)
+_CONFIDENCE_COLUMN = int(Column.CONFIDENCE)
+
+
+def column_title(column: Column) -> str:
+    return {
+        Column.DATE: tr("Date"),
+        Column.TITLE: tr("Title"),
+        Column.CATEGORY: tr("Category"),
+        Column.CONFIDENCE: tr("Confidence"),
+        Column.DISPUTED: tr("Disputed"),
+        Column.EVIDENCE: tr("Evidence"),
+        Column.PARTICIPANTS: tr("Participants"),
+    }[column]
+
+
+class EventsTableModel(QAbstractTableModel):
+    """Events of one case; see the module docstring."""
+
+    rows_fetched = Signal(int)  # how many summaries a page load fetched (tests, benchmarks)
+    ids_changed = Signal()  # the ids were read again (filter, order, changes): counts may differ
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store: CaseStore | None = None
+        self._bridge: StoreBridge | None = None
+        self._ids: list[int] = []
+        self._rows: dict[int, int] | None = {}
+        self._cache: dict[int, tuple[EventSummary, tuple[str, ...]]] = {}
+        self._filter: EventFilter = ALL_EVENTS
+        self._column = Column.DATE
+        self._descending = False
+        self._tz: tzinfo = UTC
+        self._language = ui_language()
+        self._pending: list[Change] = []
+        self._last_flush = 0.0
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self.apply_pending_changes)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._red = QColor(ERROR_COLOUR)
+
+    # --- the store, filter, order and zone ------------------------------------------------------------
+
+    def set_store(self, store: CaseStore | None, bridge: StoreBridge | None) -> None:
+        if self._bridge is not None:
+            self._bridge.changed.disconnect(self._on_change)
+        self._store, self._bridge = store, bridge
+        self._pending.clear()
+        self._flush_timer.stop()
+        self._filter = ALL_EVENTS
+        self._reset()
+        if bridge is not None:
+            bridge.changed.connect(self._on_change)
+
+    def set_filter(self, filters: EventFilter) -> None:
+        if filters == self._filter:
+            return
+        self._filter = filters
+        self._reset()
+
+    def filter(self) -> EventFilter:
+        return self._filter
+
+    def set_timezone(self, tz: tzinfo) -> None:
+        """Dates with a time and a known offset are shown in ``tz``; nothing stored changes."""
+        if tz == self._tz:
+            return
+        self._tz = tz
+        self._cache.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A query in the store; selections and the current row follow their events."""
+        if column not in SORTABLE:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (Column(column), descending) == (self._column, self._descending):
+            return
+        self._column, self._descending = Column(column), descending
+        self._requery_keeping_persistent_indexes()
+
+    def sort_order(self) -> tuple[Column, bool]:
+        return self._column, self._descending
+
+    def _query_ids(self) -> list[int]:
+        if self._store is None:
+            return []
+        events = self._store.events
+        if self._column is Column.DISPUTED:
+            disputed = events.event_ids(_with(self._filter, disputed_only=True), BY_DATE)
+            if self._filter.disputed_only:
+                return disputed
+            known = set(disputed)
+            rest = [event_id for event_id in events.event_ids(self._filter, BY_DATE) if event_id not in known]
+            return rest + disputed if self._descending else disputed + rest
+        order = EventOrder(ORDER_KEYS[self._column], self._descending)
+        return events.event_ids(self._filter, order)
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._cache.clear()
+        self._ids, self._rows = self._query_ids(), None
+        self.endResetModel()
+        self.ids_changed.emit()
+
+    def refresh(self) -> None:
+        """Read the ids again and forget every cached row."""
+        self._cache.clear()
+        self._requery_keeping_persistent_indexes()
+
+    def _requery_keeping_persistent_indexes(self) -> None:
+        new_ids = self._query_ids()
+        if len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):
+            self.beginResetModel()
+            self._ids, self._rows = new_ids, None
+            self.endResetModel()
+            self.ids_changed.emit()
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self._ids[index.row()] for index in old]
+        self._ids, self._rows = new_ids, None
+        rows = self._row_map()
+        moved = [
+            self.index(rows[event_id], index.column()) for event_id, index in zip(old_ids, old, strict=True)
+        ]
+        self.changePersistentIndexList(old, moved)
+        self.layoutChanged.emit()
+        self.ids_changed.emit()
+
+    # --- ids and rows --------------------------------------------------------------------------------
+
+    def event_id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, event_id: int) -> int | None:
+        return self._row_map().get(event_id)
+
+    def event_ids(self) -> list[int]:
+        """The ids in display order (a copy)."""
+        return list(self._ids)
+
+    def summary_at(self, row: int) -> EventSummary | None:
+        cached = self._row(row)
+        return cached[0] if cached is not None else None
+
+    def _row_map(self) -> dict[int, int]:
+        if self._rows is None:
+            self._rows = {event_id: row for row, event_id in enumerate(self._ids)}
+        return self._rows
+
+    def _row(self, row: int) -> tuple[EventSummary, tuple[str, ...]] | None:
+        event_id = self._ids[row]
+        cached = self._cache.get(event_id)
+        if cached is None and self._store is not None:
+            self._fetch_page(row)
+            cached = self._cache.get(event_id)
+        return cached
+
+    def _fetch_page(self, row: int) -> None:
+        assert self._store is not None
+        first = row - row % PAGE_SIZE
+        wanted = [
+            event_id for event_id in self._ids[first : first + PAGE_SIZE] if event_id not in self._cache
+        ]
+        for summary in self._store.events.summaries(wanted):
+            self._remember(summary)
+        self.rows_fetched.emit(len(wanted))
+
+    def _remember(self, summary: EventSummary) -> None:
+        self._cache[summary.id] = (summary, self._cells(summary))
+
+    def _cells(self, summary: EventSummary) -> tuple[str, ...]:
+        return (
+            event_date_text(summary.start_edtf, summary.end_edtf, self._tz, self._language),
+            summary.title,
+            summary.category,
+            confidence_label(summary.confidence),
+            tr("disputed") if summary.disputed else "",
+            str(summary.evidence_count),
+            ", ".join(summary.participants),
+        )
+
+    # --- Qt model API --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column_title(Column(section))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _TRAILING if section == _EVIDENCE_COLUMN else _LEADING
+        if role == Qt.ItemDataRole.ToolTipRole and section not in SORTABLE:
+            return tr("This column does not sort.")
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        """Kept lean: a view asks this several times per visible cell on every repaint."""
+        if role not in _ANSWERED or not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if role == _ALIGNMENT:
+            return _TRAILING if column == _EVIDENCE_COLUMN else _LEADING
+        if row >= len(self._ids):
+            return None
+        if role == _ID_ROLE:
+            return self._ids[row]
+        cached = self._row(row)
+        if cached is None:
+            return None
+        summary, cells = cached
+        if role == _DISPLAY:
+            return cells[column]
+        if role == _FOREGROUND:
+            return self._red if column == _DISPUTED_COLUMN and summary.disputed else None
+        if role == _FONT:
+            return self._italic if column == _CONFIDENCE_COLUMN and summary.confidence_overridden else None
+        if role == _TOOLTIP:
+            return _tooltip(summary, Column(column), cells)
+        return summary  # SummaryRole
+
+    # --- changes from the store ----------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.object_type not in ("event", "entity"):
+            return
+        self._pending.append(change)
+        if not self._flush_timer.isActive():
+            since = (time.monotonic() - self._last_flush) * 1000
+            self._flush_timer.start(max(0, int(FLUSH_INTERVAL_MS - since)))
+
+    def has_pending_changes(self) -> bool:
+        return bool(self._pending)
+
+    def apply_pending_changes(self) -> None:
+        """Apply the changes gathered since the last flush (the timer calls this; tests may too)."""
+        self._flush_timer.stop()
+        self._last_flush = time.monotonic()
+        pending, self._pending = self._pending, []
+        if self._store is None or not pending:
+            return
+        events = [change for change in pending if change.object_type == "event"]
+        if any(change.object_type == "entity" for change in pending):  # a participant renamed or merged
+            self._cache.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+        membership = any(change.kind is not ChangeKind.UPDATED for change in events) or self._filtered()
+        if membership:
+            self._follow_membership(self._query_ids())
+        self._refresh_rows(_ids_of(events, ChangeKind.UPDATED) | _ids_of(events, ChangeKind.ADDED))
+
+    def _filtered(self) -> bool:
+        return self._filter != ALL_EVENTS
+
+    def _follow_membership(self, new_ids: list[int]) -> None:
+        """Remove rows whose events are gone or no longer match; insert new ones where they sort."""
+        keep = set(new_ids)
+        gone = [row for row, event_id in enumerate(self._ids) if event_id not in keep]
+        for first, last in reversed(_runs(gone)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for event_id in self._ids[first : last + 1]:
+                self._cache.pop(event_id, None)
+            del self._ids[first : last + 1]
+            self._rows = None
+            self.endRemoveRows()
+        shown = self._row_map()
+        fresh = {event_id for event_id in new_ids if event_id not in shown}
+        if fresh:
+            self._insert_where_sorted(new_ids, fresh)
+        self.ids_changed.emit()
+
+    def _insert_where_sorted(self, ordered: Sequence[int], fresh: set[int]) -> None:
+        """Place each run of new ids after the shown event before it in ``ordered``."""
+        runs: list[tuple[int | None, list[int]]] = []
+        anchor: int | None = None
+        previous_was_fresh = False
+        shown = self._row_map()
+        for event_id in ordered:
+            if event_id in fresh:
+                if previous_was_fresh:
+                    runs[-1][1].append(event_id)
+                else:
+                    runs.append((anchor, [event_id]))
+                previous_was_fresh = True
+            elif event_id in shown:
+                anchor, previous_was_fresh = event_id, False
+        for anchor_id, run in runs:
+            row = 0 if anchor_id is None else self._row_map()[anchor_id] + 1
+            self.beginInsertRows(QModelIndex(), row, row + len(run) - 1)
+            self._ids[row:row] = run
+            self._rows = None
+            self.endInsertRows()
+
+    def _refresh_rows(self, updated: Iterable[int]) -> None:
+        assert self._store is not None
+        shown = [event_id for event_id in updated if event_id in self._cache]
+        for event_id in updated:
+            self._cache.pop(event_id, None)
+        if not shown:
+            return
+        for summary in self._store.events.summaries(shown):
+            self._remember(summary)
+        last = len(Column) - 1
+        for event_id in shown:
+            row = self.row_of(event_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+
+def _with(filters: EventFilter, **changes: Any) -> EventFilter:
+    from dataclasses import replace
+
+    return replace(filters, **changes)
+
+
+def _ids_of(changes: Iterable[Change], kind: ChangeKind) -> set[int]:
+    return {event_id for change in changes if change.kind == kind for event_id in change.ids}
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last) pairs, in order."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _tooltip(summary: EventSummary, column: Column, cells: tuple[str, ...]) -> str | None:
+    if column == Column.TITLE:
+        return f"{summary.title}\n#{summary.id}"
+    if column == Column.DATE:
+        return " / ".join(part for part in (summary.start_edtf, summary.end_edtf) if part) or tr("Undated")
+    if column == Column.CONFIDENCE:
+        if summary.confidence_overridden:
+            return tr("Set by hand; the evidence suggests “{level}”.").format(
+                level=confidence_label(summary.suggested_confidence)
+            )
+        return tr("Suggested by the evidence.")
+    if column == Column.DISPUTED and summary.disputed:
+        return tr("At least one quote contradicts this event.")
+    if column == Column.PARTICIPANTS and cells[column]:
+        return cells[column]
+    return None
