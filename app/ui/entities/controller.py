@@ -196,15 +196,6 @@ class EntitiesController(QObject):
     def push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)
 
-    def _run(self, edit: Callable[[], None]) -> bool:
-        """Run an edit; a refusal the user can act on becomes a message."""
-        try:
-            edit()
-        except ThreadlineError as error:
-            self.error.emit(error.message)
-            return False
-        return True
-
     # --- the reader: highlights, identifiers, tooltips ---------------------------------------------------
 
     def _shown_source(self) -> int:

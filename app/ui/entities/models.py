@@ -632,9 +632,10 @@ class CandidatesModel(QAbstractTableModel):
 
     def _tooltip(self, record: CandidateRecord, column: CandidateColumn) -> str | None:
         if column == CandidateColumn.KIND:
-            lines = [kind_explanation(record.kind)]
-            if record.kind.value == "variant" or record.alias:
-                lines.append(tr("Matched “{alias}”.").format(alias=record.alias))
+            lines = [
+                kind_explanation(record.kind),
+                tr("Matched “{alias}”.").format(alias=quote(record.alias)),
+            ]
             if record.needs_review:
                 reason = reason_label(record.reason)
                 lines.append(
