@@ -1,0 +1,339 @@
+"""The Timeline dock: the filter bar, a row of view controls, and the timeline of the filtered events.
+
+The events come from ``EventRepository.timeline_rows`` (one query for 100,000 events) and are turned into
+``TimelineItem``s (``app.ui.events.timeline_items``) on a worker thread, so opening a large case or changing
+a filter never freezes the window. Changes to events are gathered for a moment and the rows read again; the
+view is only rebuilt when what it draws differs (a note or a description changes nothing on the timeline),
+and then it keeps the stretch of time shown and the selection.
+
+The widget's signals report what the user did; ``select`` by the program does not echo back, so the table,
+the timeline and the editor follow one another without ping-pong.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from app.core.event_records import EventFilter
+from app.core.progress import CancelToken, ProgressSink
+from app.core.records import Change, Confidence
+from app.core.timeline_layout import TimelineItem
+from app.store import CaseStore
+from app.ui.events.filters import EventFilterBar, FilterState
+from app.ui.events.formatting import confidence_label, tr
+from app.ui.events.timeline_items import Grouping, items_from_rows, lanes_by_source, overridden, uncertain
+from app.ui.store_bridge import StoreBridge
+from app.ui.timeline import TimelineView
+from app.ui.workers import Task
+
+REFRESH_DELAY_MS = 150
+
+
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    """A label and its control as one piece, so the flow never wraps between them."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    row.addWidget(QLabel(text))
+    row.addWidget(widget)
+    return box
+
+
+def grouping_label(grouping: Grouping) -> str:
+    return {
+        Grouping.NONE: tr("No lanes"),
+        Grouping.CATEGORY: tr("Category"),
+        Grouping.CONFIDENCE: tr("Confidence"),
+        Grouping.ENTITY: tr("Entity"),
+        Grouping.TAG: tr("Tag"),
+        Grouping.SOURCE: tr("Source"),
+    }[grouping]
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Everything the worker needs to say, translated beforehand in the GUI thread."""
+
+    no_lane: dict[Grouping, str]
+    lanes: dict[str, str]  # confidence values -> their words
+    describe: dict[tuple[Confidence, bool, bool], str]
+
+    @classmethod
+    def now(cls) -> _Words:
+        describe = {}
+        for level in Confidence:
+            for by_hand in (False, True):
+                for unsure in (False, True):
+                    text = tr("Confidence: {level}").format(level=confidence_label(level))
+                    if by_hand:
+                        text += " " + tr("(set by hand)")
+                    if unsure:
+                        text += " · " + tr("uncertain date")
+                    describe[level, by_hand, unsure] = text
+        return cls(
+            no_lane={
+                Grouping.NONE: "",
+                Grouping.CATEGORY: tr("(no category)"),
+                Grouping.CONFIDENCE: "",
+                Grouping.ENTITY: tr("(no participant)"),
+                Grouping.TAG: tr("(no tag)"),
+                Grouping.SOURCE: tr("(no quote)"),
+            },
+            lanes={level.value: confidence_label(level) for level in Confidence},
+            describe=describe,
+        )
+
+
+def load_items(
+    store: CaseStore, filters: EventFilter, grouping: Grouping, words: _Words
+) -> list[TimelineItem]:
+    """The items of the filtered events, lane by lane (runs on a worker thread)."""
+    rows = store.events.timeline_rows(filters, grouping.store_grouping)
+
+    def describe(level: Confidence, flags: int) -> str:
+        return words.describe[level, overridden(flags), uncertain(flags)]
+
+    def label_of(key: object, label: str) -> str:
+        if grouping is Grouping.CONFIDENCE:
+            return words.lanes.get(str(key), label)
+        return label
+
+    if grouping is not Grouping.SOURCE:
+        return items_from_rows(rows, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of)
+    sources_of: dict[int, list[int]] = defaultdict(list)
+    titles: dict[int, str] = {}
+    wanted = set(rows.ids)
+    for summary in store.source_summaries(store.source_ids()):
+        for quote in store.events.evidence_for_source(summary.id):
+            if quote.event_id in wanted and summary.id not in sources_of[quote.event_id]:
+                sources_of[quote.event_id].append(summary.id)
+                titles[summary.id] = summary.title
+    keys, labels = lanes_by_source(rows.ids, sources_of, titles)
+    return items_from_rows(
+        rows, lane_keys=keys, lane_labels=labels, no_lane=words.no_lane[grouping], describe=describe
+    )
+
+
+class TimelineDock(QDockWidget):
+    """See the module docstring."""
+
+    event_selected = Signal(int)  # the user clicked or stepped to an event
+    event_activated = Signal(int)  # double-click or Enter: edit it
+    loaded = Signal()  # new items are shown (tests, benchmarks)
+    failed = Signal(str)
+
+    def __init__(self, state: FilterState, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Timeline"), parent)
+        self.setObjectName("event_timeline_dock")
+        self.state = state
+        self._store: CaseStore | None = None
+        self._bridge: StoreBridge | None = None
+        self._grouping = Grouping.NONE
+        self._widget_grouping = "lane"  # TimelineView's own default
+        self._fitted_range: tuple[float, float] | None = None  # the range "fit all" showed, until moved
+        self._items: list[TimelineItem] = []
+        self._wanted: int | None = None
+        self._task: Task | None = None
+        self._again = False
+        self._fit_next = True
+        self._generation = 0
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.filter_bar = EventFilterBar(state)
+        self.view = TimelineView()
+        self.view.setObjectName("event_timeline")
+        self.view.item_selected.connect(self._user_selected)
+        self.view.item_activated.connect(self.event_activated)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.view, 1)
+        self._controls()
+        self.setWidget(body)
+        state.changed.connect(self._filter_changed)
+
+    def _controls(self) -> None:
+        """Lanes, time zone and Fit All, in the filter bar's flow after the filters."""
+        self.grouping_combo = QComboBox()
+        self.grouping_combo.setObjectName("event_timeline_grouping")
+        for grouping in Grouping:
+            self.grouping_combo.addItem(grouping_label(grouping), grouping.value)
+        self.grouping_combo.activated.connect(
+            lambda: self.set_grouping(Grouping(self.grouping_combo.currentData()))
+        )
+        self.zone_combo = QComboBox()
+        self.zone_combo.setObjectName("event_timeline_zone")
+        self.zone_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.zone_combo.setMinimumContentsLength(12)
+        self.fit_button = QToolButton()
+        self.fit_button.setObjectName("event_timeline_fit")
+        self.fit_button.setText(tr("Fit All"))
+        self.fit_button.setToolTip(tr("Show every event on the timeline"))
+        self.fit_button.clicked.connect(self.view.fit_all)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("event_timeline_status")
+        self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        bar = self.filter_bar
+        bar.add_control(_labelled(tr("Lanes:"), self.grouping_combo))
+        bar.add_control(_labelled(tr("Time zone:"), self.zone_combo))
+        bar.add_control(self.fit_button)
+        bar.add_control(self.status_label)
+
+    # --- store ---------------------------------------------------------------------------------------
+
+    def set_store(self, store: CaseStore | None, bridge: StoreBridge | None) -> None:
+        self._cancel()
+        if self._bridge is not None:
+            self._bridge.changed.disconnect(self._on_change)
+        self._store, self._bridge = store, bridge
+        self.filter_bar.set_store(store, bridge)
+        self._wanted = None
+        self._fit_next = True
+        if bridge is not None:
+            bridge.changed.connect(self._on_change)
+        if store is None:
+            self._items = []
+            self.view.set_items([])
+        else:
+            self.refresh()
+
+    def _cancel(self) -> None:
+        self._refresh_timer.stop()
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel_and_wait()
+            self._task = None
+        self._again = False
+
+    def _on_change(self, change: Change) -> None:
+        if change.object_type in ("event", "evidence") or (
+            change.object_type in ("entity", "source") and self._grouping is not Grouping.NONE
+        ):
+            self._refresh_timer.start()
+
+    def _filter_changed(self, _filters: EventFilter) -> None:
+        self._fit_next = True
+        self.refresh()
+
+    # --- grouping and zone ---------------------------------------------------------------------------
+
+    def grouping(self) -> Grouping:
+        return self._grouping
+
+    def set_grouping(self, grouping: Grouping) -> None:
+        index = self.grouping_combo.findData(grouping.value)
+        if index != self.grouping_combo.currentIndex():
+            self.grouping_combo.setCurrentIndex(index)
+        if grouping is self._grouping:
+            return
+        self._grouping = grouping
+        self._fit_next = False
+        self.refresh()
+
+    def set_timezone(self, tz: tzinfo) -> None:
+        self.view.set_display_timezone(tz)
+
+    # --- loading -------------------------------------------------------------------------------------
+
+    def is_loading(self) -> bool:
+        return self._task is not None or self._refresh_timer.isActive()
+
+    def refresh(self) -> None:
+        """Read the events again (on a worker); a refresh asked for meanwhile runs once this one is done."""
+        self._refresh_timer.stop()
+        store = self._store
+        if store is None:
+            return
+        if self._task is not None:
+            self._again = True
+            return
+        filters, grouping, words = self.state.filter, self._grouping, _Words.now()
+        generation = self._generation
+        self.status_label.setText(tr("Loading…"))
+
+        previous = self._items if not self._fit_next else None
+
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> tuple[list[TimelineItem], bool]:
+            items = load_items(store, filters, grouping, words)
+            return items, items != previous
+
+        task = Task(work, self, name="timeline")
+        task.succeeded.connect(lambda result: self._loaded(*result, grouping, generation))
+        task.failed.connect(self.failed)
+        task.crashed.connect(self.failed)
+        task.finished.connect(self._task_finished)
+        self._task = task
+        task.start()
+
+    def _task_finished(self) -> None:
+        if self._task is not None:
+            self._task.deleteLater()
+        self._task = None
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _loaded(self, items: list[TimelineItem], changed: bool, grouping: Grouping, generation: int) -> None:
+        if generation != self._generation or self._store is None:
+            return
+        untouched = self._fitted_range is not None and self.view.visible_range() == self._fitted_range
+        kept = None if self._fit_next or untouched or not self._items else self.view.visible_range()
+        regroup = grouping.widget_grouping != self._widget_grouping
+        if regroup:  # lay the items out once, in their new lanes
+            self.view.set_items([])
+            self.view.set_grouping(grouping.widget_grouping)
+            self._widget_grouping = grouping.widget_grouping
+        if changed or self._fit_next or regroup:
+            self._items = items
+            self.view.set_items(items)
+            if kept is not None:
+                self.view.zoom_to(*kept)
+            self._fitted_range = self.view.visible_range() if kept is None else None
+        self._fit_next = False
+        if self._wanted is not None:
+            self.view.select(self._wanted)
+        placed = sum(1 for item in items if item.earliest is not None or item.latest is not None)
+        self.status_label.setText(
+            tr("{count} on the timeline").format(count=f"{len({item.id for item in items}):,}")
+            if placed == len(items)
+            else tr("{count} on the timeline, {undated} undated").format(
+                count=f"{placed:,}", undated=f"{len(items) - placed:,}"
+            )
+        )
+        self.loaded.emit()
+
+    def items(self) -> list[TimelineItem]:
+        return list(self._items)
+
+    def wait(self) -> None:
+        """Block until the items being loaded are shown (tests, benchmarks)."""
+        from PySide6.QtCore import QCoreApplication
+
+        while self.is_loading():
+            if self._refresh_timer.isActive():
+                self.refresh()
+            if self._task is not None:
+                self._task.wait()
+            QCoreApplication.processEvents()
+
+    # --- selection -----------------------------------------------------------------------------------
+
+    def select(self, event_id: int | None) -> None:
+        """Highlight the event (and bring it into view) without announcing it."""
+        self._wanted = event_id
+        self.view.select(event_id)
+
+    def _user_selected(self, event_id: int) -> None:
+        self._wanted = event_id
+        self.event_selected.emit(event_id)
