@@ -35,7 +35,7 @@ def window(
 def test_window_title_and_menus(window: MainWindow) -> None:
     assert window.windowTitle() == "Threadline"
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "E&ntities", "&Help"]
     file_menu = window.menuBar().actions()[0].menu()
     texts = [action.text() for action in file_menu.actions() if not action.isSeparator()]
     assert texts == [
@@ -51,7 +51,7 @@ def test_window_title_and_menus(window: MainWindow) -> None:
         "New &Note…",
         "&Quit",
     ]
-    help_menu = window.menuBar().actions()[3].menu()
+    help_menu = window.menuBar().actions()[-1].menu()
     assert [action.text() for action in help_menu.actions()] == ["&About Threadline"]
 
 

@@ -410,9 +410,10 @@ def test_selection_commands_report_what_they_would_get(
     window.reader.select_span(start, start + len("Il-62M"))
     assert window.reader.tag_entity_action.isEnabled() and window.actions.copy.isEnabled()
     window.reader.tag_entity_action.trigger()
-    message = window.statusBar().currentMessage()
-    assert message.startswith("Tag as Entity: “Il-62M”")
-    assert f"characters {start}–{start + 6} of source #{source_id}" in message
+    dialog = window.entities.tag_dialog
+    assert dialog is not None and dialog.isVisible(), "Tag as Entity opens the tag dialog"
+    assert dialog.picker.text() == "Il-62M"
+    dialog.reject()
     window.reader.new_event_action.trigger()
     assert window.statusBar().currentMessage().startswith("New Event from Selection: “Il-62M”")
     edit_menu = window.menuBar().actions()[1].menu()
@@ -442,7 +443,7 @@ def test_dropping_without_a_case_is_refused(window: MainWindow) -> None:
 
 def test_menus_and_shortcuts(window: MainWindow) -> None:
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "E&ntities", "&Help"]
 
     def entries(index: int) -> dict[str, str]:
         menu = window.menuBar().actions()[index].menu()
@@ -551,7 +552,10 @@ def test_the_keyboard_reaches_every_frequent_command(
     window.reader.select_span(start, start + len("Il-62M"))
     window.reader.setFocus()
     qtbot.keyClick(window.reader, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    assert window.statusBar().currentMessage().startswith("Tag as Entity: “Il-62M”")
+    dialog = window.entities.tag_dialog
+    assert dialog is not None and dialog.isVisible() and dialog.picker.text() == "Il-62M"
+    press(dialog.picker.line, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
     window.actions.copy.trigger()
     assert QApplication.clipboard().text() == "Il-62M"
 
