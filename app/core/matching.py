@@ -368,7 +368,7 @@ def term_in_tokens(term: Term, tokens: Sequence[str], *, prefixed: bool = True) 
                 return True
         elif (
             window[0] in firsts
-            and window[1:-1] == list(term.words[1:-1])
+            and tuple(window[1:-1]) == term.words[1:-1]
             and _word_matches(window[-1], term.words[-1], term.prefix)
         ):
             return True

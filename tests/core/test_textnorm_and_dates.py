@@ -72,3 +72,14 @@ def test_published_dates_keep_their_precision(given_text: str, edtf: str) -> Non
 def test_unreadable_dates_are_refused_with_guidance(bad: str) -> None:
     with pytest.raises(InvalidValue, match="2023-07-31"):
         normalize_edtf(bad)
+
+
+def test_term_in_tokens_matches_phrases_given_as_a_tuple_or_a_list() -> None:
+    from app.core.folding import fold, tokenize
+    from app.core.matching import term_in_tokens
+    from app.core.query import parse_query
+
+    term = parse_query('"kim jong un"').positive_terms[0]
+    tokens = tokenize(fold("Leader Kim Jong Un arrived."))
+    assert term_in_tokens(term, tokens)
+    assert term_in_tokens(term, tuple(tokens))
