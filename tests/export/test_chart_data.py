@@ -1,0 +1,150 @@
+"""The chart's data: the app's timeline layout of the report's events, cut into printable pages."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+import numpy as np
+
+from app.core.event_records import EventFlag, LaneGrouping, TimelineRows
+from app.core.records import Confidence
+from app.core.timeline_layout import NO_GROUPING, layout_lanes
+from app.export.chart_data import (
+    NO_LANE,
+    chart_layout,
+    chart_pages,
+    compact_numbers,
+    row_groups,
+    time_windows,
+    timeline_items,
+    visible_rows,
+)
+from app.store import CaseStore
+from tests.export.casefile import Built
+
+DAY = 86_400
+
+
+def epoch(*parts: int) -> int:
+    return int(datetime(*parts, tzinfo=UTC).timestamp())
+
+
+def rows(
+    events: list[tuple[int | None, int | None, int]],
+    grouping: LaneGrouping = LaneGrouping.NONE,
+    lanes: list[tuple[str, ...]] | None = None,
+) -> TimelineRows:
+    count = len(events)
+    keys = lanes or [()] * count
+    labels = tuple((key, f"lane {key}") for key in dict.fromkeys(k for ks in keys for k in ks))
+    return TimelineRows(
+        grouping=grouping,
+        ids=tuple(range(1, count + 1)),
+        titles=tuple(f"event {n}" for n in range(1, count + 1)),
+        lane_keys=tuple(keys),
+        earliest=tuple(e for e, _l, _f in events),
+        latest=tuple(last for _e, last, _f in events),
+        certain_start=(None,) * count,
+        certain_end=(None,) * count,
+        flags=tuple(f for _e, _l, f in events),
+        confidence=(Confidence.UNKNOWN,) * count,
+        evidence_count=(0,) * count,
+        lane_labels=labels,
+    )
+
+
+def day(*parts: int) -> tuple[int, int, int]:
+    start = epoch(*parts)
+    return start, start + DAY - 1, 0
+
+
+def test_items_are_half_open_as_the_layout_wants() -> None:
+    start = epoch(2023, 7, 31)
+    items = timeline_items(rows([(start, start + DAY - 1, int(EventFlag.DISPUTED))]))
+    assert items[0].earliest == start and items[0].latest == start + DAY  # the stored latest is inclusive
+    assert items[0].disputed and not items[0].has_end
+    layout = layout_lanes(items, NO_GROUPING)
+    assert not layout.columns.is_bar[0]  # a day is a marker, as in the app
+
+
+def test_items_are_the_ones_the_app_timeline_draws(built: Built) -> None:
+    """The chart must draw what the view draws: the same conversion of the store's rows."""
+    from app.ui.events.timeline_items import items_from_rows
+
+    with CaseStore.open(built.path) as store:
+        for grouping in LaneGrouping:
+            data = store.events.timeline_rows(grouping=grouping)
+            assert timeline_items(data, no_lane="(none)") == items_from_rows(data, no_lane="(none)"), grouping
+
+
+def test_lanes_follow_the_store_order_and_events_without_a_lane_come_last() -> None:
+    data = rows(
+        [day(2023, 1, 1), day(2023, 1, 2), day(2023, 1, 3)], LaneGrouping.ENTITY, [("b", "a"), (), ("a",)]
+    )
+    data = TimelineRows(**{**data.__dict__, "lane_labels": (("a", "Alpha"), ("b", "Beta"))})
+    items = timeline_items(data)
+    assert [(item.id, item.lane) for item in items] == [(1, "Alpha"), (3, "Alpha"), (1, "Beta"), (2, NO_LANE)]
+    _items, layout = chart_layout(data)
+    assert [lane.name for lane in layout.lanes] == ["Alpha", "Beta", NO_LANE]
+
+
+def test_a_long_empty_stretch_cuts_the_chart_into_periods() -> None:
+    data = rows([day(2015, 3, 1), day(2023, 7, 30), day(2023, 7, 31), day(2023, 8, 2)])
+    _items, layout = chart_layout(data)
+    windows = time_windows(layout, max_markers=50)
+    assert len(windows) == 2
+    assert windows[0][0] < epoch(2015, 3, 1) < windows[0][1] < epoch(2023, 7, 1)
+    assert windows[1][0] <= epoch(2023, 7, 30) and windows[1][1] >= epoch(2023, 8, 3)
+    assert windows[1][1] - windows[1][0] < 30 * DAY  # a busy week is printed at a week's scale
+
+
+def test_busy_periods_are_cut_between_neighbours_never_through_one_instant() -> None:
+    start = epoch(2023, 1, 1)
+    events = [(start + n * DAY, start + n * DAY + DAY - 1, 0) for n in range(30)] * 2  # two per day
+    _items, layout = chart_layout(rows(events))
+    windows = time_windows(layout, max_markers=10)
+    anchors = layout.columns.anchor
+    counts = [int(((anchors >= low) & (anchors < high)).sum()) for low, high in windows]
+    assert sum(counts) == 60 and max(counts) <= 10
+    assert all(count % 2 == 0 for count in counts)  # the two events of a day stay together
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(windows))  # contiguous
+
+
+def test_pages_start_with_an_overview_when_cut_and_split_tall_lanes() -> None:
+    data = rows([day(2015, 3, 1), day(2023, 7, 30)])
+    _items, layout = chart_layout(data)
+    pages = chart_pages(layout, max_markers=50, room=20)
+    assert [page.overview for page in pages] == [True, False, False]
+    assert pages[0].start == pages[1].start and pages[0].end == pages[2].end
+    assert [(page.window, page.windows) for page in pages] == [(-1, 2), (0, 2), (1, 2)]
+    assert all(page.rows == (0,) for page in pages)
+
+
+def test_row_groups_keep_lanes_whole_when_they_fit() -> None:
+    keys = [("a",)] * 13 + [("b",)] * 2
+    start = epoch(2023, 1, 1)
+    events = [(start, start + 30 * DAY, int(EventFlag.HAS_END))] * 13 + [day(2023, 1, 5)] * 2
+    _items, layout = chart_layout(rows(events, LaneGrouping.TAG, keys))
+    assert [lane.rows for lane in layout.lanes] == [12, 1]  # 13 overlapping bars: 12 rows, one overflows
+    shown = tuple(range(13))
+    assert row_groups(layout, shown, 20) == [shown]
+    assert row_groups(layout, shown, 12) == [shown[:12], (12,)]
+    assert row_groups(layout, shown, 5) == [(0, 1, 2, 3, 4), (5, 6, 7, 8, 9), (10, 11, 12)]
+    assert np.any(layout.overflow)
+
+
+def test_pages_leave_out_rows_that_would_be_blank() -> None:
+    long_bar = (epoch(2020, 1, 1), epoch(2020, 12, 31), int(EventFlag.HAS_END))
+    events = [long_bar, long_bar, day(2020, 6, 1), day(2023, 6, 1)]
+    _items, layout = chart_layout(rows(events, LaneGrouping.TAG, [("a",), ("a",), ("a",), ("b",)]))
+    assert [(lane.first_row, lane.rows) for lane in layout.lanes] == [(0, 3), (3, 1)]  # markers, two bars
+    assert visible_rows(layout, epoch(2020, 1, 1), epoch(2021, 1, 1)) == (0, 1, 2, 3)  # lane b shows, empty
+    assert visible_rows(layout, epoch(2023, 1, 1), epoch(2024, 1, 1)) == (0, 3)  # lane a shows, empty
+    pages = chart_pages(layout, max_markers=50, room=20)
+    assert [page.rows for page in pages] == [(0, 1, 2, 3), (0, 1, 2, 3), (0, 3)]
+
+
+def test_compact_numbers() -> None:
+    assert compact_numbers([5, 3, 4, 9, 12, 13]) == "3–5, 9, 12–13"
+    assert compact_numbers(list(range(1, 40, 2)), limit=3) == "1, 3, 5, …"
