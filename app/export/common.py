@@ -1,0 +1,89 @@
+"""What the open exports share: reading the chosen events in chunks, instants as text, the result record."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+from app.core.dates import Precision, UncertainDate
+from app.core.errors import ThreadlineError
+from app.core.event_records import EventDetail
+from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
+from app.export.report import ReportFilters, event_filter
+from app.store import CaseStore
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CHUNK = 200  # events read per call
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    items: int  # rows, events or tables written
+    skipped: int = 0  # events a format cannot hold (undated, for the time-based formats)
+    size: int = 0  # bytes written
+
+
+def instant(epoch: int | None) -> str:
+    """Epoch seconds as ISO 8601 in UTC ("2023-07-31T00:00:00Z"); "" for an open end."""
+    if epoch is None:
+        return ""
+    return (_EPOCH + timedelta(seconds=epoch)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def precision_word(value: UncertainDate | None) -> str:
+    if value is None:
+        return ""
+    words = {
+        Precision.YEAR: "year",
+        Precision.SEASON: "season",
+        Precision.MONTH: "month",
+        Precision.DAY: "day",
+        Precision.HOUR: "hour",
+        Precision.MINUTE: "minute",
+        Precision.SECOND: "second",
+    }
+    return words[value.precision]
+
+
+def chosen_events(
+    store: CaseStore,
+    filters: ReportFilters | None,
+    progress: ProgressSink,
+    cancel: CancelToken | None,
+) -> Iterator[EventDetail]:
+    """The events ``filters`` choose (all without), in date order, read a chunk at a time."""
+    filters = filters or ReportFilters()
+    tags = {tag.name: tag.id for tag in store.events.event_tags()}
+    ids = store.events.event_ids(event_filter(filters, tags))
+    total = len(ids)
+    progress(ProgressUpdate(0, total, "Reading events"))
+    for start in range(0, total, CHUNK):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        for event in store.events.details(ids[start : start + CHUNK]):
+            if filters.include_disputed or not event.disputed:
+                yield event
+        progress(ProgressUpdate(min(start + CHUNK, total), total, "Writing"))
+
+
+@contextmanager
+def replaced_atomically(path: Path | str, mode: str = "w", **kwargs: object) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``path`` and move it into place only when writing succeeded."""
+    destination = Path(path)
+    partial = destination.with_name(f".{destination.name}.part")
+    try:
+        with open(partial, mode, **kwargs) as stream:  # type: ignore[call-overload]
+            yield stream
+        os.replace(partial, destination)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ThreadlineError(f"Cannot write {destination}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
