@@ -1,0 +1,757 @@
+"""File ▸ Export: the PDF report with a preview of its pages, and the open formats.
+
+The dialog only gathers choices; the work is ``app.export``'s and runs on worker threads
+(``app.ui.workers.Task``), so the window stays responsive however long the report: the preview lays the
+report out and paints its pages into images off the GUI thread (PySide6-Essentials has no QtPdf to read
+the PDF back; the preview paints with the same page painter the PDF is written with, so what it shows is
+what the PDF holds), and a change of option cancels the preview under way and starts another after a
+short pause. Exporting writes to a temporary file and moves it into place, with a progress bar and
+Cancel.
+
+Open it from the main window with ``ExportDialog(window, store, ExportFormat.PDF).open()``, or let
+``add_export_menu`` build File ▸ Export.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.dates import parse_user_input
+from app.core.errors import InvalidValue
+from app.core.event_records import LaneGrouping
+from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
+from app.core.records import Confidence
+from app.export.report import ReportFilters, ReportOptions, ReportPart
+from app.store import CaseStore
+from app.ui.workers import Task
+
+PREVIEW_DPI = 80.0
+PREVIEW_FIRST, PREVIEW_LAST = 30, 10  # pages previewed of a long report: the first and the last ones
+PREVIEW_DELAY_MS = 450
+MARKINGS = ("", "CONFIDENTIAL", "RESTRICTED", "LEGALLY PRIVILEGED", "DRAFT – NOT FOR PUBLICATION")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("ExportDialog", text)
+
+
+class ExportFormat(StrEnum):
+    PDF = "pdf"
+    CSV = "csv"
+    JSON = "json"
+    TIMELINEJS = "timelinejs"
+    TIMESKETCH = "timesketch"
+
+
+def format_titles() -> dict[ExportFormat, str]:
+    return {
+        ExportFormat.PDF: tr("Report (PDF)…"),
+        ExportFormat.CSV: tr("Events (CSV)…"),
+        ExportFormat.JSON: tr("Whole Case (JSON)…"),
+        ExportFormat.TIMELINEJS: tr("TimelineJS…"),
+        ExportFormat.TIMESKETCH: tr("Timesketch…"),
+    }
+
+
+_SUFFIXES = {
+    ExportFormat.PDF: ".pdf",
+    ExportFormat.CSV: ".csv",
+    ExportFormat.JSON: ".json",
+    ExportFormat.TIMELINEJS: ".timeline.json",
+    ExportFormat.TIMESKETCH: ".jsonl",
+}
+
+
+def add_export_menu(menu: QMenu, window: QWidget, store_of: Callable[[], CaseStore | None]) -> QMenu:
+    """File ▸ Export with one entry per format; each opens the dialog on the open case (disabled without)."""
+    export_menu = menu.addMenu(tr("&Export"))
+    export_menu.setObjectName("export_menu")
+    for export_format, title in format_titles().items():
+        action = export_menu.addAction(title)
+        action.setObjectName(f"export_{export_format.value}")
+        action.triggered.connect(lambda _=False, f=export_format: _open(window, store_of(), f))
+    export_menu.aboutToShow.connect(lambda: _enable(export_menu, store_of() is not None))
+    return export_menu
+
+
+def _enable(menu: QMenu, enabled: bool) -> None:
+    for action in menu.actions():
+        action.setEnabled(enabled)
+
+
+def _open(window: QWidget, store: CaseStore | None, export_format: ExportFormat) -> None:
+    if store is not None:
+        dialog = ExportDialog(window, store, export_format)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the preview worker hands back: page images (index, image) and the report's counts."""
+
+    pages: list[tuple[int, QImage]]
+    page_count: int
+    events: int
+    quotes: int
+    sources: int
+
+
+def preview_work(
+    store: CaseStore, options: ReportOptions, setup: Any
+) -> Callable[[ProgressSink, CancelToken], Preview]:
+    """The preview as worker work: load the report, lay it out, paint the pages to show."""
+
+    def work(progress: ProgressSink, cancel: CancelToken) -> Preview:
+        from app.export.pdf import layout_report
+        from app.export.report import load_report
+
+        report = load_report(store, options, progress=progress, cancel=cancel)
+        pages = layout_report(report, setup, progress=progress, cancel=cancel)
+        count = pages.page_count
+        chosen = (
+            list(range(count))
+            if count <= PREVIEW_FIRST + PREVIEW_LAST
+            else [*range(PREVIEW_FIRST), *range(count - PREVIEW_LAST, count)]
+        )
+        images: list[tuple[int, QImage]] = []
+        for number, index in enumerate(chosen):
+            cancel.raise_if_cancelled()
+            images.append((index, pages.render(index, PREVIEW_DPI)))
+            progress(ProgressUpdate(number + 1, len(chosen), tr("Drawing page {n}").format(n=index + 1)))
+        return Preview(images, count, len(report.entries), report.quote_count, len(report.sources))
+
+    return work
+
+
+class ExportDialog(QDialog):
+    """Choose what to export and how; preview a PDF report; export on a worker thread."""
+
+    exported = Signal(str)  # the path written
+
+    def __init__(
+        self, parent: QWidget | None, store: CaseStore, export_format: ExportFormat = ExportFormat.PDF
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("export_dialog")
+        self.setWindowTitle(tr("Export"))
+        self.store = store
+        self._preview_task: Task | None = None
+        self._preview_again = False
+        self._export_task: Task | None = None
+        self._preview: Preview | None = None
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self._build()
+        self._fill_choices()
+        self.format_box.setCurrentIndex(list(ExportFormat).index(export_format))
+        self._format_changed()
+        self.resize(1100, 760)
+
+    # --- building ---------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("export_format")
+        for export_format, title in format_titles().items():
+            self.format_box.addItem(title.rstrip("…"), export_format.value)
+        options = QWidget()
+        column = QVBoxLayout(options)
+        form = QFormLayout()
+        form.addRow(tr("Format:"), self.format_box)
+        column.addLayout(form)
+        column.addWidget(self._parts_group())
+        column.addWidget(self._filters_group())
+        column.addWidget(self._page_group())
+        column.addWidget(self._file_group())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(options)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(380)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self._preview_panel())
+        splitter.setStretchFactor(1, 1)
+        self.status = QLabel()
+        self.status.setObjectName("export_status")
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("export_progress")
+        self.progress.setVisible(False)
+        self.export_button = QPushButton(tr("Export…"))
+        self.export_button.setObjectName("export_button")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self._choose_path)
+        self.close_button = QPushButton(tr("Close"))
+        self.close_button.setObjectName("export_close")
+        self.close_button.clicked.connect(self._cancel_or_close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+
+    def _parts_group(self) -> QGroupBox:
+        self.parts_group = QGroupBox(tr("Parts of the report"))
+        layout = QVBoxLayout(self.parts_group)
+        titles = {
+            ReportPart.COVER: tr("Cover: case, investigator, date, summary"),
+            ReportPart.CHART: tr("Timeline chart"),
+            ReportPart.CHRONOLOGY: tr("Chronology with quotes and citations"),
+            ReportPart.SOURCES: tr("Sources with their SHA-256"),
+            ReportPart.INDEX: tr("Index of entities"),
+        }
+        self.part_boxes: dict[ReportPart, QCheckBox] = {}
+        for part, title in titles.items():
+            box = QCheckBox(title)
+            box.setObjectName(f"part_{part.value}")
+            box.setChecked(True)
+            box.toggled.connect(self._options_changed)
+            layout.addWidget(box)
+            self.part_boxes[part] = box
+            if part is ReportPart.CHRONOLOGY:
+                self.notes_box = QCheckBox(tr("with the events' notes"))
+                self.notes_box.setObjectName("include_notes")
+                self.notes_box.toggled.connect(self._options_changed)
+                box.toggled.connect(self.notes_box.setEnabled)
+                indented = QHBoxLayout()
+                indented.addSpacing(24)
+                indented.addWidget(self.notes_box)
+                layout.addLayout(indented)
+        return self.parts_group
+
+    def _filters_group(self) -> QGroupBox:
+        self.filters_group = QGroupBox(tr("Which events"))
+        form = QFormLayout(self.filters_group)
+        self.from_edit = QLineEdit()
+        self.from_edit.setObjectName("date_from")
+        self.to_edit = QLineEdit()
+        self.to_edit.setObjectName("date_to")
+        for edit in (self.from_edit, self.to_edit):
+            edit.setPlaceholderText(tr("e.g. 2023, 2023-07, 31 July 2023"))
+            edit.setClearButtonEnabled(True)
+            edit.editingFinished.connect(self._options_changed)
+        form.addRow(tr("From:"), self.from_edit)
+        form.addRow(tr("To:"), self.to_edit)
+        self.date_error = QLabel()
+        self.date_error.setObjectName("date_error")
+        self.date_error.setStyleSheet("color: #b3261e")
+        self.date_error.setWordWrap(True)
+        self.date_error.setVisible(False)
+        form.addRow(self.date_error)
+        self.confidence_box = QComboBox()
+        self.confidence_box.setObjectName("min_confidence")
+        self.confidence_box.addItem(tr("any"), "")
+        for level in (Confidence.CONFIRMED, Confidence.PROBABLE, Confidence.POSSIBLE, Confidence.DOUBTFUL):
+            self.confidence_box.addItem(tr(level.value), level.value)
+        self.confidence_box.currentIndexChanged.connect(self._options_changed)
+        form.addRow(tr("Confidence at least:"), self.confidence_box)
+        self.disputed_box = QCheckBox(tr("Include disputed events"))
+        self.disputed_box.setObjectName("include_disputed")
+        self.undated_box = QCheckBox(tr("Include undated events"))
+        self.undated_box.setObjectName("include_undated")
+        for box in (self.disputed_box, self.undated_box):
+            box.setChecked(True)
+            box.toggled.connect(self._options_changed)
+            form.addRow(box)
+        self.category_list = self._checklist("categories")
+        self.tag_list = self._checklist("tags")
+        self.entity_filter = QLineEdit()
+        self.entity_filter.setObjectName("entity_filter")
+        self.entity_filter.setPlaceholderText(tr("Find an entity"))
+        self.entity_filter.textChanged.connect(self._filter_entities)
+        self.entity_list = self._checklist("entities")
+        form.addRow(tr("Categories:"), self.category_list)
+        form.addRow(tr("Tags:"), self.tag_list)
+        entities = QVBoxLayout()
+        entities.addWidget(self.entity_filter)
+        entities.addWidget(self.entity_list)
+        form.addRow(tr("Taking part:"), entities)
+        hint = QLabel(
+            tr("Nothing ticked in a list means no condition on it; several ticked mean any of them.")
+        )
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+        form.addRow(hint)
+        return self.filters_group
+
+    def _checklist(self, name: str) -> QListWidget:
+        widget = QListWidget()
+        widget.setObjectName(f"{name}_list")
+        widget.setMaximumHeight(96)
+        widget.itemChanged.connect(self._options_changed)
+        return widget
+
+    def _page_group(self) -> QGroupBox:
+        self.page_group = QGroupBox(tr("Page"))
+        form = QFormLayout(self.page_group)
+        self.marking_box = QComboBox()
+        self.marking_box.setObjectName("marking")
+        self.marking_box.setEditable(True)
+        self.marking_box.addItems(list(MARKINGS))
+        editor = self.marking_box.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(tr("none"))
+        self.marking_box.currentTextChanged.connect(self._options_changed)
+        form.addRow(tr("Marking on every page:"), self.marking_box)
+        self.paper_box = QComboBox()
+        self.paper_box.setObjectName("paper")
+        self.paper_box.addItem("A4", "a4")
+        self.paper_box.addItem("Letter", "letter")
+        self.orientation_box = QComboBox()
+        self.orientation_box.setObjectName("orientation")
+        self.orientation_box.addItem(tr("Portrait"), False)
+        self.orientation_box.addItem(tr("Landscape"), True)
+        self.lanes_box = QComboBox()
+        self.lanes_box.setObjectName("lanes")
+        for grouping, title in (
+            (LaneGrouping.NONE, tr("one lane")),
+            (LaneGrouping.CATEGORY, tr("by category")),
+            (LaneGrouping.CONFIDENCE, tr("by confidence")),
+            (LaneGrouping.ENTITY, tr("by entity taking part")),
+            (LaneGrouping.TAG, tr("by tag")),
+        ):
+            self.lanes_box.addItem(title, grouping.value)
+        for box in (self.paper_box, self.orientation_box, self.lanes_box):
+            box.currentIndexChanged.connect(self._options_changed)
+        form.addRow(tr("Paper:"), self.paper_box)
+        form.addRow(tr("Orientation:"), self.orientation_box)
+        self.lanes_label = QLabel(tr("Chart lanes:"))
+        form.addRow(self.lanes_label, self.lanes_box)
+        return self.page_group
+
+    def _file_group(self) -> QGroupBox:
+        self.file_group = QGroupBox(tr("File"))
+        layout = QVBoxLayout(self.file_group)
+        self.bom_box = QCheckBox(tr("Byte-order mark, so Excel reads Hebrew and Arabic"))
+        self.bom_box.setObjectName("csv_bom")
+        self.safe_box = QCheckBox(tr("Protect against spreadsheet formulas (prefixes = + - @ with ')"))
+        self.safe_box.setObjectName("csv_excel_safe")
+        self.sketch_box = QComboBox()
+        self.sketch_box.setObjectName("timesketch_format")
+        self.sketch_box.addItem(tr("JSON Lines (.jsonl)"), "jsonl")
+        self.sketch_box.addItem(tr("CSV (.csv)"), "csv")
+        for widget in (self.bom_box, self.safe_box, self.sketch_box):
+            layout.addWidget(widget)
+        self.json_note = QLabel(
+            tr(
+                "Every table of the case, the original files included (base64): a new case can be made "
+                "from it exactly with “threadline import-json”."
+            )
+        )
+        self.json_note.setWordWrap(True)
+        layout.addWidget(self.json_note)
+        return self.file_group
+
+    def _preview_panel(self) -> QWidget:
+        panel = QWidget()
+        self.preview_panel = panel
+        layout = QVBoxLayout(panel)
+        self.preview_status = QLabel(tr("Preview"))
+        self.preview_status.setObjectName("preview_status")
+        self.preview_status.setWordWrap(True)
+        self.preview_progress = QProgressBar()
+        self.preview_progress.setObjectName("preview_progress")
+        self.preview_progress.setVisible(False)
+        self.thumbnails = QListWidget()
+        self.thumbnails.setObjectName("preview_pages")
+        self.thumbnails.setViewMode(QListWidget.ViewMode.ListMode)
+        self.thumbnails.setIconSize(QSize(84, 118))
+        self.thumbnails.setMaximumWidth(150)
+        self.thumbnails.currentRowChanged.connect(self._show_page)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("preview_page")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        page_scroll = QScrollArea()
+        self.page_scroll = page_scroll
+        page_scroll.setWidget(self.page_label)
+        page_scroll.setWidgetResizable(True)
+        page_scroll.setStyleSheet("QScrollArea { background: #8a8f96; }")
+        row = QHBoxLayout()
+        row.addWidget(self.thumbnails)
+        row.addWidget(page_scroll, 1)
+        layout.addWidget(self.preview_status)
+        layout.addWidget(self.preview_progress)
+        layout.addLayout(row, 1)
+        return panel
+
+    def _fill_choices(self) -> None:
+        events = self.store.events
+        for name in events.categories():
+            self._add_check(self.category_list, name, name)
+        for tag in events.event_tags():
+            self._add_check(self.tag_list, tag.name, tag.name)
+        for entity in self.store.entities.list_entities():
+            if entity.events:
+                self._add_check(self.entity_list, f"{entity.name} ({entity.type_key})", entity.id)
+
+    def _add_check(self, widget: QListWidget, text: str, value: object) -> None:
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        widget.blockSignals(True)
+        widget.addItem(item)
+        widget.blockSignals(False)
+
+    def _filter_entities(self, text: str) -> None:
+        needle = text.casefold().strip()
+        for row in range(self.entity_list.count()):
+            item = self.entity_list.item(row)
+            item.setHidden(bool(needle) and needle not in item.text().casefold())
+
+    # --- choices ----------------------------------------------------------------------------------------
+
+    @property
+    def export_format(self) -> ExportFormat:
+        return ExportFormat(self.format_box.currentData())
+
+    def _checked(self, widget: QListWidget) -> list[Any]:
+        return [
+            widget.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(widget.count())
+            if widget.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def filters(self) -> ReportFilters:
+        """The filters as chosen; ``InvalidValue`` if a date cannot be read."""
+        for edit, what in ((self.from_edit, tr("From")), (self.to_edit, tr("To"))):
+            if edit.text().strip():
+                try:
+                    parse_user_input(edit.text())
+                except InvalidValue as exc:
+                    raise InvalidValue(f"{what}: {exc.message}") from None
+        level = self.confidence_box.currentData()
+        return ReportFilters(
+            date_from=self.from_edit.text().strip() or None,
+            date_to=self.to_edit.text().strip() or None,
+            tags=tuple(self._checked(self.tag_list)),
+            entity_ids=tuple(self._checked(self.entity_list)),
+            categories=tuple(self._checked(self.category_list)),
+            min_confidence=Confidence(level) if level else None,
+            include_disputed=self.disputed_box.isChecked(),
+            include_undated=self.undated_box.isChecked(),
+        )
+
+    def report_options(self) -> ReportOptions:
+        parts = frozenset(part for part, box in self.part_boxes.items() if box.isChecked())
+        return ReportOptions(
+            filters=self.filters(),
+            parts=parts,
+            include_notes=self.notes_box.isChecked(),
+            marking=self.marking_box.currentText().strip(),
+            lanes=LaneGrouping(self.lanes_box.currentData()),
+        )
+
+    def page_setup(self) -> Any:
+        from app.export.pdf import PageSetup, Paper
+
+        return PageSetup(Paper(self.paper_box.currentData()), bool(self.orientation_box.currentData()))
+
+    def _format_changed(self) -> None:
+        export_format = self.export_format
+        pdf = export_format is ExportFormat.PDF
+        self.parts_group.setVisible(pdf)
+        self.page_group.setVisible(pdf or export_format is ExportFormat.TIMELINEJS)
+        for widget in (self.paper_box, self.orientation_box):
+            widget.setEnabled(pdf)
+        self.marking_box.setEnabled(pdf or export_format is ExportFormat.TIMELINEJS)
+        self.lanes_label.setText(tr("Chart lanes:") if pdf else tr("Groups:"))
+        self.filters_group.setVisible(export_format is not ExportFormat.JSON)
+        self.file_group.setVisible(not pdf and export_format is not ExportFormat.TIMELINEJS)
+        self.bom_box.setVisible(export_format is ExportFormat.CSV)
+        self.safe_box.setVisible(export_format is ExportFormat.CSV)
+        self.sketch_box.setVisible(export_format is ExportFormat.TIMESKETCH)
+        self.json_note.setVisible(export_format is ExportFormat.JSON)
+        self.preview_panel.setVisible(pdf)
+        self._options_changed()
+
+    def _options_changed(self) -> None:
+        try:
+            self.filters()
+        except InvalidValue as exc:
+            self.date_error.setText(exc.message)
+            self.date_error.setVisible(True)
+            self.export_button.setEnabled(False)
+            return
+        self.date_error.setVisible(False)
+        self.export_button.setEnabled(self._export_task is None)
+        if self.export_format is ExportFormat.PDF:
+            self._preview_timer.start()
+
+    # --- preview ----------------------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        """Lay out and draw the report as now chosen, on a worker; a preview under way is cancelled."""
+        if self.export_format is not ExportFormat.PDF:
+            return
+        if self._preview_task is not None:
+            self._preview_again = True
+            self._preview_task.cancel()
+            return
+        try:
+            options, setup = self.report_options(), self.page_setup()
+        except InvalidValue:
+            return
+        self.preview_status.setText(tr("Laying out the report…"))
+        self.preview_progress.setVisible(True)
+        self.preview_progress.setRange(0, 0)
+        task = Task(preview_work(self.store, options, setup), self, name="report preview")
+        task.progressed.connect(lambda update: _show_progress(self.preview_progress, update))
+        task.succeeded.connect(self._preview_ready)
+        task.failed.connect(self._preview_failed)
+        task.crashed.connect(self._preview_failed)
+        task.finished.connect(self._preview_finished)
+        self._preview_task = task
+        task.start()
+
+    def _preview_ready(self, preview: Preview) -> None:
+        self._preview = preview
+        self.thumbnails.blockSignals(True)
+        self.thumbnails.clear()
+        for index, image in preview.pages:
+            icon = QIcon(
+                QPixmap.fromImage(
+                    image.scaled(
+                        84,
+                        118,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+            )
+            item = QListWidgetItem(icon, tr("Page {n}").format(n=index + 1))
+            self.thumbnails.addItem(item)
+        self.thumbnails.blockSignals(False)
+        shown = len(preview.pages)
+        text = tr("{events} events, {quotes} quotes, {sources} sources: {pages} pages.").format(
+            events=preview.events, quotes=preview.quotes, sources=preview.sources, pages=preview.page_count
+        )
+        if shown < preview.page_count:
+            text += " " + tr("The preview shows the first {first} and the last {last}.").format(
+                first=PREVIEW_FIRST, last=PREVIEW_LAST
+            )
+        self.preview_status.setText(text)
+        self.thumbnails.setCurrentRow(0)
+        self._show_page(0)
+
+    def _show_page(self, row: int) -> None:
+        """The page, as wide as the view allows (never wider than drawn)."""
+        if self._preview is None or not 0 <= row < len(self._preview.pages):
+            self.page_label.clear()
+            return
+        image = self._preview.pages[row][1]
+        width = min(image.width(), max(self.page_scroll.viewport().width() - 16, 120))
+        if width < image.width():
+            image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.page_label.setPixmap(QPixmap.fromImage(image))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_page(self.thumbnails.currentRow())
+
+    def _preview_failed(self, message: str) -> None:
+        self.preview_status.setText(message)
+
+    def _preview_finished(self) -> None:
+        self.preview_progress.setVisible(False)
+        task, self._preview_task = self._preview_task, None
+        if task is not None:
+            task.deleteLater()
+        if self._preview_again:
+            self._preview_again = False
+            self.refresh_preview()
+
+    # --- exporting --------------------------------------------------------------------------------------
+
+    def _choose_path(self) -> None:
+        export_format = self.export_format
+        suffix = _SUFFIXES[export_format]
+        if export_format is ExportFormat.TIMESKETCH and self.sketch_box.currentData() == "csv":
+            suffix = ".timesketch.csv"
+        stem = re.sub(r"[\\/:*?\"<>|]+", "-", self.store.case_info().title).strip() or "case"
+        suggested = str(Path(self.store.path).with_name(stem + suffix))
+        path, _filter = QFileDialog.getSaveFileName(self, tr("Export to"), suggested)
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> Task | None:
+        """Export in the chosen format to ``path`` on a worker; returns the task (None if the choices
+        are not valid, which the status line then says)."""
+        try:
+            work = self._export_work(path)
+        except InvalidValue as exc:
+            self.status.setText(exc.message)
+            return None
+        self.status.setText(tr("Exporting to {path}…").format(path=path))
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.export_button.setEnabled(False)
+        self.close_button.setText(tr("Cancel"))
+        task = Task(work, self, name="export")
+        task.progressed.connect(lambda update: _show_progress(self.progress, update))
+        task.succeeded.connect(self._exported)
+        task.failed.connect(self._export_failed)
+        task.crashed.connect(self._export_failed)
+        task.cancelled.connect(lambda: self.status.setText(tr("Export cancelled; nothing was written.")))
+        task.finished.connect(self._export_finished)
+        self._export_task = task
+        task.start()
+        return task
+
+    def _export_work(self, path: Path) -> Callable[[ProgressSink, CancelToken], Any]:
+        store = self.store
+        export_format = self.export_format
+        if export_format is ExportFormat.PDF:
+            options, setup = self.report_options(), self.page_setup()
+
+            def pdf(progress: ProgressSink, cancel: CancelToken) -> Any:
+                from app.export.pdf import write_report_pdf
+                from app.export.report import load_report
+
+                report = load_report(store, options, progress=progress, cancel=cancel)
+                result = write_report_pdf(report, path, setup, progress=progress, cancel=cancel)
+                return tr("Wrote {path}: {pages} pages.").format(
+                    path=result.path, pages=result.pages
+                ), result.path
+
+            return pdf
+        if export_format is ExportFormat.JSON:
+
+            def whole(progress: ProgressSink, cancel: CancelToken) -> Any:
+                from app.export.case_json import export_case_json
+
+                result = export_case_json(store, path, progress=progress, cancel=cancel)
+                return tr("Wrote the whole case to {path}.").format(path=result.path), result.path
+
+            return whole
+        filters = self.filters()
+        if export_format is ExportFormat.CSV:
+            bom, safe = self.bom_box.isChecked(), self.safe_box.isChecked()
+
+            def rows(progress: ProgressSink, cancel: CancelToken) -> Any:
+                from app.export.csv_events import export_events_csv
+
+                result = export_events_csv(
+                    store, path, filters=filters, bom=bom, excel_safe=safe, progress=progress, cancel=cancel
+                )
+                return tr("Wrote {count} events to {path}.").format(
+                    count=result.items, path=result.path
+                ), result.path
+
+            return rows
+        if export_format is ExportFormat.TIMELINEJS:
+            options = ReportOptions(
+                filters=filters,
+                marking=self.marking_box.currentText().strip(),
+                lanes=LaneGrouping(self.lanes_box.currentData()),
+            )
+
+            def timeline(progress: ProgressSink, cancel: CancelToken) -> Any:
+                from app.export.timelinejs import export_timelinejs
+
+                result = export_timelinejs(store, path, options, progress=progress, cancel=cancel)
+                return _written(result), result.path
+
+            return timeline
+        as_csv = self.sketch_box.currentData() == "csv"
+
+        def sketch(progress: ProgressSink, cancel: CancelToken) -> Any:
+            from app.export.timesketch import export_timesketch
+
+            result = export_timesketch(
+                store, path, filters=filters, as_csv=as_csv, progress=progress, cancel=cancel
+            )
+            return _written(result), result.path
+
+        return sketch
+
+    def _exported(self, outcome: tuple[str, Path]) -> None:
+        message, path = outcome
+        self.status.setText(message)
+        self.exported.emit(str(path))
+
+    def _export_failed(self, message: str) -> None:
+        self.status.setText(message)
+
+    def _export_finished(self) -> None:
+        self.progress.setVisible(False)
+        self.close_button.setText(tr("Close"))
+        task, self._export_task = self._export_task, None
+        if task is not None:
+            task.deleteLater()
+        self._options_changed()
+
+    def _cancel_or_close(self) -> None:
+        if self._export_task is not None:
+            self._export_task.cancel()
+            return
+        self.reject()
+
+    # --- closing ----------------------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        self._stop_tasks()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._stop_tasks()
+        super().closeEvent(event)
+
+    def _stop_tasks(self) -> None:
+        self._preview_timer.stop()
+        self._preview_again = False
+        for task in (self._preview_task, self._export_task):
+            if task is not None:
+                task.cancel_and_wait()
+
+
+def _show_progress(bar: QProgressBar, update: ProgressUpdate) -> None:
+    if update.total <= 0:
+        bar.setRange(0, 0)
+        return
+    bar.setRange(0, update.total)
+    bar.setValue(min(update.done, update.total))
+    bar.setFormat(f"{update.current} %p%" if update.current else "%p%")
+
+
+def _written(result: Any) -> str:
+    text = tr("Wrote {count} to {path}.").format(count=result.items, path=result.path)
+    if result.skipped:
+        text += " " + tr("{n} undated event(s) left out: the format needs a date.").format(n=result.skipped)
+    return text
