@@ -152,3 +152,34 @@ def test_export_menu_opens_the_dialog_for_each_format(
     menu.aboutToShow.emit()
     assert not any(action.isEnabled() for action in menu.actions())
     assert shutil.which("pdftotext")
+
+
+def test_in_the_real_main_window(
+    qtbot: QtBot, qapp: QApplication, built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The line app/ui/main_window.py needs, applied to the real window with a case open."""
+    from app.ui.application import configure_application, create_main_window
+    from app.ui.settings import Settings
+    from tests.ui.test_workspace import close_dialogs, user_folders_in
+
+    configure_application(qapp)
+    case = tmp_path / "copy.threadline"
+    with CaseStore.open(built.path) as store:
+        store.save_copy(case)
+    with user_folders_in(tmp_path, monkeypatch) as case_dir:
+        window = create_main_window(Settings(), case_dir)
+        qtbot.addWidget(window)
+        window.show()
+        window.start(case)
+        qtbot.waitUntil(lambda: window.store is not None, timeout=10_000)
+        file_menu = window.menuBar().actions()[0].menu()
+        assert file_menu.title() == "&File"
+        menu = add_export_menu(file_menu, window, lambda: window.store)  # the line for _create_menus
+        menu.aboutToShow.emit()
+        assert all(action.isEnabled() for action in menu.actions())
+        menu.actions()[0].trigger()
+        dialog = next(w for w in window.findChildren(ExportDialog))
+        qtbot.waitUntil(lambda: dialog._preview is not None, timeout=30_000)
+        assert dialog.isVisible() and dialog.windowModality() == Qt.WindowModality.WindowModal
+        close_dialogs(window)
+        window.close()
