@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TextIO
 
-from app import __version__, cli_entities, cli_events
+from app import __version__, cli_entities, cli_events, cli_export
 from app.core.errors import ThreadlineError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_entities.register(commands)
     cli_events.register(commands)
+    cli_export.register(commands)
 
     gui = commands.add_parser("gui", help="open the desktop application")
     gui.add_argument("case", type=Path, nargs="?", metavar="CASE")
