@@ -54,6 +54,7 @@ from app.store import CaseStore
 from app.ui.actions import WindowActions, with_shortcut_in_tooltip
 from app.ui.case_session import CASE_SUFFIX, CaseSession, with_case_suffix
 from app.ui.entities.controller import EntitiesController
+from app.ui.export_dialog import add_export_menu
 from app.ui.find_bar import FindBar
 from app.ui.import_controller import ImportController
 from app.ui.inspector import InspectorDock
@@ -356,6 +357,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.open_demo)
         file_menu.addSeparator()
         file_menu.addActions([a.save_copy, a.close_case])
+        file_menu.addSeparator()
+        add_export_menu(file_menu, self, lambda: self.store)
         file_menu.addSeparator()
         file_menu.addActions([a.import_files, a.import_folder, a.paste_source, a.new_note])
         file_menu.addSeparator()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.store import CaseStore
@@ -174,7 +174,8 @@ def test_in_the_real_main_window(
         qtbot.waitUntil(lambda: window.store is not None, timeout=10_000)
         file_menu = window.menuBar().actions()[0].menu()
         assert file_menu.title() == "&File"
-        menu = add_export_menu(file_menu, window, lambda: window.store)  # the line for _create_menus
+        menu = file_menu.findChild(QMenu, "export_menu")
+        assert menu is not None and menu.menuAction() in file_menu.actions()
         menu.aboutToShow.emit()
         assert all(action.isEnabled() for action in menu.actions())
         menu.actions()[0].trigger()

@@ -45,6 +45,7 @@ def test_window_title_and_menus(window: MainWindow) -> None:
         "Open the &Demo Case",
         "Save a &Copy…",
         "&Close Case",
+        "&Export",
         "&Import Files…",
         "Import &Folder…",
         "&Paste as New Source…",
