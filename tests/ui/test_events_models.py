@@ -152,6 +152,26 @@ def test_changes_insert_remove_and_refresh_only_their_rows(
     bridge.detach()
 
 
+def test_in_the_background_the_rows_shown_stay_until_the_new_ones_arrive(
+    events_case: CaseStore, qtmodeltester: ModelTester, qtbot: QtBot
+) -> None:
+    model = EventsTableModel()
+    model.background = True
+    with qtbot.waitSignal(model.ids_changed, timeout=3000):
+        model.set_store(events_case, None)
+    assert model.rowCount() == 8
+    qtmodeltester.check(model, force_py=True)
+    model.set_filter(EventFilter(disputed_only=True))
+    assert model.is_loading() and model.rowCount() == 8, "the rows shown stay while the query runs"
+    model.set_filter(EventFilter(text="Delegation"))  # typed on: only the last filter's ids are shown
+    with qtbot.waitSignal(model.ids_changed, timeout=3000):
+        pass
+    model.wait()
+    assert column(model, Column.TITLE) == ["Delegation in Pyongyang"]
+    model.set_store(None, None)
+    assert model.rowCount() == 0
+
+
 def test_rows_are_fetched_a_page_at_a_time(store: CaseStore, qtmodeltester: ModelTester) -> None:
     for number in range(PAGE_SIZE * 2 + 10):
         store.events.create(f"Event {number}", f"2020-01-{number % 28 + 1:02d}")

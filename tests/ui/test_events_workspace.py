@@ -93,6 +93,7 @@ class Workspace:
         """Let queued changes reach the views: the table's flush, the timeline's reload."""
         model = self.feature.table_model
         self.qtbot.wait(10)
+        model.wait()
         if model.has_pending_changes():
             model.apply_pending_changes()
         self.feature.timeline_dock.wait()

@@ -47,6 +47,7 @@ from app.store import CaseStore
 from app.ui.date_edit import ERROR_COLOUR, DateEdit, day_text
 from app.ui.events.commands import push_edit
 from app.ui.events.entity_picker import EntityIndex, EntityPicker
+from app.ui.events.filters import LazyComboBox
 from app.ui.events.formatting import confidence_label, credibility_label, isolate, stance_label, tr
 from app.ui.reader import paragraph_direction
 from app.ui.sources_model import format_timestamp
@@ -317,6 +318,7 @@ class EventEditor(QWidget):
         self._hints: dict[int, str] = {}
         self._evidence_cards: dict[int, EvidenceCard] = {}
         self._note_cards: dict[int, NoteCard] = {}
+        self._categories_loaded = False
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.timeout.connect(self._reload)
@@ -427,8 +429,9 @@ class EventEditor(QWidget):
         form.addRow("", self.start_hint)
         form.addRow(tr("End"), self.end_edit)
         form.addRow("", self.date_error)
-        self.category_combo = QComboBox()
+        self.category_combo = LazyComboBox()
         self.category_combo.setObjectName("event_category")
+        self.category_combo.about_to_show.connect(self._load_categories)
         self.category_combo.setEditable(True)
         self.category_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         _shrinkable(self.category_combo)
@@ -699,11 +702,20 @@ class EventEditor(QWidget):
             and line.text() != (self._detail.category if self._detail else "")
         ):
             return
-        categories = self._store.events.categories() if self._store is not None else []
+        self._categories_loaded = False  # the list of the case's categories is read when it is opened
+        self.category_combo.blockSignals(True)
+        self.category_combo.setEditText(detail.category)
+        self.category_combo.blockSignals(False)
+
+    def _load_categories(self) -> None:
+        if self._categories_loaded or self._store is None:
+            return
+        self._categories_loaded = True
+        text = self.category_combo.currentText()
         self.category_combo.blockSignals(True)
         self.category_combo.clear()
-        self.category_combo.addItems(categories)
-        self.category_combo.setEditText(detail.category)
+        self.category_combo.addItems(self._store.events.categories())
+        self.category_combo.setEditText(text)
         self.category_combo.blockSignals(False)
 
     def _fill_tags(self, detail: EventDetail) -> None:

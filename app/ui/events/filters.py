@@ -13,7 +13,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFocusEvent, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,6 +39,21 @@ LISTS_DELAY_MS = 400
 def _day_of(epoch: int) -> str:
     """The calendar day (UTC, as stored dates are read) of an epoch second, as ISO."""
     return datetime.fromtimestamp(epoch, UTC).date().isoformat()
+
+
+class LazyComboBox(QComboBox):
+    """A combo box whose entries are read (``about_to_show``) when the user first reaches for them - the
+    lists of a case with many events take a query each, not worth running for every case that opens."""
+
+    about_to_show = Signal()
+
+    def showPopup(self) -> None:
+        self.about_to_show.emit()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.about_to_show.emit()
+        super().focusInEvent(event)
 
 
 class FilterState(QObject):
@@ -86,7 +101,8 @@ class EventFilterBar(QWidget):
         self._lists_timer = QTimer(self)
         self._lists_timer.setSingleShot(True)
         self._lists_timer.setInterval(LISTS_DELAY_MS)
-        self._lists_timer.timeout.connect(self.reload_lists)
+        self._lists_timer.timeout.connect(self._lists_changed)
+        self._lists_stale = True
         self._build()
         state.changed.connect(self._show_filter)
 
@@ -146,7 +162,8 @@ class EventFilterBar(QWidget):
         return edit
 
     def _combo(self, name: str, everything: str) -> QComboBox:
-        combo = QComboBox(self)
+        combo = LazyComboBox(self)
+        combo.about_to_show.connect(self._ensure_lists)
         combo.setObjectName(name)
         combo.addItem(everything, None)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -161,15 +178,30 @@ class EventFilterBar(QWidget):
         self._store, self._bridge = store, bridge
         if bridge is not None:
             bridge.changed.connect(self._on_change)
-        self.reload_lists()
+        self._lists_stale = True
+        if store is None:
+            self.reload_lists()
         self._show_filter(self.state.filter)
 
     def _on_change(self, change: Change) -> None:
         if change.object_type in ("entity", "event"):
             self._lists_timer.start()
 
+    def _lists_changed(self) -> None:
+        """Entities, events or tags changed: read the lists again now if one is in use, else when needed."""
+        self._lists_stale = True
+        if any(
+            combo.currentIndex() > 0 for combo in (self.entity_combo, self.tag_combo, self.category_combo)
+        ):
+            self.reload_lists()
+
+    def _ensure_lists(self) -> None:
+        if self._lists_stale:
+            self.reload_lists()
+
     def reload_lists(self) -> None:
         """Entities, tags and categories as the case has them now; the chosen ones stay chosen."""
+        self._lists_stale = False
         store = self._store
         entities = store.entities.list_entities() if store is not None else []
         tags = store.events.event_tags() if store is not None else []
@@ -237,6 +269,8 @@ class EventFilterBar(QWidget):
 
     def _show_filter(self, filters: EventFilter) -> None:
         """Make the controls say what ``filters`` is (after ``set_filter`` or Clear)."""
+        if filters.entity_ids or filters.tag_ids or filters.categories:
+            self._ensure_lists()
         self._syncing = True
         try:
             if self.text_edit.text().strip() != filters.text:

@@ -5,10 +5,19 @@ current filter and order (``EventRepository.event_ids``: ids only, cheap for 100
 ``EventSummary`` rows that ``data()`` fills ``PAGE_SIZE`` rows at a time when a view first paints them. Every
 cell's text is formatted once, when its row is fetched, so painting only looks it up.
 
+The cache holds each row as plain text (its cells and tooltips) and two flags, never the summary records:
+tuples of strings are invisible to Python's cycle collector, so scrolling through 100,000 rows does not
+grow the heap it walks (a full collection over a few hundred thousand records stalls the window for a
+fifth of a second). The cache keeps the ``MAX_CACHED_ROWS`` rows used last.
+
 Changes from the store are gathered for a moment and applied together. The ids are read again (same filter
 and order) and compared: events no longer there (deleted, or no longer matching the filter) are removed,
 new ones are inserted where the order puts them, and edited ones are refreshed in place with ``dataChanged``
 for their rows only. A row already shown never moves because of an edit; the next sort puts it in its place.
+
+With ``background`` on (as in the window), a new store or filter is read on a worker thread, so opening a
+case of 100,000 events or typing a filter never waits for the query; sorting stays a query in the GUI
+thread, so the selection can follow its rows.
 
 Columns sort in the store, except two: *Disputed* puts disputed events first (each part by date), and
 *Participants* does not sort.
@@ -17,13 +26,15 @@ Columns sort in the store, except two: *Disputed* puts disputed events first (ea
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, tzinfo
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -41,13 +52,16 @@ from app.core.event_records import (
     EventSortKey,
     EventSummary,
 )
+from app.core.progress import CancelToken, ProgressSink
 from app.core.records import Change, ChangeKind
 from app.store import CaseStore
 from app.ui.date_edit import ERROR_COLOUR, ui_language
 from app.ui.events.formatting import confidence_label, event_date_text, tr
 from app.ui.store_bridge import StoreBridge
+from app.ui.workers import Task
 
 PAGE_SIZE = 200
+MAX_CACHED_ROWS = 20_000
 FLUSH_INTERVAL_MS = 150
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -73,7 +87,6 @@ ORDER_KEYS = {
 SORTABLE = frozenset({*ORDER_KEYS, Column.DISPUTED})
 
 EventIdRole = Qt.ItemDataRole.UserRole + 1
-SummaryRole = Qt.ItemDataRole.UserRole + 2
 
 _LEADING = Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
 _TRAILING = Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
@@ -84,8 +97,7 @@ _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ID_ROLE = int(EventIdRole)
-_SUMMARY_ROLE = int(SummaryRole)
-_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _FONT, _ID_ROLE, _SUMMARY_ROLE})
+_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _FONT, _ID_ROLE})
 _DISPUTED_COLUMN = int(Column.DISPUTED)
 _EVIDENCE_COLUMN = int(Column.EVIDENCE)
 _CONFIDENCE_COLUMN = int(Column.CONFIDENCE)
@@ -103,6 +115,15 @@ def column_title(column: Column) -> str:
     }[column]
 
 
+class _Row(NamedTuple):
+    """One row as shown: text and flags only (see the module docstring)."""
+
+    cells: tuple[str, ...]
+    tooltips: tuple[str | None, ...]
+    disputed: bool
+    overridden: bool
+
+
 class EventsTableModel(QAbstractTableModel):
     """Events of one case; see the module docstring."""
 
@@ -115,7 +136,7 @@ class EventsTableModel(QAbstractTableModel):
         self._bridge: StoreBridge | None = None
         self._ids: list[int] = []
         self._rows: dict[int, int] | None = {}
-        self._cache: dict[int, tuple[EventSummary, tuple[str, ...]]] = {}
+        self._cache: OrderedDict[int, _Row] = OrderedDict()  # least recently fetched first
         self._filter: EventFilter = ALL_EVENTS
         self._column = Column.DATE
         self._descending = False
@@ -126,6 +147,10 @@ class EventsTableModel(QAbstractTableModel):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self.apply_pending_changes)
+        self._generation = 0
+        self._task: Task | None = None
+        #: Read ids on a worker thread when the store or the filter changes (the window sets it).
+        self.background = False
         self._italic = QFont()
         self._italic.setItalic(True)
         self._red = QColor(ERROR_COLOUR)
@@ -135,6 +160,8 @@ class EventsTableModel(QAbstractTableModel):
     def set_store(self, store: CaseStore | None, bridge: StoreBridge | None) -> None:
         if self._bridge is not None:
             self._bridge.changed.disconnect(self._on_change)
+        if self._store is not store and self._ids:
+            self._show_ids([])  # another case's rows never stay while this one's load
         self._store, self._bridge = store, bridge
         self._pending.clear()
         self._flush_timer.stop()
@@ -177,23 +204,61 @@ class EventsTableModel(QAbstractTableModel):
     def _query_ids(self) -> list[int]:
         if self._store is None:
             return []
-        events = self._store.events
-        if self._column is Column.DISPUTED:
-            disputed = events.event_ids(_with(self._filter, disputed_only=True), BY_DATE)
-            if self._filter.disputed_only:
-                return disputed
-            known = set(disputed)
-            rest = [event_id for event_id in events.event_ids(self._filter, BY_DATE) if event_id not in known]
-            return rest + disputed if self._descending else disputed + rest
-        order = EventOrder(ORDER_KEYS[self._column], self._descending)
-        return events.event_ids(self._filter, order)
+        return ids_in_order(self._store, self._filter, self._column, self._descending)
 
     def _reset(self) -> None:
+        """Read the ids for a new store or filter: at once, or with ``background`` on a worker (the rows
+        shown stay until the new ids arrive; another store's rows go at once)."""
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        if self.background and self._store is not None:
+            self._load_in_background()
+            return
+        self._show_ids(self._query_ids())
+
+    def _show_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._cache.clear()
-        self._ids, self._rows = self._query_ids(), None
+        self._ids, self._rows = ids, None
         self.endResetModel()
         self.ids_changed.emit()
+
+    def _load_in_background(self) -> None:
+        store, filters, column, descending = self._store, self._filter, self._column, self._descending
+        assert store is not None
+        generation = self._generation
+
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> list[int]:
+            return ids_in_order(store, filters, column, descending)
+
+        task = Task(work, self, name="event ids")
+        task.succeeded.connect(lambda ids: self._loaded(generation, ids))
+        task.finished.connect(task.deleteLater)
+        task.finished.connect(lambda: self._task_done(task))
+        self._task = task
+        task.start()
+
+    def _loaded(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
+        self._show_ids(ids)
+        if self._pending:
+            self._flush_timer.start(0)
+
+    def _task_done(self, task: Task) -> None:
+        if self._task is task:
+            self._task = None
+
+    def is_loading(self) -> bool:
+        return self._task is not None
+
+    def wait(self) -> None:
+        """Block until ids being read in the background are shown (tests, benchmarks)."""
+        while self._task is not None:
+            self._task.wait()
+            QCoreApplication.processEvents()
 
     def refresh(self) -> None:
         """Read the ids again and forget every cached row."""
@@ -233,15 +298,23 @@ class EventsTableModel(QAbstractTableModel):
         return list(self._ids)
 
     def summary_at(self, row: int) -> EventSummary | None:
+        """The event's summary as the store has it now (one query; the model keeps only its text)."""
+        if self._store is None or not 0 <= row < len(self._ids):
+            return None
+        found = self._store.events.summaries([self._ids[row]])
+        return found[0] if found else None
+
+    def cells_at(self, row: int) -> tuple[str, ...] | None:
+        """The row's cells as shown."""
         cached = self._row(row)
-        return cached[0] if cached is not None else None
+        return cached.cells if cached is not None else None
 
     def _row_map(self) -> dict[int, int]:
         if self._rows is None:
             self._rows = {event_id: row for row, event_id in enumerate(self._ids)}
         return self._rows
 
-    def _row(self, row: int) -> tuple[EventSummary, tuple[str, ...]] | None:
+    def _row(self, row: int) -> _Row | None:
         event_id = self._ids[row]
         cached = self._cache.get(event_id)
         if cached is None and self._store is not None:
@@ -257,10 +330,19 @@ class EventsTableModel(QAbstractTableModel):
         ]
         for summary in self._store.events.summaries(wanted):
             self._remember(summary)
+        while len(self._cache) > MAX_CACHED_ROWS:
+            self._cache.popitem(last=False)
         self.rows_fetched.emit(len(wanted))
 
     def _remember(self, summary: EventSummary) -> None:
-        self._cache[summary.id] = (summary, self._cells(summary))
+        cells = self._cells(summary)
+        self._cache[summary.id] = _Row(
+            cells,
+            tuple(_tooltip(summary, column, cells) for column in Column),
+            summary.disputed,
+            summary.confidence_overridden,
+        )
+        self._cache.move_to_end(summary.id)
 
     def _cells(self, summary: EventSummary) -> tuple[str, ...]:
         return (
@@ -311,16 +393,13 @@ class EventsTableModel(QAbstractTableModel):
         cached = self._row(row)
         if cached is None:
             return None
-        summary, cells = cached
         if role == _DISPLAY:
-            return cells[column]
+            return cached.cells[column]
         if role == _FOREGROUND:
-            return self._red if column == _DISPUTED_COLUMN and summary.disputed else None
+            return self._red if column == _DISPUTED_COLUMN and cached.disputed else None
         if role == _FONT:
-            return self._italic if column == _CONFIDENCE_COLUMN and summary.confidence_overridden else None
-        if role == _TOOLTIP:
-            return _tooltip(summary, Column(column), cells)
-        return summary  # SummaryRole
+            return self._italic if column == _CONFIDENCE_COLUMN and cached.overridden else None
+        return cached.tooltips[column]  # ToolTipRole
 
     # --- changes from the store ----------------------------------------------------------------------
 
@@ -338,6 +417,8 @@ class EventsTableModel(QAbstractTableModel):
     def apply_pending_changes(self) -> None:
         """Apply the changes gathered since the last flush (the timer calls this; tests may too)."""
         self._flush_timer.stop()
+        if self._task is not None:
+            return  # once the ids being read arrive
         self._last_flush = time.monotonic()
         pending, self._pending = self._pending, []
         if self._store is None or not pending:
@@ -408,6 +489,19 @@ class EventsTableModel(QAbstractTableModel):
             row = self.row_of(event_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+
+def ids_in_order(store: CaseStore, filters: EventFilter, column: Column, descending: bool) -> list[int]:
+    """The ids of the matching events in the table's order (see the module docstring for *Disputed*)."""
+    events = store.events
+    if column is Column.DISPUTED:
+        disputed = events.event_ids(_with(filters, disputed_only=True), BY_DATE)
+        if filters.disputed_only:
+            return disputed
+        known = set(disputed)
+        rest = [event_id for event_id in events.event_ids(filters, BY_DATE) if event_id not in known]
+        return rest + disputed if descending else disputed + rest
+    return events.event_ids(filters, EventOrder(ORDER_KEYS[column], descending))
 
 
 def _with(filters: EventFilter, **changes: Any) -> EventFilter:

@@ -27,7 +27,14 @@ from app.core.timeline_layout import TimelineItem
 from app.store import CaseStore
 from app.ui.events.filters import EventFilterBar, FilterState
 from app.ui.events.formatting import confidence_label, tr
-from app.ui.events.timeline_items import Grouping, items_from_rows, lanes_by_source, overridden, uncertain
+from app.ui.events.timeline_items import (
+    Grouping,
+    ItemCache,
+    items_from_rows,
+    lanes_by_source,
+    overridden,
+    uncertain,
+)
 from app.ui.store_bridge import StoreBridge
 from app.ui.timeline import TimelineView
 from app.ui.workers import Task
@@ -92,7 +99,7 @@ class _Words:
 
 
 def load_items(
-    store: CaseStore, filters: EventFilter, grouping: Grouping, words: _Words
+    store: CaseStore, filters: EventFilter, grouping: Grouping, words: _Words, cache: ItemCache | None = None
 ) -> list[TimelineItem]:
     """The items of the filtered events, lane by lane (runs on a worker thread)."""
     rows = store.events.timeline_rows(filters, grouping.store_grouping)
@@ -106,7 +113,9 @@ def load_items(
         return label
 
     if grouping is not Grouping.SOURCE:
-        return items_from_rows(rows, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of)
+        return items_from_rows(
+            rows, cache=cache, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of
+        )
     sources_of: dict[int, list[int]] = defaultdict(list)
     titles: dict[int, str] = {}
     wanted = set(rows.ids)
@@ -117,7 +126,12 @@ def load_items(
                 titles[summary.id] = summary.title
     keys, labels = lanes_by_source(rows.ids, sources_of, titles)
     return items_from_rows(
-        rows, lane_keys=keys, lane_labels=labels, no_lane=words.no_lane[grouping], describe=describe
+        rows,
+        cache=cache,
+        lane_keys=keys,
+        lane_labels=labels,
+        no_lane=words.no_lane[grouping],
+        describe=describe,
     )
 
 
@@ -138,6 +152,7 @@ class TimelineDock(QDockWidget):
         self._grouping = Grouping.NONE
         self._widget_grouping = "lane"  # TimelineView's own default
         self._fitted_range: tuple[float, float] | None = None  # the range "fit all" showed, until moved
+        self._cache: ItemCache = {}
         self._items: list[TimelineItem] = []
         self._wanted: int | None = None
         self._task: Task | None = None
@@ -202,6 +217,7 @@ class TimelineDock(QDockWidget):
         self._fit_next = True
         if bridge is not None:
             bridge.changed.connect(self._on_change)
+        self._cache = {}
         if store is None:
             self._items = []
             self.view.set_items([])
@@ -263,10 +279,11 @@ class TimelineDock(QDockWidget):
         self.status_label.setText(tr("Loading…"))
 
         previous = self._items if not self._fit_next else None
+        cache = dict(self._cache)  # the worker fills a copy; the GUI thread keeps the one that is shown
 
-        def work(_progress: ProgressSink, _cancel: CancelToken) -> tuple[list[TimelineItem], bool]:
-            items = load_items(store, filters, grouping, words)
-            return items, items != previous
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> tuple[list[TimelineItem], bool, ItemCache]:
+            items = load_items(store, filters, grouping, words, cache)
+            return items, items != previous, cache
 
         task = Task(work, self, name="timeline")
         task.succeeded.connect(lambda result: self._loaded(*result, grouping, generation))
@@ -284,9 +301,12 @@ class TimelineDock(QDockWidget):
             self._again = False
             self.refresh()
 
-    def _loaded(self, items: list[TimelineItem], changed: bool, grouping: Grouping, generation: int) -> None:
+    def _loaded(
+        self, items: list[TimelineItem], changed: bool, cache: ItemCache, grouping: Grouping, generation: int
+    ) -> None:
         if generation != self._generation or self._store is None:
             return
+        self._cache = cache
         untouched = self._fitted_range is not None and self.view.visible_range() == self._fitted_range
         kept = None if self._fit_next or untouched or not self._items else self.view.visible_range()
         regroup = grouping.widget_grouping != self._widget_grouping

@@ -7,7 +7,9 @@ by first appearance, so items are emitted lane by lane in the store's label orde
 (no participant, no tag, no category) last. Under entity, tag or source grouping an event with two of them
 is drawn in both lanes, as the same id.
 
-Pure Python on purpose (no Qt): the conversion of 100,000 rows runs on a worker thread.
+Pure Python on purpose (no Qt): the conversion of 100,000 rows runs on a worker thread. Items are kept
+by their values (``ItemCache``), so reading the rows again after a change makes new items only for the
+events that changed, and an unchanged list is the same list of the same objects (cheap to compare).
 """
 
 from __future__ import annotations
@@ -48,9 +50,13 @@ _HAS_END, _APPROXIMATE, _UNCERTAIN = (
 _DISPUTED, _OVERRIDDEN = int(EventFlag.DISPUTED), int(EventFlag.CONFIDENCE_OVERRIDDEN)
 
 
+ItemCache = dict[tuple[object, ...], TimelineItem]
+
+
 def items_from_rows(
     rows: TimelineRows,
     *,
+    cache: ItemCache | None = None,
     lane_keys: Sequence[tuple[LaneKey, ...]] | None = None,
     lane_labels: Sequence[tuple[LaneKey, str]] | None = None,
     no_lane: str = "",
@@ -61,13 +67,18 @@ def items_from_rows(
 
     ``lane_keys``/``lane_labels`` replace the rows' own (lanes by source are not the store's);
     ``no_lane`` names the lane of events without a key; ``describe(confidence, flags)`` gives each item's
-    extra tooltip line; ``label_of(key, label)`` what a lane header says.
+    extra tooltip line; ``label_of(key, label)`` what a lane header says. ``cache`` holds the items made
+    last time and is refilled with those made now.
     """
+    previous = dict(cache) if cache is not None else {}
+    if cache is not None:
+        cache.clear()
+    make = _Maker(rows, describe, previous, cache)
     keys = rows.lane_keys if lane_keys is None else lane_keys
     labels = rows.lane_labels if lane_labels is None else lane_labels
     grouped = rows.grouping is not LaneGrouping.NONE or lane_keys is not None
     if not grouped:
-        return [_item(rows, index, "", describe) for index in range(len(rows))]
+        return [make(index, "") for index in range(len(rows))]
     names = _unique_names(labels, label_of, no_lane)
     members: dict[LaneKey, list[int]] = defaultdict(list)
     lonely: list[int] = []
@@ -76,10 +87,8 @@ def items_from_rows(
             lonely.append(index)
         for key in event_keys:
             members[key].append(index)
-    items = [
-        _item(rows, index, names[key], describe) for key, _label in labels for index in members.get(key, ())
-    ]
-    items.extend(_item(rows, index, no_lane, describe) for index in lonely)
+    items = [make(index, names[key]) for key, _label in labels for index in members.get(key, ())]
+    items.extend(make(index, no_lane) for index in lonely)
     return items
 
 
@@ -95,6 +104,40 @@ def _unique_names(
     for name in names.values():
         counts[name] += 1
     return {key: (f"{name} (#{key})" if counts[name] > 1 else name) for key, name in names.items()}
+
+
+class _Maker:
+    """Makes the item of row ``index`` in a lane, or takes the one made last time for the same values."""
+
+    def __init__(
+        self,
+        rows: TimelineRows,
+        describe: Callable[[Confidence, int], str] | None,
+        previous: ItemCache,
+        cache: ItemCache | None,
+    ) -> None:
+        self.rows, self.describe, self.previous, self.cache = rows, describe, previous, cache
+
+    def __call__(self, index: int, lane: str) -> TimelineItem:
+        rows = self.rows
+        key = (
+            rows.ids[index],
+            rows.titles[index],
+            lane,
+            rows.earliest[index],
+            rows.latest[index],
+            rows.certain_start[index],
+            rows.certain_end[index],
+            rows.flags[index],
+            rows.evidence_count[index],
+            rows.confidence[index].value,  # plain values only: the cycle collector then ignores the key
+        )
+        item = self.previous.get(key)
+        if item is None:
+            item = _item(rows, index, lane, self.describe)
+        if self.cache is not None:
+            self.cache[key] = item
+        return item
 
 
 def _item(
