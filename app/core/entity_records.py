@@ -98,10 +98,12 @@ class MentionRecord:
 
 @dataclass(frozen=True)
 class TagResult:
-    """What ``tag`` did: the new mention, and the alias it added when the spelling was new."""
+    """What ``tag`` did: the new mention, the alias it added when the spelling was new, and the entity it
+    created (``tag_identifier``, for an identifier the case did not have yet)."""
 
     mention: MentionRecord
     added_alias: AliasRecord | None
+    created_entity: EntityRecord | None = None
 
 
 @dataclass(frozen=True)

@@ -382,6 +382,8 @@ class EntityRepository:
             session.execute(delete(Entity).where(Entity.id == entity_id))
             self._audit(session, "delete entity", "entity", entity_id, before=_snapshot_summary(snapshot))
         self._store._notify(Change(ChangeKind.REMOVED, "entity", (entity_id,)))
+        if snapshot.mentions:
+            self._store._notify(Change(ChangeKind.REMOVED, "mention", _mention_ids([snapshot])))
         return snapshot
 
     def restore(self, snapshot: EntitySnapshot) -> EntityRecord:
@@ -392,6 +394,8 @@ class EntityRepository:
             record = _entity_record(session, _get(session, Entity, entity_id, "entity"))
             self._audit(session, "restore entity", "entity", entity_id, after=_snapshot_summary(snapshot))
         self._store._notify(Change(ChangeKind.ADDED, "entity", (entity_id,)))
+        if snapshot.mentions:
+            self._store._notify(Change(ChangeKind.ADDED, "mention", _mention_ids([snapshot])))
         return record
 
     # -- tagging --------------------------------------------------------------------------------------
@@ -427,58 +431,77 @@ class EntityRepository:
         an alias: ``alias`` if given, else the selection's name (``suggest_name``), prefix left out.
         """
         with self._store._write() as session:
-            entity = _get(session, Entity, entity_id, "entity")
-            text = _source_text(session, source_id)
-            exact = _checked_span(text, start, end, expected_text)
-            if session.scalar(
-                select(Mention.id).where(
-                    Mention.entity_id == entity_id,
-                    Mention.source_id == source_id,
-                    Mention.start == start,
-                    Mention.end == end,
-                )
-            ):
-                raise InvalidValue(f"“{exact}” is already tagged as {entity.name} there.")
-            added = self._alias_for_tag(session, text, start, end, entity_id, alias)
-            mention = Mention(
-                entity_id=entity_id,
-                source_id=source_id,
-                start=start,
-                end=end,
-                text=exact,
-                created_at=utc_now(),
-                created_by=self._store.actor,
+            result = self._tag(session, source_id, start, end, entity_id, alias, expected_text)
+        self._notify_mention(ChangeKind.ADDED, result.mention, alias_added=result.added_alias is not None)
+        return result
+
+    def _tag(
+        self,
+        session: Session,
+        source_id: int,
+        start: int,
+        end: int,
+        entity_id: int,
+        alias: str | None,
+        expected_text: str | None,
+    ) -> TagResult:
+        entity = _get(session, Entity, entity_id, "entity")
+        text = _source_text(session, source_id)
+        exact = _checked_span(text, start, end, expected_text)
+        if session.scalar(
+            select(Mention.id).where(
+                Mention.entity_id == entity_id,
+                Mention.source_id == source_id,
+                Mention.start == start,
+                Mention.end == end,
             )
-            session.add(mention)
-            session.flush()
-            _link_candidate(session, mention, self._store.actor)
-            result = TagResult(_mention_record(mention), added)
-            self._audit(
-                session,
-                "tag mention",
-                "mention",
-                mention.id,
-                after={**_mention_fields(result.mention), "added_alias": added.text if added else None},
-            )
-        self._notify_mention(ChangeKind.ADDED, result.mention, alias_added=added is not None)
+        ):
+            raise InvalidValue(f"“{exact}” is already tagged as {entity.name} there.")
+        added = self._alias_for_tag(session, text, start, end, entity_id, alias)
+        mention = Mention(
+            entity_id=entity_id,
+            source_id=source_id,
+            start=start,
+            end=end,
+            text=exact,
+            created_at=utc_now(),
+            created_by=self._store.actor,
+        )
+        session.add(mention)
+        session.flush()
+        _link_candidate(session, mention, self._store.actor)
+        result = TagResult(_mention_record(mention), added)
+        self._audit(
+            session,
+            "tag mention",
+            "mention",
+            mention.id,
+            after={**_mention_fields(result.mention), "added_alias": added.text if added else None},
+        )
         return result
 
     def undo_tag(self, result: TagResult) -> None:
-        """Revert ``tag``: remove the mention and the alias it added."""
+        """Revert ``tag``: remove the mention, the alias it added and the entity it created (identifiers)."""
         with self._store._write() as session:
             mention = _get(session, Mention, result.mention.id, "mention")
             _unlink_candidates(session, [mention.id])
             session.delete(mention)
             if result.added_alias is not None:
                 session.execute(delete(Alias).where(Alias.id == result.added_alias.id))
+            if result.created_entity is not None:
+                session.execute(delete(Entity).where(Entity.id == result.created_entity.id))
             self._audit(
                 session, "undo tag", "mention", result.mention.id, before=_mention_fields(result.mention)
             )
         self._notify_mention(ChangeKind.REMOVED, result.mention, alias_added=result.added_alias is not None)
+        if result.created_entity is not None:
+            self._store._notify(Change(ChangeKind.REMOVED, "entity", (result.created_entity.id,)))
 
     def redo_tag(self, result: TagResult) -> TagResult:
         """Apply a reverted ``tag`` again, with the same mention (and alias) ids."""
         with self._store._write() as session:
+            if result.created_entity is not None:
+                _insert_entity(session, result.created_entity)
             if result.added_alias is not None:
                 _insert_alias(session, result.added_alias)
             mention = _insert_mention(session, result.mention)
@@ -843,7 +866,7 @@ class EntityRepository:
             )
         self._store._notify(Change(ChangeKind.REMOVED, "entity", tuple(others)))
         self._store._notify(Change(ChangeKind.UPDATED, "entity", (survivor_id,)))
-        self._store._notify(Change(ChangeKind.UPDATED, "mention", ()))
+        self._store._notify(Change(ChangeKind.UPDATED, "mention", _mention_ids(record.merged)))
         return record
 
     def unmerge(self, record: MergeRecord) -> None:
@@ -873,7 +896,7 @@ class EntityRepository:
         restored = tuple(s.entity.id for s in record.merged)
         self._store._notify(Change(ChangeKind.ADDED, "entity", restored))
         self._store._notify(Change(ChangeKind.UPDATED, "entity", (record.survivor_id,)))
-        self._store._notify(Change(ChangeKind.UPDATED, "mention", ()))
+        self._store._notify(Change(ChangeKind.UPDATED, "mention", _mention_ids(record.merged)))
 
     # -- identifiers ----------------------------------------------------------------------------------
 
@@ -898,14 +921,43 @@ class EntityRepository:
 
     def tag_identifier(self, source_id: int, identifier: Identifier) -> TagResult:
         """Tag an identifier found in a source, creating its identifier entity (named by the normalised
-        value) when the case has none yet. Undo with ``undo_tag`` (and ``delete`` for a new entity)."""
-        with self._store._read() as session:
+        value, its written form an alias) when the case has none yet; ``undo_tag`` reverts both."""
+        with self._store._write() as session:
             owner = _identifier_entities(session, [identifier.value]).get(identifier.value)
-        if owner is None:
-            owner = self.add(
-                IDENTIFIER_TYPE, identifier.value, [identifier.text], description=identifier.kind.value
-            ).id
-        return self.tag(source_id, identifier.start, identifier.end, owner, expected_text=identifier.text)
+            created = None
+            if owner is None:
+                row = Entity(
+                    type_id=_type_by_key(session, IDENTIFIER_TYPE).id,
+                    name=_clean_name(identifier.value),
+                    description=identifier.kind.value,
+                    notes="",
+                    created_at=utc_now(),
+                )
+                session.add(row)
+                session.flush()
+                for text in _unique_spellings([identifier.value, identifier.text]):
+                    _add_alias_row(session, row.id, text)
+                created = _entity_record(session, row)
+                owner = row.id
+                self._audit(
+                    session,
+                    "add entity",
+                    "entity",
+                    owner,
+                    after={
+                        "type": IDENTIFIER_TYPE,
+                        "name": row.name,
+                        "aliases": [a.text for a in created.aliases],
+                    },
+                )
+            result = self._tag(
+                session, source_id, identifier.start, identifier.end, owner, None, identifier.text
+            )
+            result = TagResult(result.mention, result.added_alias, created)
+        if created is not None:
+            self._store._notify(Change(ChangeKind.ADDED, "entity", (created.id,)))
+        self._notify_mention(ChangeKind.ADDED, result.mention, alias_added=result.added_alias is not None)
+        return result
 
     # -- plumbing -------------------------------------------------------------------------------------
 
@@ -1431,6 +1483,10 @@ def _insert_snapshot(
     session.flush()
 
 
+def _mention_ids(snapshots: Iterable[EntitySnapshot]) -> tuple[int, ...]:
+    return tuple(row.id for snapshot in snapshots for row in snapshot.mentions)
+
+
 def _snapshot_summary(snapshot: EntitySnapshot) -> dict[str, object]:
     entity = snapshot.entity.as_dict()
     return {
@@ -1526,6 +1582,23 @@ def _add_alias_row(session: Session, entity_id: int, text: str, language: str | 
     session.add(row)
     session.flush()
     return row
+
+
+def _insert_entity(session: Session, record: EntityRecord) -> None:
+    session.add(
+        Entity(
+            id=record.id,
+            type_id=record.type_id,
+            name=record.name,
+            description=record.description,
+            notes=record.notes,
+            created_at=record.created_at,
+        )
+    )
+    session.flush()  # (no ORM relationships: the entity goes in before the rows that point at it)
+    for alias in record.aliases:
+        _insert_alias(session, alias)
+    session.flush()
 
 
 def _insert_alias(session: Session, record: AliasRecord) -> None:

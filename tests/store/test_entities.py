@@ -571,3 +571,22 @@ def test_a_name_cut_by_a_line_end_hyphen_is_found(store: CaseStore, add_text: Ad
         (source, "Pyong-\nyang")
     ]
     assert [c.text for c in store.entities.find_candidates(outlet)] == ["NK\nNews"]
+
+
+def test_tagging_an_identifier_is_one_edit_that_undo_takes_back_whole(
+    store: CaseStore, add_text: AddText, case_path: Path, changes: list[Change]
+) -> None:
+    source = add_text("Call +972 3 123 4567 now.", title="c")
+    before = _dump(case_path, *ENTITY_TABLES)
+    (offer,) = store.entities.identifier_candidates(source)
+    result = store.entities.tag_identifier(source, offer.identifier)
+    assert result.created_entity is not None and result.created_entity.name == "+97231234567"
+    assert [a.text for a in result.created_entity.aliases] == ["+97231234567", "+972 3 123 4567"]
+    assert Change(ChangeKind.ADDED, "entity", (result.created_entity.id,)) in changes
+    store.entities.undo_tag(result)
+    assert _dump(case_path, *ENTITY_TABLES) == before
+    store.entities.redo_tag(result)
+    assert store.entities.mentions_in(source)[0].entity_name == "+97231234567"
+    with pytest.raises(InvalidValue, match="already tagged"):
+        store.entities.tag_identifier(source, offer.identifier)
+    assert len(store.entities.list_entities()) == 1  # the failed second tag left nothing behind
