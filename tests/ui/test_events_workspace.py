@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QMouseEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.event_records import EventFilter
@@ -125,6 +125,11 @@ def workspace(
         window.close()
 
 
+def in_front(dock: QWidget) -> bool:
+    """Shown and not behind another dock's tab (a tabbed dock behind says it is visible all the same)."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
 def epoch(*parts: int) -> int:
     return int(datetime(*parts, tzinfo=UTC).timestamp())  # type: ignore[misc]
 
@@ -148,7 +153,13 @@ def test_the_feature_attaches_its_docks_and_menus_and_follows_the_case(workspace
     assert view_entries["Timeline"] == "Ctrl+7" and view_entries["Events"] == "Ctrl+8"
     assert view_entries["Event"] == "Ctrl+9"
     workspace.new_case()
-    assert all(dock.isVisible() for dock in feature.docks())
+    assert all(dock.toggleViewAction().isChecked() for dock in feature.docks()), "all open"
+    assert (
+        in_front(feature.timeline_dock) and in_front(window.sources_dock) and in_front(window.inspector_dock)
+    )
+    assert not in_front(feature.table_dock), "the events table waits behind the sources list"
+    grouping = next(action for action in feature.grouping_group.actions() if action.isChecked())
+    assert grouping.data() == "none"
     assert feature.new_event_action.isEnabled() and not feature.delete_event_action.isEnabled()
     with workspace.qtbot.waitSignal(window.session.case_closed, timeout=2000):
         window.actions.close_case.trigger()
@@ -384,8 +395,10 @@ def test_zoom_and_click_on_the_timeline_and_the_table_and_editor_follow(workspac
     position = view.item_position(ids["Landed in Pyongyang"])
     assert position is not None
     assert view.item_position(ids["Back in Moscow"]) is None, "zoomed in: the last one is out of view"
+    assert not in_front(feature.editor_dock), "behind the inspector until an event is chosen"
     click_timeline(workspace, position)
     assert feature.current_event() == ids["Landed in Pyongyang"]
+    qtbot.waitUntil(lambda: in_front(feature.editor_dock), timeout=2000)
     assert feature.table_dock.selected_event() == ids["Landed in Pyongyang"]
     assert feature.editor.event_id() == ids["Landed in Pyongyang"]
     assert feature.editor.title_edit.text() == "Landed in Pyongyang"
@@ -483,6 +496,13 @@ def test_lanes_zone_and_links(workspace: Workspace) -> None:
     grouping.trigger()
     workspace.settle()
     assert feature.timeline_dock.view.lane_titles() == ["Flight", "(no category)"]
+    crew = store.entities.add("person", "Captain Orlov")
+    store.events.add_participant(ids["Back in Moscow"], crew.id, "pilot")
+    feature.set_grouping(Grouping.ENTITY)
+    workspace.settle()
+    assert feature.timeline_dock.view.lane_titles() == ["Captain Orlov", "(no participant)"]
+    assert feature.timeline_dock.grouping_combo.currentData() == "entity"
+    assert feature.settings.timeline_lanes == "entity"
     zone = next(action for action in feature.zone_group.actions() if action.data() == "Asia/Jerusalem")
     zone.trigger()
     assert str(feature.timezone()) == "Asia/Jerusalem"

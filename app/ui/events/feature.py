@@ -109,7 +109,7 @@ class EventsFeature(QObject):
         self._marks_timer.setSingleShot(True)
         self._marks_timer.timeout.connect(self._show_evidence_marks)
         self.set_timezone(self.settings.display_timezone)
-        self.timeline_dock.set_grouping(_grouping(self.settings.timeline_lanes))
+        self.set_grouping(_grouping(self.settings.timeline_lanes))
         if window.store is not None:
             self._case_opened(window.store)
         else:
@@ -156,6 +156,9 @@ class EventsFeature(QObject):
         self.settings.docks_placed = True
         for dock in self.docks():
             dock.show()
+        # The timeline in front of the search results; the sources list and the inspector stay in front of
+        # the events table and the editor (which comes forward when an event is chosen).
+        for dock in (self.timeline_dock, self.window.sources_dock, self.window.inspector_dock):
             dock.raise_()
         window = self.window
         window.resizeDocks([self.timeline_dock], [int(window.height() * 0.36)], Qt.Orientation.Vertical)
@@ -382,8 +385,15 @@ class EventsFeature(QObject):
             self.timeline_dock.select(event_id)
         if origin is not self.editor:
             self.editor.show_event(event_id)
+        if origin in (self.table_dock, self.timeline_dock) and event_id is not None:
+            self._bring_forward(self.editor_dock)
         self._update_event_actions()
         self.event_selected.emit(event_id)
+
+    def _bring_forward(self, dock: QDockWidget) -> None:
+        """Show a dock that is open but behind another tab (a closed dock stays closed)."""
+        if dock.toggleViewAction().isChecked():
+            dock.raise_()
 
     def edit_event(self, event_id: int) -> None:
         """Select the event and bring its editor up, the title ready for typing."""
