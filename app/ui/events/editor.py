@@ -340,7 +340,7 @@ class EventEditor(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self._form())
-        self.scroll = scroll
+        self.scroll_area = scroll
         self.pages.addWidget(scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -560,17 +560,23 @@ class EventEditor(QWidget):
         self.link_button = QPushButton(tr("Copy Link"))
         self.link_button.setObjectName("event_copy_link")
         self.link_button.setToolTip(tr("Copy a threadline:// link to this event"))
-        self.link_button.clicked.connect(lambda: self._detail and self.link_requested.emit(self._detail.id))
+        self.link_button.clicked.connect(self._ask_link)
         self.delete_button = QPushButton(tr("Delete Event"))
         self.delete_button.setObjectName("event_delete")
-        self.delete_button.clicked.connect(
-            lambda: self._detail and self.delete_requested.emit(self._detail.id)
-        )
+        self.delete_button.clicked.connect(self._ask_delete)
         row = QHBoxLayout()
         row.addWidget(self.link_button)
         row.addStretch(1)
         row.addWidget(self.delete_button)
         return row
+
+    def _ask_link(self) -> None:
+        if self._detail is not None:
+            self.link_requested.emit(self._detail.id)
+
+    def _ask_delete(self) -> None:
+        if self._detail is not None:
+            self.delete_requested.emit(self._detail.id)
 
     # --- store and event -----------------------------------------------------------------------------
 
@@ -617,7 +623,7 @@ class EventEditor(QWidget):
         self._show(detail, switched=switched)
         self.pages.setCurrentIndex(1)
         if switched:
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll_area.verticalScrollBar().setValue(0)
             self.event_shown.emit(detail.id)
 
     def _on_change(self, change: Change) -> None:

@@ -18,7 +18,7 @@ Event Link" puts one on the clipboard and ``open_link`` shows the event it names
 from __future__ import annotations
 
 import gc
-import logging
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
@@ -28,7 +28,8 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QSplitter
 
 from app.core.errors import NotFound, ThreadlineError
-from app.core.event_records import BY_DATE, EvidenceRecord, SourceDateRecord
+from app.core.event_records import BY_DATE, EventEdit, EvidenceRecord, SourceDateRecord
+from app.core.progress import CancelToken, ProgressSink
 from app.core.records import Change, ChangeKind, Stance
 from app.store import CaseStore
 from app.store.events import NewEvidence, NewParticipant
@@ -52,8 +53,6 @@ from app.ui.workers import Task
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
-
-log = logging.getLogger(__name__)
 
 MESSAGE_MS = 8000
 SETTLE_DELAY_MS = 300  # after the first timeline paint of a case
@@ -240,14 +239,8 @@ class EventsFeature(QObject):
         menu.addMenu(self.grouping_menu)
         self.menu = menu
         bar = window.menuBar()
-        help_action = next(
-            (
-                action
-                for action in bar.actions()
-                if action.menu() and window.actions.about in action.menu().actions()
-            ),
-            None,
-        )
+        about = window.actions.about  # type: ignore[attr-defined]  # WindowActions shadows QWidget.actions
+        help_action = next((action for action in bar.actions() if _holds(action, about)), None)
         if help_action is not None:
             bar.insertMenu(help_action, menu)
         else:
@@ -458,13 +451,13 @@ class EventsFeature(QObject):
     def say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, MESSAGE_MS)
 
-    def _push(self, make: object, title: str) -> int | None:
+    def _push(self, make: Callable[[], EventEdit], title: str) -> int | None:
         """Run one store edit (``make()``), put it on the undo stack; the edit's object id, or None."""
         store = self._store
         if store is None:
             return None
         try:
-            edit = make()  # type: ignore[operator]
+            edit = make()
         except ThreadlineError as error:
             self.window.show_error(error.message)
             return None
@@ -605,9 +598,13 @@ class EventsFeature(QObject):
         window.sources_dock.select_source(record.source_id)
         self.reader.highlight([(record.start, record.end)], HighlightKind.CURRENT)
         self.reader.scroll_to(record.start)
-        source_id, start = record.source_id, record.start
-        QTimer.singleShot(0, lambda: self.reader.source_id() == source_id and self.reader.scroll_to(start))
+        QTimer.singleShot(0, lambda: self._scroll_again(record.source_id, record.start))
         return True
+
+    def _scroll_again(self, source_id: int, offset: int) -> None:
+        """Once laid out: a source just shown may not know its line positions yet."""
+        if self.reader.source_id() == source_id:
+            self.reader.scroll_to(offset)
 
     def _show_date(self, found: SourceDateRecord) -> None:
         if self.reader.source_id() == found.source_id:
@@ -627,16 +624,20 @@ class EventsFeature(QObject):
         if self._dates_task is not None:
             self._dates_task.cancel()
 
-        def work(_progress: object, _cancel: object) -> list[SourceDateRecord]:
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> list[SourceDateRecord]:
             return store.events.dates_in(source_id)
 
-        task = Task(work, self, name="dates in source")  # type: ignore[arg-type]
+        task = Task(work, self, name="dates in source")
         task.succeeded.connect(lambda dates: self._dates_found(source_id, dates))
         task.failed.connect(self.say)
         task.finished.connect(task.deleteLater)
-        task.finished.connect(lambda: self._dates_task is task and setattr(self, "_dates_task", None))
+        task.finished.connect(lambda: self._dates_task_done(task))
         self._dates_task = task
         task.start()
+
+    def _dates_task_done(self, task: Task) -> None:
+        if self._dates_task is task:
+            self._dates_task = None
 
     def _dates_found(self, source_id: int, dates: list[SourceDateRecord]) -> None:
         if self._store is None or self.reader.source_id() != source_id or self._dates_source != source_id:
@@ -753,6 +754,11 @@ class EventsFeature(QObject):
             return False
         self.edit_event(link.event_id)
         return True
+
+
+def _holds(action: QAction, wanted: QAction) -> bool:
+    menu = action.menu()
+    return isinstance(menu, QMenu) and wanted in menu.actions()
 
 
 def _settle_memory() -> None:

@@ -53,7 +53,8 @@ class EventsSettings:
         return value if isinstance(value, str) and value else default
 
     def _int(self, key: str, default: int) -> int:
+        value = self._store.value(key, default)
         try:
-            return int(self._store.value(key, default))
-        except (TypeError, ValueError):
+            return int(value) if isinstance(value, (int, str)) else default
+        except ValueError:
             return default

@@ -286,7 +286,7 @@ class TimelineDock(QDockWidget):
             return items, items != previous, cache
 
         task = Task(work, self, name="timeline")
-        task.succeeded.connect(lambda result: self._loaded(*result, grouping, generation))
+        task.succeeded.connect(lambda result: self._loaded(result, grouping, generation))
         task.failed.connect(self.failed)
         task.crashed.connect(self.failed)
         task.finished.connect(self._task_finished)
@@ -302,10 +302,11 @@ class TimelineDock(QDockWidget):
             self.refresh()
 
     def _loaded(
-        self, items: list[TimelineItem], changed: bool, cache: ItemCache, grouping: Grouping, generation: int
+        self, result: tuple[list[TimelineItem], bool, ItemCache], grouping: Grouping, generation: int
     ) -> None:
         if generation != self._generation or self._store is None:
             return
+        items, changed, cache = result
         self._cache = cache
         untouched = self._fitted_range is not None and self.view.visible_range() == self._fitted_range
         kept = None if self._fit_next or untouched or not self._items else self.view.visible_range()
