@@ -1,12 +1,13 @@
 """File ▸ Export: the PDF report with a preview of its pages, and the open formats.
 
-The dialog only gathers choices; the work is ``app.export``'s and runs on worker threads
-(``app.ui.workers.Task``), so the window stays responsive however long the report: the preview lays the
-report out and paints its pages into images off the GUI thread (PySide6-Essentials has no QtPdf to read
-the PDF back; the preview paints with the same page painter the PDF is written with, so what it shows is
-what the PDF holds), and a change of option cancels the preview under way and starts another after a
-short pause. Exporting writes to a temporary file and moves it into place, with a progress bar and
-Cancel.
+The dialog only gathers choices; the work is ``app.export``'s. It runs in the GUI thread through
+``app.ui.workers.GuiThreadTask``, which processes events at every progress report so the window stays
+usable and Cancel works: building QTextDocuments on a worker thread deadlocked against the GUI thread's
+signal disconnections (PySide asks for the GIL while Qt's connection lock is held). The preview paints
+pages with the same page painter the PDF is written with (PySide6-Essentials has no QtPdf to read the PDF
+back), so what it shows is what the PDF holds; a change of option cancels the preview under way and
+starts another after a short pause. Exporting writes to a temporary file and moves it into place,
+with a progress bar and Cancel.
 
 Open it from the main window with ``ExportDialog(window, store, ExportFormat.PDF).open()``, or let
 ``add_export_menu`` build File ▸ Export.
@@ -51,7 +52,7 @@ from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
 from app.core.records import Confidence
 from app.export.report import ReportFilters, ReportOptions, ReportPart
 from app.store import CaseStore
-from app.ui.workers import Task
+from app.ui.workers import GuiThreadTask
 
 PREVIEW_DPI = 80.0
 PREVIEW_FIRST, PREVIEW_LAST = 30, 10  # pages previewed of a long report: the first and the last ones
@@ -164,9 +165,9 @@ class ExportDialog(QDialog):
         self.setObjectName("export_dialog")
         self.setWindowTitle(tr("Export"))
         self.store = store
-        self._preview_task: Task | None = None
+        self._preview_task: GuiThreadTask | None = None
         self._preview_again = False
-        self._export_task: Task | None = None
+        self._export_task: GuiThreadTask | None = None
         self._preview: Preview | None = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -531,7 +532,7 @@ class ExportDialog(QDialog):
         self.preview_status.setText(tr("Laying out the report…"))
         self.preview_progress.setVisible(True)
         self.preview_progress.setRange(0, 0)
-        task = Task(preview_work(self.store, options, setup), self, name="report preview")
+        task = GuiThreadTask(preview_work(self.store, options, setup), self, name="report preview")
         task.progressed.connect(lambda update: _show_progress(self.preview_progress, update))
         task.succeeded.connect(self._preview_ready)
         task.failed.connect(self._preview_failed)
@@ -610,7 +611,7 @@ class ExportDialog(QDialog):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> Task | None:
+    def export_to(self, path: Path) -> GuiThreadTask | None:
         """Export in the chosen format to ``path`` on a worker; returns the task (None if the choices
         are not valid, which the status line then says)."""
         try:
@@ -623,7 +624,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.export_button.setEnabled(False)
         self.close_button.setText(tr("Cancel"))
-        task = Task(work, self, name="export")
+        task = GuiThreadTask(work, self, name="export")
         task.progressed.connect(lambda update: _show_progress(self.progress, update))
         task.succeeded.connect(self._exported)
         task.failed.connect(self._export_failed)

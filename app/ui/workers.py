@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -211,3 +212,78 @@ def run_task(
     task.finished.connect(task.deleteLater)
     task.start()
     return task
+
+
+class GuiThreadTask(QObject):
+    """``Task``'s interface for work that creates Qt objects (QTextDocument, QPdfWriter …): it runs in the
+    GUI thread, in the next event-loop turn, and keeps the window alive by processing events at each
+    progress report.
+
+    Why not a worker thread: a worker holding the GIL while Qt connects signals inside a new object can
+    deadlock against the GUI thread, which may hold Qt's connection lock while it asks for the GIL
+    (PySide looks up Python overrides during ``disconnect``). Pure-Python work (imports, search) is safe
+    on ``Task``; work that builds Qt objects runs here.
+    """
+
+    progressed = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    crashed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, work: Work, parent: QObject | None = None, *, name: str = "task") -> None:
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self._work = work
+        self._started = False
+        self._done = False
+        self._last_events = 0.0
+
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a task runs once")
+        self._started = True
+        QTimer.singleShot(0, self._run)
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def cancel_and_wait(self, msecs: int = -1) -> bool:
+        self.cancel()
+        return True
+
+    def wait(self, msecs: int = -1) -> bool:
+        return True
+
+    def is_running(self) -> bool:
+        return self._started and not self._done
+
+    def _progress(self, update: ProgressUpdate) -> None:
+        now = time.monotonic()
+        if now - self._last_events >= PROGRESS_INTERVAL_MS / 1000:
+            self._last_events = now
+            self.progressed.emit(update)
+            QCoreApplication.processEvents()
+        self.token.raise_if_cancelled()
+
+    @Slot()
+    def _run(self) -> None:
+        try:
+            result = self._work(self._progress, self.token)
+        except Cancelled:
+            self._finish(self.cancelled.emit)
+        except ThreadlineError as exc:
+            message = exc.message
+            self._finish(lambda: self.failed.emit(message))
+        except Exception:
+            log.exception("%s failed", self.name)
+            self._finish(lambda: self.crashed.emit(apology(self.name)))
+        else:
+            self._finish(lambda: self.succeeded.emit(result))
+
+    def _finish(self, emit: Callable[[], None]) -> None:
+        self._done = True
+        emit()
+        self.finished.emit()
