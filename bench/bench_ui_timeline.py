@@ -238,6 +238,8 @@ def zoom_pan_session(view: Any, steps: int, seed: int) -> list[tuple[str, float,
 
 def scroll_session(bench: Bench, jumps: int, seed: int) -> dict[str, Any]:
     """Page through the table from top to bottom, then jump around; seconds per step."""
+    bench.feature.table_dock.raise_()  # in front of the sources list, where it starts
+    bench.process_events()
     view = bench.feature.table_dock.view
     bar = view.verticalScrollBar()
     fetched: list[int] = []

@@ -18,6 +18,9 @@ Event Link" puts one on the clipboard and ``open_link`` shows the event it names
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
+import threading
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING
@@ -32,13 +35,12 @@ from app.core.event_records import BY_DATE, EventEdit, EvidenceRecord, SourceDat
 from app.core.progress import CancelToken, ProgressSink
 from app.core.records import Change, ChangeKind, Stance
 from app.store import CaseStore
-from app.store.events import NewEvidence, NewParticipant
 from app.ui.events.commands import push_edit
 from app.ui.events.editor import EventEditor
 from app.ui.events.entity_picker import EntityIndex
 from app.ui.events.event_picker import EventPickerDialog
 from app.ui.events.filters import FilterState
-from app.ui.events.formatting import EventLink, isolate, parse_link, sentence_around, tr
+from app.ui.events.formatting import EventLink, isolate, parse_link, resolve_timezone, sentence_around, tr
 from app.ui.events.settings import EventsSettings
 from app.ui.events.source_dates import SourceDatesPanel, underline_dates
 from app.ui.events.table_dock import EventsTableDock
@@ -48,7 +50,6 @@ from app.ui.events.timeline_items import Grouping
 from app.ui.reader import HighlightKind, SelectedText
 from app.ui.resources import icon
 from app.ui.store_bridge import StoreBridge
-from app.ui.timeline.text import resolve_timezone
 from app.ui.workers import Task
 
 if TYPE_CHECKING:
@@ -56,6 +57,10 @@ if TYPE_CHECKING:
 
 MESSAGE_MS = 8000
 SETTLE_DELAY_MS = 300  # after the first timeline paint of a case
+WARM_UP_DELAY_MS = 1000  # after the window is up without a case
+#: Loaded with the first case (pyqtgraph, numpy and the store's events take a third of a second), or
+#: ahead of it on a thread while the welcome view waits for the user.
+HEAVY_MODULES = ("app.ui.timeline", "app.core.timeline_layout", "app.store.events")
 #: Offered in Display Time Zone besides UTC and the computer's own; any other is one "Other…" away.
 COMMON_ZONES = (
     "Asia/Jerusalem",
@@ -113,6 +118,7 @@ class EventsFeature(QObject):
             self._case_opened(window.store)
         else:
             self._show_no_case()
+            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -175,8 +181,8 @@ class EventsFeature(QObject):
         self.new_event_action = make("new_event", tr("&New Event…"), "Ctrl+Alt+N", "event")
         self.delete_event_action = make("delete_event", tr("&Delete Event"), "Del")
         self.delete_event_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        for widget in (self.table_dock.view, self.timeline_dock.view):
-            widget.addAction(self.delete_event_action)
+        for view in (self.table_dock, self.timeline_dock):  # Del in the table or on the timeline
+            view.addAction(self.delete_event_action)
         self.next_event_action = make("next_event", tr("Ne&xt Event"), "Ctrl+]")
         self.previous_event_action = make("previous_event", tr("&Previous Event"), "Ctrl+[")
         self.fit_timeline_action = make("fit_timeline", tr("&Fit Timeline"), "Ctrl+Alt+0")
@@ -290,6 +296,12 @@ class EventsFeature(QObject):
         self.timeline_dock.grouping_combo.activated.connect(
             lambda: self.set_grouping(Grouping(self.timeline_dock.grouping_combo.currentData()))
         )
+
+    def _warm_up(self) -> None:
+        """While no case is open, load what the first one will need on a thread of its own (imports only,
+        no Qt objects), so opening a case from the welcome view does not wait for them."""
+        if self._store is None and not all(name in sys.modules for name in HEAVY_MODULES):
+            threading.Thread(target=_import_all, args=(HEAVY_MODULES,), name="warm up", daemon=True).start()
 
     # --- the case ------------------------------------------------------------------------------------
 
@@ -560,6 +572,8 @@ class EventsFeature(QObject):
         except ThreadlineError as error:
             self.window.show_error(error.message)
             return None
+        from app.store.events import NewEvidence, NewParticipant  # the store's events load with a case
+
         evidence = NewEvidence(found.source_id, start, end, quote=draft.quote)
         people = [NewParticipant(person.entity_id) for person in draft.participants]
         event_id = self._push(
@@ -677,7 +691,7 @@ class EventsFeature(QObject):
             action.setChecked(action.data() == grouping.value)
 
     def timezone(self) -> tzinfo:
-        return self.timeline_dock.view.display_timezone()
+        return self.timeline_dock.timezone()
 
     def set_timezone(self, name: str) -> bool:
         """Show times in zone ``name`` ("UTC", "local" or an IANA name); stored values do not change."""
@@ -754,6 +768,11 @@ class EventsFeature(QObject):
             return False
         self.edit_event(link.event_id)
         return True
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)
 
 
 def _holds(action: QAction, wanted: QAction) -> bool:

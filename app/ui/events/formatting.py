@@ -19,8 +19,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimeZone
 
 from app.core.dates import DatePoint, Precision, UncertainDate, display, parse
 from app.core.errors import InvalidValue
@@ -76,6 +77,22 @@ def credibility_label(grade: int) -> str:
     }
     assert set(meanings) == set(CREDIBILITY_MEANING)
     return f"{grade} — {meanings[grade]}"
+
+
+# --- zones -------------------------------------------------------------------------------------------
+
+
+def resolve_timezone(name: str | None) -> tzinfo:
+    """A zone from an IANA name, "UTC", or None/"local" for the computer's own (as the timeline reads
+    them: ``app.ui.timeline.text.resolve_timezone``, kept apart so the window need not load the timeline)."""
+    if name is None or name == "local":
+        name = bytes(QTimeZone.systemTimeZoneId().data()).decode() or "UTC"
+    if name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
 
 
 # --- dates -------------------------------------------------------------------------------------------

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, tzinfo
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from app.core.event_records import EventFilter
 from app.core.progress import CancelToken, ProgressSink
 from app.core.records import Change, Confidence
-from app.core.timeline_layout import TimelineItem
 from app.store import CaseStore
 from app.ui.events.filters import EventFilterBar, FilterState
 from app.ui.events.formatting import confidence_label, tr
@@ -36,8 +36,11 @@ from app.ui.events.timeline_items import (
     uncertain,
 )
 from app.ui.store_bridge import StoreBridge
-from app.ui.timeline import TimelineView
 from app.ui.workers import Task
+
+if TYPE_CHECKING:  # pyqtgraph and numpy load with the first case, not with the window
+    from app.core.timeline_layout import TimelineItem
+    from app.ui.timeline import TimelineView
 
 REFRESH_DELAY_MS = 150
 
@@ -164,16 +167,17 @@ class TimelineDock(QDockWidget):
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self.refresh)
         self.filter_bar = EventFilterBar(state)
-        self.view = TimelineView()
-        self.view.setObjectName("event_timeline")
-        self.view.item_selected.connect(self._user_selected)
-        self.view.item_activated.connect(self.event_activated)
+        self._view: TimelineView | None = None
+        self._tz: tzinfo = UTC
+        self._placeholder = QLabel(tr("Open a case to see its events on a timeline."))
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.view, 1)
+        self._body = QVBoxLayout(body)
+        self._body.setContentsMargins(0, 0, 0, 0)
+        self._body.setSpacing(0)
+        self._body.addWidget(self.filter_bar)
+        self._body.addWidget(self._placeholder, 1)
         self._controls()
         self.setWidget(body)
         state.changed.connect(self._filter_changed)
@@ -195,7 +199,7 @@ class TimelineDock(QDockWidget):
         self.fit_button.setObjectName("event_timeline_fit")
         self.fit_button.setText(tr("Fit All"))
         self.fit_button.setToolTip(tr("Show every event on the timeline"))
-        self.fit_button.clicked.connect(self.view.fit_all)
+        self.fit_button.clicked.connect(lambda: self.view.fit_all())
         self.status_label = QLabel()
         self.status_label.setObjectName("event_timeline_status")
         self.status_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -204,6 +208,22 @@ class TimelineDock(QDockWidget):
         bar.add_control(_labelled(tr("Time zone:"), self.zone_combo))
         bar.add_control(self.fit_button)
         bar.add_control(self.status_label)
+
+    @property
+    def view(self) -> TimelineView:
+        """The timeline widget, made (and pyqtgraph loaded) the first time it is needed."""
+        if self._view is None:
+            from app.ui.timeline import TimelineView
+
+            view = TimelineView()
+            view.setObjectName("event_timeline")
+            view.item_selected.connect(self._user_selected)
+            view.item_activated.connect(self.event_activated)
+            view.set_display_timezone(self._tz)
+            self._body.replaceWidget(self._placeholder, view)
+            self._placeholder.deleteLater()
+            self._view = view
+        return self._view
 
     # --- store ---------------------------------------------------------------------------------------
 
@@ -220,8 +240,10 @@ class TimelineDock(QDockWidget):
         self._cache = {}
         if store is None:
             self._items = []
-            self.view.set_items([])
+            if self._view is not None:
+                self._view.set_items([])
         else:
+            _ = self.view  # made now, while the rows are read
             self.refresh()
 
     def _cancel(self) -> None:
@@ -258,7 +280,12 @@ class TimelineDock(QDockWidget):
         self.refresh()
 
     def set_timezone(self, tz: tzinfo) -> None:
-        self.view.set_display_timezone(tz)
+        self._tz = tz
+        if self._view is not None:
+            self._view.set_display_timezone(tz)
+
+    def timezone(self) -> tzinfo:
+        return self._tz
 
     # --- loading -------------------------------------------------------------------------------------
 
@@ -353,7 +380,8 @@ class TimelineDock(QDockWidget):
     def select(self, event_id: int | None) -> None:
         """Highlight the event (and bring it into view) without announcing it."""
         self._wanted = event_id
-        self.view.select(event_id)
+        if self._view is not None:
+            self._view.select(event_id)
 
     def _user_selected(self, event_id: int) -> None:
         self._wanted = event_id

@@ -17,10 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from app.core.event_records import EventFlag, LaneGrouping, LaneKey, TimelineRows
 from app.core.records import Confidence
-from app.core.timeline_layout import NO_GROUPING, TimelineItem
+
+if TYPE_CHECKING:  # numpy comes with the timeline's layout: loaded with the first case, not the window
+    from app.core.timeline_layout import TimelineItem
+
+NO_GROUPING = "none"  # app.core.timeline_layout.NO_GROUPING
 
 
 class Grouping(StrEnum):
@@ -50,7 +55,7 @@ _HAS_END, _APPROXIMATE, _UNCERTAIN = (
 _DISPUTED, _OVERRIDDEN = int(EventFlag.DISPUTED), int(EventFlag.CONFIDENCE_OVERRIDDEN)
 
 
-ItemCache = dict[tuple[object, ...], TimelineItem]
+ItemCache = dict[tuple[object, ...], "TimelineItem"]
 
 
 def items_from_rows(
@@ -148,6 +153,8 @@ def _item(
     latest = None if latest is None else latest + 1
     certain = _certain(rows.certain_start[index], rows.certain_end[index], earliest, latest)
     flags = rows.flags[index]
+    from app.core.timeline_layout import TimelineItem
+
     return TimelineItem(
         rows.ids[index],
         rows.titles[index],
