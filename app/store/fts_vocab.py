@@ -1,12 +1,13 @@
 """SQLite FTS5 queries for finding entity mentions (besides ``fts``, the only SQLite-specific code here).
 
-Mention finding asks the full-text index three things: which sources contain a spelling (an alias with its
-Hebrew/Arabic prefixed forms, or a Latin name with a Hebrew prefix glued on); the folded text of those
-sources (the index keeps it, so it need not be folded again); and the vocabulary of the whole case, with
-the number of sources each token occurs in, where near misses of names are looked for. The vocabulary
+Mention finding asks the full-text index which sources contain a spelling (an alias with its Hebrew/Arabic
+prefixed forms, or a Latin name with a Hebrew or Arabic prefix written onto it); the folded text of those
+sources (the index keeps it, so it need not be folded again); and the case's vocabulary, where near misses
+of names are looked for, with the number of sources holding the few tokens that come up. The vocabulary
 comes from an ``fts5vocab`` table created in the connection's ``temp`` schema, so the case file's schema
 does not change. Texts with a word hyphenated at a line end are found by scanning the stored texts, once,
-rather than by asking the index for every way a name can be cut.
+rather than by asking the index for every way a name can be cut. Candidates are inserted as plain rows at
+the driver's speed (``insert_rows``).
 """
 
 from __future__ import annotations
