@@ -57,6 +57,7 @@ from app.core.records import Change, ChangeKind
 from app.store import CaseStore
 from app.ui.date_edit import ERROR_COLOUR, ui_language
 from app.ui.events.formatting import confidence_label, event_date_text, tr
+from app.ui.events.timeline_items import collector_paused
 from app.ui.store_bridge import StoreBridge
 from app.ui.workers import Task
 
@@ -231,7 +232,8 @@ class EventsTableModel(QAbstractTableModel):
         generation = self._generation
 
         def work(_progress: ProgressSink, _cancel: CancelToken) -> list[int]:
-            return ids_in_order(store, filters, column, descending)
+            with collector_paused():
+                return ids_in_order(store, filters, column, descending)
 
         task = Task(work, self, name="event ids")
         task.succeeded.connect(lambda ids: self._loaded(generation, ids))

@@ -30,6 +30,7 @@ from app.ui.events.formatting import confidence_label, tr
 from app.ui.events.timeline_items import (
     Grouping,
     ItemCache,
+    collector_paused,
     items_from_rows,
     lanes_by_source,
     overridden,
@@ -309,8 +310,9 @@ class TimelineDock(QDockWidget):
         cache = dict(self._cache)  # the worker fills a copy; the GUI thread keeps the one that is shown
 
         def work(_progress: ProgressSink, _cancel: CancelToken) -> tuple[list[TimelineItem], bool, ItemCache]:
-            items = load_items(store, filters, grouping, words, cache)
-            return items, items != previous, cache
+            with collector_paused():
+                items = load_items(store, filters, grouping, words, cache)
+                return items, items != previous, cache
 
         task = Task(work, self, name="timeline")
         task.succeeded.connect(lambda result: self._loaded(result, grouping, generation))
@@ -344,7 +346,8 @@ class TimelineDock(QDockWidget):
             self._widget_grouping = grouping.widget_grouping
         if changed or self._fit_next or regroup:
             self._items = items
-            self.view.set_items(items)
+            with collector_paused():
+                self.view.set_items(items)
             if kept is not None:
                 self.view.zoom_to(*kept)
             self._fitted_range = self.view.visible_range() if kept is None else None
