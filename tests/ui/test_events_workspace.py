@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -106,13 +106,20 @@ class Workspace:
         return {item.id for item in self.feature.timeline_dock.items()}
 
 
+def installed_feature(window: MainWindow) -> EventsFeature:
+    """The window's events feature: the one the window installs itself, else installed here, as the
+    window's lead does (``EventsFeature(window)`` once the window exists)."""
+    found = window.findChild(QObject, "events_feature")
+    return found if isinstance(found, EventsFeature) else EventsFeature(window)
+
+
 @pytest.fixture
 def workspace(
     gui_app: QApplication, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Workspace]:
     with user_folders_in(tmp_path, monkeypatch) as case_dir:
         window = create_main_window(Settings(), case_dir)
-        feature = EventsFeature(window)
+        feature = installed_feature(window)
         qtbot.addWidget(window)
         window.resize(1600, 1000)
         window.show()
