@@ -1,9 +1,9 @@
 """``threadline entity …`` and ``threadline tag``: entities, their mention candidates and tagging.
 
-``register(commands)`` adds the commands to the ``threadline`` parser (``app.cli.build_parser``). They keep
-its conventions: ``--json`` for scripts; a mistake the user can fix is one line on stderr and exit 1; a
-malformed command line exits 2. This module imports ``app.cli`` only inside functions, so ``app.cli`` may
-import it at the top.
+``register(commands)`` adds the commands to the ``threadline`` parser (``app.cli.build_parser`` calls it).
+They keep its conventions: ``--json`` for scripts; a mistake the user can fix is one line on stderr and
+exit 1; a malformed command line exits 2. This module imports ``app.cli`` only inside functions, because
+``app.cli`` imports it at the top.
 
     threadline entity add CASE --type person --name "Sergei Shoigu" --alias Shoigu --alias שויגו
     threadline entity list CASE
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -264,34 +263,3 @@ def _candidate_line(candidate: CandidateRecord) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise LookupError("the threadline parser has no commands")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m app.cli_entities``: ``threadline`` with these commands, before ``app.cli`` has them."""
-    from app import cli
-    from app.core.errors import ThreadlineError
-
-    parser = cli.build_parser()
-    commands = _subparsers(parser)
-    if "entity" not in commands.choices:
-        register(commands)
-    args = parser.parse_args(argv)
-    if not getattr(args, "handler", None):
-        parser.print_help(sys.stderr)
-        return cli.EXIT_USAGE
-    try:
-        return int(args.handler(args))
-    except ThreadlineError as exc:
-        print(f"threadline: {exc.message}", file=sys.stderr)
-        return cli.EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,20 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import build_parser
-from app.cli_entities import _subparsers
-
 HEBREW = "המטוס נחת בפיונגיאנג ביום שלישי. שויגו הגיע לפיונגיאנג, ושוייגו נאם.\n"
 ENGLISH = "Sergei Shoigu flew to Pyongyang; Shoygu met Kim Jong Un.\n"
-
-#: ``python -m app`` once app.cli registers the commands; until then the module runs them itself.
-ENTRY = "app" if "entity" in _subparsers(build_parser()).choices else "app.cli_entities"
 
 
 def threadline(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", ENTRY, *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env, timeout=120
     )
 
 
