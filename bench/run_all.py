@@ -7,6 +7,7 @@ benchmark only. Their reports are printed and collected in ``bench/out/results/l
     python -m bench.run_all --quick         # small sizes, one round: a smoke test in a minute or two
     python -m bench.run_all --only search   # one benchmark
     python -m bench.run_all --at HEAD       # measure app/ as committed, not the working tree
+    python -m bench.run_all --only import -- --repeats 3   # anything after "--" goes to each benchmark
 
 ``--at REV`` copies ``app/`` as of that commit (and these benchmark scripts) into
 ``bench/out/snapshots/<commit>/`` and runs from there, so edits made in the tree while a long benchmark
@@ -37,14 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append", help="run just this one")
     parser.add_argument("--profile", action="store_true", help="add cProfile output to the reports")
     parser.add_argument("--at", metavar="REV", help="benchmark app/ as of this git revision (e.g. HEAD)")
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     where, env = REPO_DIR, dict(os.environ)
     if args.at:
         where = snapshot(args.at)
         env["THREADLINE_BENCH_OUT"] = str(OUT_DIR)
         env["THREADLINE_BENCH_REVISION"] = where.name
     names = args.only or list(BENCHMARKS)
-    flags = [*(["--quick"] if args.quick else []), *(["--profile"] if args.profile else [])]
+    flags = [*(["--quick"] if args.quick else []), *(["--profile"] if args.profile else []), *extra]
     failed = []
     reports = []
     for name in names:
