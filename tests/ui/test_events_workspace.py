@@ -324,8 +324,12 @@ def test_every_edit_in_the_editor_is_one_undo_step(workspace: Workspace) -> None
         ("Gennady Solovtsov", "delegation head")
     ]
 
+    workspace.settle()
+    rebuilds = feature.timeline_dock.rebuilds
     editor.note_edit.setPlainText("Check the Irkutsk stop against the radar log.")
     editor.add_note_button.click()
+    workspace.settle()
+    assert feature.timeline_dock.rebuilds == rebuilds, "a note changes nothing the timeline draws"
     notes = events.get(event_id).notes
     assert [note.body for note in notes] == ["Check the Irkutsk stop against the radar log."]
     qtbot.waitUntil(lambda: len(editor.note_cards()) == 1, timeout=2000)
@@ -341,6 +345,14 @@ def test_every_edit_in_the_editor_is_one_undo_step(workspace: Workspace) -> None
     card.credibility_combo.setCurrentIndex(card.credibility_combo.findData(2))
     card.credibility_combo.activated.emit(card.credibility_combo.currentIndex())
     assert events.get(event_id).evidence[0].credibility == 2
+    workspace.settle()
+    assert feature.timeline_dock.rebuilds == rebuilds, (
+        "the confidence set by hand stays: nothing drawn changed"
+    )
+    retitled = events.update(event_id, {"title": "המטוס נחת בפיונגיאנג"})
+    workspace.settle()
+    assert feature.timeline_dock.rebuilds == rebuilds + 1, "a title it draws changed"
+    events.revert(retitled)
 
     steps = window.undo_stack.count()
     assert steps == 9, [window.undo_stack.text(index) for index in range(steps)]

@@ -157,6 +157,7 @@ class TimelineDock(QDockWidget):
         self._widget_grouping = "lane"  # TimelineView's own default
         self._fitted_range: tuple[float, float] | None = None  # the range "fit all" showed, until moved
         self._cache: ItemCache = {}
+        self.rebuilds = 0  # times the timeline was laid out again (tests, benchmarks)
         self._items: list[TimelineItem] = []
         self._wanted: int | None = None
         self._task: Task | None = None
@@ -346,6 +347,7 @@ class TimelineDock(QDockWidget):
             self._widget_grouping = grouping.widget_grouping
         if changed or self._fit_next or regroup:
             self._items = items
+            self.rebuilds += 1
             with collector_paused():
                 self.view.set_items(items)
             if kept is not None:
