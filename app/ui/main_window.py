@@ -54,12 +54,13 @@ from app.store import CaseStore
 from app.ui.actions import WindowActions, with_shortcut_in_tooltip
 from app.ui.case_session import CASE_SUFFIX, CaseSession, with_case_suffix
 from app.ui.entities.controller import EntitiesController
+from app.ui.events import EventsFeature
 from app.ui.export_dialog import add_export_menu
 from app.ui.find_bar import FindBar
 from app.ui.import_controller import ImportController
 from app.ui.inspector import InspectorDock
 from app.ui.original_viewer import open_original
-from app.ui.reader import HighlightKind, ReaderView, SelectedText, paragraph_direction
+from app.ui.reader import HighlightKind, ReaderView, paragraph_direction
 from app.ui.resources import icon
 from app.ui.search_panel import SearchPanel
 from app.ui.settings import Settings
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
         self._restore_reader_settings()
         self._restore_geometry()
         self._show_no_case()
+        self.events = EventsFeature(self)  # timeline, events table, event editor; attaches itself
 
     # --- building -----------------------------------------------------------------------------------------
 
@@ -474,12 +476,6 @@ class MainWindow(QMainWindow):
         self.entities.span_requested.connect(self.show_span)
         self.entities.message.connect(lambda text: self.statusBar().showMessage(text, _MESSAGE_MS))
         self.entities.error.connect(self.show_error)
-        self.reader.event_from_selection_requested.connect(
-            lambda selected: self._not_yet(self.tr("New Event from Selection"), selected)
-        )
-        self.reader.evidence_requested.connect(
-            lambda selected: self._not_yet(self.tr("Add as Evidence to Event"), selected)
-        )
 
     def current_view(self) -> QWidget:
         """The welcome view or the workspace, whichever is shown."""
@@ -721,24 +717,6 @@ class MainWindow(QMainWindow):
         self.search_dock.show()
         self.search_dock.raise_()
         self.search_panel.focus_query()
-
-    def _not_yet(self, command: str, selected: SelectedText) -> None:
-        """Tagging and events arrive with later versions; until then, say what the command would get."""
-        text = " ".join(selected.text.split())
-        if len(text) > 60:
-            text = text[:59] + "…"
-        self.statusBar().showMessage(
-            self.tr(
-                "{command}: “{text}” (characters {start}–{end} of source #{source}) — not available yet."
-            ).format(
-                command=command,
-                text=text,
-                start=selected.span.start,
-                end=selected.span.end,
-                source=selected.source_id,
-            ),
-            _MESSAGE_MS,
-        )
 
     def _show_original(self) -> None:
         source_id = self.reader.source_id()

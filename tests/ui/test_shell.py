@@ -35,7 +35,7 @@ def window(
 def test_window_title_and_menus(window: MainWindow) -> None:
     assert window.windowTitle() == "Threadline"
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "E&ntities", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "E&ntities", "E&vents", "&Help"]
     file_menu = window.menuBar().actions()[0].menu()
     texts = [action.text() for action in file_menu.actions() if not action.isSeparator()]
     assert texts == [

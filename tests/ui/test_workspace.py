@@ -415,7 +415,7 @@ def test_selection_commands_report_what_they_would_get(
     assert dialog.picker.text() == "Il-62M"
     dialog.reject()
     window.reader.new_event_action.trigger()
-    assert window.statusBar().currentMessage().startswith("New Event from Selection: “Il-62M”")
+    assert window.statusBar().currentMessage() == "New event “Il-62M” with the selection as evidence."
     edit_menu = window.menuBar().actions()[1].menu()
     assert window.reader.add_evidence_action in edit_menu.actions()
 
@@ -443,7 +443,7 @@ def test_dropping_without_a_case_is_refused(window: MainWindow) -> None:
 
 def test_menus_and_shortcuts(window: MainWindow) -> None:
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "E&ntities", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "E&ntities", "E&vents", "&Help"]
 
     def entries(index: int) -> dict[str, str]:
         menu = window.menuBar().actions()[index].menu()
