@@ -28,6 +28,8 @@ import argparse
 import contextlib
 import cProfile
 import gc
+import importlib
+import importlib.util
 import io
 import json
 import math
@@ -279,6 +281,9 @@ class WriterClock:
         self.wrap(casestore, "normalize_text", "  normalised-text check")
         self.wrap(casestore, "guess_language", "  language guess")
         self.wrap(fts, "fold", "  fold for the index")
+        events = importlib.import_module("app.store.events") if _has_module("app.store.events") else None
+        if events is not None and hasattr(events, "record_dates"):  # date expressions stored on import
+            self.wrap(events, "record_dates", "  date expressions (find and store)")
         self.wrap(fts, "index_source", "  FTS insert incl. fold")
         self.wrap(CaseStore, "source_id_for_sha256", "duplicate pre-check (own read transaction)")
         self.wrap(pipeline, "read_original", "re-read original to store it")
@@ -304,6 +309,10 @@ class WriterClock:
             self.totals["  COMMIT (fsync, synchronous=FULL)"] += perf_counter() - self._commit_started
             self.counts["  COMMIT (fsync, synchronous=FULL)"] += 1
             self._commit_started = 0.0
+
+
+def _has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
 
 
 def run_writer_breakdown(corpus: ImportCorpus, workers: int, case_path: Path) -> dict[str, Any]:
