@@ -531,6 +531,7 @@ class LaneGrouping(StrEnum):
     CONFIDENCE = "confidence"
     ENTITY = "entity"  # one lane per participant: an event with two participants is in two lanes
     TAG = "tag"
+    SOURCE = "source"  # one lane per source quoted: an event quoting two sources is in two lanes
 
 
 class EventFlag(IntFlag):

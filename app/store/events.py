@@ -1503,10 +1503,19 @@ def _lanes(
     links: Select[Any, int]
     label_query: Select[int, str]
     if grouping is LaneGrouping.ENTITY:
-        links = select(Participation.event_id, Participation.entity_id).order_by(
-            Participation.event_id, Participation.entity_id
+        links = (  # one lane per entity, whatever its roles
+            select(Participation.event_id, Participation.entity_id)
+            .distinct()
+            .order_by(Participation.event_id, Participation.entity_id)
         )
         label_query = select(Entity.id, Entity.name)
+    elif grouping is LaneGrouping.SOURCE:  # one row per event and source quoted, however many quotes
+        links = (
+            select(Evidence.event_id, Evidence.source_id)
+            .distinct()
+            .order_by(Evidence.event_id, Evidence.source_id)
+        )
+        label_query = select(Source.id, Source.title)
     else:
         links = (
             select(Tagging.event_id, Tagging.tag_id)
@@ -1515,8 +1524,8 @@ def _lanes(
         )
         label_query = select(Tag.id, Tag.name)
     second = itemgetter(1)
-    by_event: dict[int, tuple[LaneKey, ...]] = {
-        event_id: tuple(dict.fromkeys(map(second, links_of)))  # one lane per entity, whatever its roles
+    by_event: dict[int, tuple[LaneKey, ...]] = {  # (event, key) pairs come distinct, by event
+        event_id: tuple(map(second, links_of))
         for event_id, links_of in groupby(_plain_rows(session, links), key=itemgetter(0))
     }
     lane_of = by_event.get

@@ -687,6 +687,22 @@ def test_timeline_rows(store: CaseStore, case_events: dict[str, int], shoigu: in
     assert len(empty) == 0 and empty.lane_keys == ()
 
 
+def test_lanes_by_source_come_from_the_quotes_one_lane_per_source(
+    store: CaseStore, sources: dict[str, int]
+) -> None:
+    both = landing(store, sources)
+    store.events.link_evidence(both, sources["wire"], *span(WIRE, "Sergei Shoigu"))  # same source again
+    store.events.link_evidence(both, sources["denial"], *span(DENIAL, "The ministry denied"))
+    alone = store.events.create("No quote", "2023-08-02").object_id
+    rows = store.events.timeline_rows(grouping=LaneGrouping.SOURCE)
+    keyed = dict(zip(rows.ids, rows.lane_keys, strict=True))
+    assert sorted(keyed[both]) == sorted([sources["wire"], sources["denial"]])
+    assert keyed[alone] == ()
+    assert rows.lane_labels == ((sources["denial"], "Statement"), (sources["wire"], "Wire"))
+    only_quoted = store.events.timeline_rows(EventFilter(text="No quote"), LaneGrouping.SOURCE)
+    assert only_quoted.lane_keys == ((),) and only_quoted.lane_labels == ()
+
+
 def test_histogram(store: CaseStore, case_events: dict[str, int]) -> None:
     histogram = store.events.histogram(bins=4)
     assert len(histogram.edges) == 5 and sum(histogram.counts) == 5 and histogram.undated == 1

@@ -25,7 +25,7 @@ from app.ui.events.formatting import (
 )
 from app.ui.events.source_dates import SourceDatesModel
 from app.ui.events.table_model import PAGE_SIZE, Column, EventsTableModel
-from app.ui.events.timeline_items import Grouping, items_from_rows, lanes_by_source
+from app.ui.events.timeline_items import Grouping, items_from_rows
 from app.ui.store_bridge import StoreBridge
 from tests.conftest import AddText
 
@@ -218,19 +218,12 @@ def test_timeline_items_use_half_open_ranges_and_lanes_in_label_order(events_cas
     )
     lanes = list(dict.fromkeys(item.lane for item in by_category))
     assert lanes == ["Flight", "Meeting", "Payment", "(no category)"]
-    assert Grouping.SOURCE.store_grouping is LaneGrouping.NONE
+    assert Grouping.SOURCE.store_grouping is LaneGrouping.SOURCE
 
 
 def test_lanes_by_source_put_an_event_in_each_source_it_quotes(events_case: CaseStore) -> None:
-    rows = events_case.events.timeline_rows()
-    sources_of: dict[int, list[int]] = {}
-    titles: dict[int, str] = {}
-    for summary in events_case.source_summaries(events_case.source_ids()):
-        titles[summary.id] = summary.title
-        for quote in events_case.events.evidence_for_source(summary.id):
-            sources_of.setdefault(quote.event_id, []).append(summary.id)
-    keys, labels = lanes_by_source(rows.ids, sources_of, titles)
-    items = items_from_rows(rows, lane_keys=keys, lane_labels=labels, no_lane="(no quote)")
+    rows = events_case.events.timeline_rows(grouping=LaneGrouping.SOURCE)
+    items = items_from_rows(rows, no_lane="(no quote)")
     lanes = list(dict.fromkeys(item.lane for item in items))
     assert lanes == ["מבט גלובלי", "مرصد الملاحة", "(no quote)"]
     assert len(items) == len(rows), "each event quotes one source here"

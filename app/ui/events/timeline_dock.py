@@ -12,7 +12,6 @@ the timeline and the editor follow one another without ping-pong.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
@@ -32,7 +31,6 @@ from app.ui.events.timeline_items import (
     ItemCache,
     collector_paused,
     items_from_rows,
-    lanes_by_source,
     overridden,
     uncertain,
 )
@@ -116,26 +114,8 @@ def load_items(
             return words.lanes.get(str(key), label)
         return label
 
-    if grouping is not Grouping.SOURCE:
-        return items_from_rows(
-            rows, cache=cache, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of
-        )
-    sources_of: dict[int, list[int]] = defaultdict(list)
-    titles: dict[int, str] = {}
-    wanted = set(rows.ids)
-    for summary in store.source_summaries(store.source_ids()):
-        for quote in store.events.evidence_for_source(summary.id):
-            if quote.event_id in wanted and summary.id not in sources_of[quote.event_id]:
-                sources_of[quote.event_id].append(summary.id)
-                titles[summary.id] = summary.title
-    keys, labels = lanes_by_source(rows.ids, sources_of, titles)
     return items_from_rows(
-        rows,
-        cache=cache,
-        lane_keys=keys,
-        lane_labels=labels,
-        no_lane=words.no_lane[grouping],
-        describe=describe,
+        rows, cache=cache, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of
     )
 
 

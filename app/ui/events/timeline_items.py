@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ NO_GROUPING = "none"  # app.core.timeline_layout.NO_GROUPING
 
 
 class Grouping(StrEnum):
-    """What the timeline's lanes are; all but ``SOURCE`` are the store's own ``LaneGrouping``."""
+    """What the timeline's lanes are: the store's own ``LaneGrouping``, in the order the menus list them."""
 
     NONE = "none"
     CATEGORY = "category"
@@ -42,7 +42,7 @@ class Grouping(StrEnum):
 
     @property
     def store_grouping(self) -> LaneGrouping:
-        return LaneGrouping.NONE if self is Grouping.SOURCE else LaneGrouping(self.value)
+        return LaneGrouping(self.value)
 
     @property
     def widget_grouping(self) -> str:
@@ -65,15 +65,12 @@ def items_from_rows(
     rows: TimelineRows,
     *,
     cache: ItemCache | None = None,
-    lane_keys: Sequence[tuple[LaneKey, ...]] | None = None,
-    lane_labels: Sequence[tuple[LaneKey, str]] | None = None,
     no_lane: str = "",
     describe: Callable[[Confidence, int], str] | None = None,
     label_of: Callable[[LaneKey, str], str] | None = None,
 ) -> list[TimelineItem]:
     """Items for ``rows``, lane by lane (see the module docstring).
 
-    ``lane_keys``/``lane_labels`` replace the rows' own (lanes by source are not the store's);
     ``no_lane`` names the lane of events without a key; ``describe(confidence, flags)`` gives each item's
     extra tooltip line; ``label_of(key, label)`` what a lane header says. ``cache`` holds the items made
     last time and is refilled with those made now.
@@ -82,9 +79,8 @@ def items_from_rows(
     if cache is not None:
         cache.clear()
     make = _Maker(rows, describe, previous, cache)
-    keys = rows.lane_keys if lane_keys is None else lane_keys
-    labels = rows.lane_labels if lane_labels is None else lane_labels
-    grouped = rows.grouping is not LaneGrouping.NONE or lane_keys is not None
+    keys, labels = rows.lane_keys, rows.lane_labels
+    grouped = rows.grouping is not LaneGrouping.NONE
     if not grouped:
         return [make(record, "") for record in make.records]
     names = _unique_names(labels, label_of, no_lane)
@@ -216,19 +212,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def lanes_by_source(
-    event_ids: Sequence[int], sources_of: Mapping[int, Sequence[int]], titles: Mapping[int, str]
-) -> tuple[list[tuple[LaneKey, ...]], list[tuple[LaneKey, str]]]:
-    """Lane keys (source ids) of each event and the lanes' labels, by title, from the sources each event
-    quotes (``sources_of``) and the sources' titles."""
-    keys: list[tuple[LaneKey, ...]] = [tuple(sources_of.get(event_id, ())) for event_id in event_ids]
-    used = {key for event_keys in keys for key in event_keys}
-    labels: list[tuple[LaneKey, str]] = sorted(
-        ((key, titles.get(int(key), "")) for key in used), key=lambda pair: (pair[1].casefold(), pair[0])
-    )
-    return keys, labels
 
 
 def overridden(flags: int) -> bool:
