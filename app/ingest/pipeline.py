@@ -20,10 +20,11 @@ import multiprocessing
 import os
 import stat
 import time
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ CRASH_REASON = "reading this file crashed its worker process (out of memory or a
 SMALL_BATCH = 8  # up to this many files are read here: starting workers costs about a second
 DEFAULT_LIMITS = Limits()
 _WINDOW_PER_WORKER = 16  # files read ahead of the writer, per worker: a slow file must not idle the rest
+
+FileReader = Callable[[str], FileResult]  # a path in, what a worker learned about that file out
 
 
 # -- collecting files ---------------------------------------------------------------------------------
@@ -126,12 +129,14 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
 # -- results in input order ---------------------------------------------------------------------------
 
 
-def _results_in_process(files: list[Path], limits: Limits) -> Generator[FileResult, None, None]:
+def _results_in_process(files: list[Path], read: FileReader) -> Generator[FileResult, None, None]:
     for path in files:
-        yield extract_file(str(path), limits)
+        yield read(str(path))
 
 
-def _results_in_workers(files: list[Path], limits: Limits, workers: int) -> Generator[FileResult, None, None]:
+def _results_in_workers(
+    files: list[Path], read: FileReader, workers: int
+) -> Generator[FileResult, None, None]:
     """Results in input order while up to ``workers × 16`` files are being read ahead.
 
     If a worker dies (killed, out of memory), every file it might have been reading is read again alone
@@ -148,19 +153,19 @@ def _results_in_workers(files: list[Path], limits: Limits, workers: int) -> Gene
         index = 0
         while index < len(files):
             if pool is None:
-                yield extract_file(str(files[index]), limits)
+                yield read(str(files[index]))
                 index += 1
                 continue
             if index not in ready:
                 try:
                     while submitted < len(files) and submitted - index < workers * _WINDOW_PER_WORKER:
-                        pending[submitted] = pool.submit(extract_file, str(files[submitted]), limits)
+                        pending[submitted] = pool.submit(read, str(files[submitted]))
                         submitted += 1
                     ready[index] = pending[index].result()
                     started = True
                 except BrokenProcessPool:
                     pool.shutdown(wait=False, cancel_futures=True)
-                    pool = _restarted(files, pending, ready, limits, workers, context, started)
+                    pool = _restarted(files, pending, ready, read, workers, context, started)
                     continue  # this file is now re-read, or goes to the new pool, or is read here
             pending.pop(index, None)
             yield ready.pop(index)
@@ -174,7 +179,7 @@ def _restarted(
     files: list[Path],
     pending: dict[int, Future[FileResult]],
     ready: dict[int, FileResult],
-    limits: Limits,
+    read: FileReader,
     workers: int,
     context: multiprocessing.context.BaseContext,
     started: bool,
@@ -187,7 +192,7 @@ def _restarted(
         return None
     log.warning("an import worker died; re-reading %d file(s) one by one", len(pending))
     for suspect in sorted(pending):
-        ready[suspect] = _alone(files[suspect], limits, context)
+        ready[suspect] = _alone(files[suspect], read, context)
     pending.clear()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
@@ -201,10 +206,10 @@ def _workers_start(context: multiprocessing.context.BaseContext) -> bool:
         return False
 
 
-def _alone(path: Path, limits: Limits, context: multiprocessing.context.BaseContext) -> FileResult:
+def _alone(path: Path, read: FileReader, context: multiprocessing.context.BaseContext) -> FileResult:
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         try:
-            return pool.submit(extract_file, str(path), limits).result()
+            return pool.submit(read, str(path)).result()
         except BrokenProcessPool:
             return FileResult(reason=CRASH_REASON)
 
@@ -277,6 +282,7 @@ class _Writer:
                 imported_by=self.imported_by,
                 parent_id=parent_id,
                 overrides=self.overrides,
+                prepared=result.prepared,
             )
         except ThreadlineError as exc:
             return [ImportOutcome(shown, ImportStatus.FAILED, reason=exc.message, parent_path=parent_path)]
@@ -333,10 +339,11 @@ def import_paths(
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     overrides = SourceMetadata(published=published) if published else None
     writer = _Writer(store, imported_by, overrides, limits)
+    read = partial(extract_file, limits=limits, overrides=overrides)  # picklable: workers run it
     if workers == 1 or total <= SMALL_BATCH:
-        results = _results_in_process(files, limits)
+        results = _results_in_process(files, read)
     else:
-        results = _results_in_workers(files, limits, workers)
+        results = _results_in_workers(files, read, workers)
     outcomes: list[ImportOutcome] = []
     progress(ProgressUpdate(0, total))
     done = 0

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import ImportRejected
-from app.core.records import Extraction
+from app.core.records import Extraction, SourceMetadata
+from app.core.source_prep import PreparedText, prepare_text
 from app.ingest.limits import Limits
 from app.ingest.registry import extract_bytes, too_large
 
@@ -23,10 +24,12 @@ BUG_REASON = "internal error while reading this file (details are in the log)"
 
 @dataclass(frozen=True)
 class FileResult:
-    """What a worker learned about one original (picklable). ``children`` follow the attachments."""
+    """What a worker learned about one original (picklable). ``children`` follow the attachments;
+    ``prepared`` is the text's search form and dates, so the writer need not compute them."""
 
     sha256: str = ""
     extraction: Extraction | None = None
+    prepared: PreparedText | None = None
     reason: str = ""  # the one-line reason when ``extraction`` is None
     bug: str = ""  # the traceback of an unexpected error, for the log
     children: tuple[FileResult, ...] = ()
@@ -76,20 +79,32 @@ def _strerror(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def extract_file(path: str, limits: Limits) -> FileResult:
-    """Read, hash and extract one file. Top level so worker processes can run it; never raises."""
+def extract_file(path: str, limits: Limits, overrides: SourceMetadata | None = None) -> FileResult:
+    """Read, hash, extract and prepare one file. Top level so worker processes can run it; never raises.
+
+    ``overrides`` are the metadata the import sets for every source (a publication date), which the
+    date expressions are resolved against.
+    """
     try:
         data = read_original(Path(path), limits)
     except ImportRejected as exc:
         return FileResult(reason=exc.message)
-    return extract_tree(data, Path(path).name, limits)
+    return extract_tree(data, Path(path).name, limits, overrides=overrides)
 
 
-def extract_tree(data: bytes, filename: str | None, limits: Limits, depth: int = 0) -> FileResult:
+def extract_tree(
+    data: bytes,
+    filename: str | None,
+    limits: Limits,
+    depth: int = 0,
+    *,
+    overrides: SourceMetadata | None = None,
+) -> FileResult:
     """Extract an original and, recursively, the attachments it carries."""
     sha256 = hashlib.sha256(data).hexdigest()
     try:
         extraction = extract_bytes(data, filename, limits)
+        prepared = prepare_text(extraction, overrides)
     except ImportRejected as exc:
         return FileResult(sha256, reason=exc.message)
     except MemoryError:
@@ -99,13 +114,15 @@ def extract_tree(data: bytes, filename: str | None, limits: Limits, depth: int =
     except Exception:  # a bug, or a parser failing in a way nobody anticipated: log it, go on
         return FileResult(sha256, reason=BUG_REASON, bug=traceback.format_exc())
     children = tuple(
-        _extract_child(item.data, item.filename, limits, depth) for item in extraction.attachments
+        _extract_child(item.data, item.filename, limits, depth, overrides) for item in extraction.attachments
     )
-    return FileResult(sha256, extraction, children=children)
+    return FileResult(sha256, extraction, prepared, children=children)
 
 
-def _extract_child(data: bytes, filename: str, limits: Limits, depth: int) -> FileResult:
+def _extract_child(
+    data: bytes, filename: str, limits: Limits, depth: int, overrides: SourceMetadata | None
+) -> FileResult:
     if depth + 1 >= limits.max_nesting:
         reason = f"attachment nested too deeply (limit {limits.max_nesting} levels)"
         return FileResult(hashlib.sha256(data).hexdigest(), reason=reason)
-    return extract_tree(data, filename, limits, depth + 1)
+    return extract_tree(data, filename, limits, depth + 1, overrides=overrides)

@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -44,7 +45,8 @@ from app.core.records import (
     VerifyProblem,
     VerifyReport,
 )
-from app.core.textnorm import guess_language, normalize_text
+from app.core.source_prep import PreparedText, source_fields
+from app.core.textnorm import normalize_text
 from app.store import audit, fts, schema
 from app.store import engine as sqlite
 from app.store.models import AuditEntry, CaseMeta, Original, Source, SourceText, utc_now
@@ -290,16 +292,21 @@ class CaseStore:
         imported_by: str | None = None,
         parent_id: int | None = None,
         overrides: SourceMetadata | None = None,
+        prepared: PreparedText | None = None,
     ) -> AddedSource:
         """Store an original and its extracted text as a new source, unless the same bytes are already here.
 
-        Everything — original bytes, source row, text, search index, audit entry — lands in one
-        transaction, so a failure leaves no trace.
+        Everything — original bytes, source row, text, search index, date expressions, audit entry —
+        lands in one transaction, so a failure leaves no trace. ``prepared`` is the text's folded form
+        and dates computed elsewhere (an import worker, ``app.core.source_prep.prepare_text``); when it
+        does not fit this source's text, date and language, the work is done here instead.
         """
         if normalize_text(extraction.text) != extraction.text:
             raise ValueError("importers must hand over normalised text")  # a bug, not user input
         sha256 = hashlib.sha256(original).hexdigest()
-        fields = _source_fields(extraction, overrides, original_filename)
+        fields = source_fields(extraction, overrides, original_filename)
+        if prepared is not None and not prepared.fits(extraction.text, fields.published, fields.language):
+            prepared = None
         with self._write() as session:
             existing = session.scalar(select(Source.id).where(Source.sha256 == sha256))
             if existing is not None:
@@ -319,7 +326,7 @@ class CaseStore:
                 parent_id=parent_id,
                 reliability=Reliability.F,
                 notes="",
-                **fields,
+                **asdict(fields),
             )
             session.add(source)
             session.flush()
@@ -328,10 +335,12 @@ class CaseStore:
                     source_id=source.id, text=extraction.text, page_starts=list(extraction.page_starts)
                 )
             )
-            fts.index_source(session.connection(), source.id, source.title, extraction.text)
+            folded = prepared.folded if prepared else None
+            fts.index_source(session.connection(), source.id, source.title, extraction.text, folded=folded)
             from app.store.events import record_dates  # local: keeps the date extractor out of start-up
 
-            record_dates(session, source.id, extraction.text, source.published, source.language)
+            dates = prepared.dates if prepared else None
+            record_dates(session, source.id, extraction.text, fields.published, fields.language, dates)
             audit.record(
                 session,
                 actor=self.actor,
@@ -629,40 +638,6 @@ def _clean_source_value(key: str, value: object) -> object:
     if key in ("author", "publisher", "url"):
         return str(value).strip() or None if value is not None else None
     return str(value)
-
-
-def _source_fields(
-    extraction: Extraction, overrides: SourceMetadata | None, filename: str | None
-) -> dict[str, Any]:
-    found = extraction.metadata
-    given = overrides or SourceMetadata()
-    published = given.published or found.published
-    extra = dict(found.extra)
-    if published and published is not given.published:
-        try:
-            published = normalize_edtf(published)
-        except InvalidValue:
-            extra["published_as_found"] = published
-            published = None
-    elif published:
-        published = normalize_edtf(published)
-    title = given.title or found.title or _title_from(extraction.text, filename)
-    return {
-        "title": title.strip()[:1000],
-        "published": published,
-        "author": given.author or found.author,
-        "publisher": given.publisher or found.publisher,
-        "url": given.url or found.url,
-        "language": given.language or found.language or guess_language(extraction.text),
-        "extra": extra,
-    }
-
-
-def _title_from(text: str, filename: str | None) -> str:
-    if filename:
-        return Path(filename).stem or filename
-    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first_line[:120] or "Untitled"
 
 
 def _check_original(session: Session, source_id: int, sha256: str, size: int) -> list[VerifyProblem]:

@@ -21,10 +21,13 @@ TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 
 
-def index_source(connection: Connection, source_id: int, title: str, body: str) -> None:
+def index_source(
+    connection: Connection, source_id: int, title: str, body: str, *, folded: str | None = None
+) -> None:
+    """Index a source; ``folded`` is ``fold(body)`` when the caller has it already."""
     connection.execute(
         text("INSERT INTO source_fts (rowid, title, body) VALUES (:id, :title, :body)"),
-        {"id": source_id, "title": fold(title), "body": fold(body)},
+        {"id": source_id, "title": fold(title), "body": fold(body) if folded is None else folded},
     )
 
 
