@@ -203,7 +203,20 @@ def fold(text: str) -> str:
     """The search-folded form of ``text``, for the index and for query words (not length-preserving)."""
     if text.isascii():
         return text.lower()  # nothing in ASCII folds beyond case, and ASCII separators stay
-    return _NON_TOKEN_RUN.sub(" ", _CHANGES.sub(_changed, text.casefold()))
+    return _NON_TOKEN_RUN.sub(" ", _CHANGES.sub(_changed, split_tatweel_joins(text).casefold()))
+
+
+_ARABIC_SCRIPT = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_TATWEEL_JOIN = re.compile(f"\u0640+(?=[^\\W_{_ARABIC_SCRIPT}])")
+
+
+def split_tatweel_joins(text: str) -> str:
+    """Tatweels that join an Arabic proclitic to a word in another script (لـNK News, بـIl-62M, لـ2023)
+    become spaces, one each (length-preserving): the stroke is written exactly there so that the letter
+    does not look detached, and deleting it, as elsewhere, would glue the proclitic to the name."""
+    if "\u0640" not in text:
+        return text
+    return _TATWEEL_JOIN.sub(lambda match: " " * len(match.group()), text)
 
 
 def fold_table() -> FoldTable:

@@ -36,6 +36,7 @@ from app.core.folding import (
     is_hebrew_word,
     prefix_forms,
     prefixed_variants,
+    split_tatweel_joins,
 )
 from app.core.query import Term
 from app.core.records import Snippet, Span
@@ -78,7 +79,7 @@ def _shadow_of(text: str) -> str:
     substitution both work character by character, so the pieces line up with the original)."""
     if text.isascii():
         return text.lower()  # nothing in ASCII folds beyond case
-    return _CHANGING.sub(_changed, text.casefold())
+    return _CHANGING.sub(_changed, split_tatweel_joins(text).casefold())
 
 
 def _build_widths() -> dict[str, int]:

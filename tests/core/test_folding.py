@@ -36,6 +36,8 @@ from app.core.folding import (
         ("הארץ׃ויהי", "הארצ ויהי"),
         # Arabic: harakat, shadda, tatweel
         ("مُوسْــكُو", "موسكو"),
+        # ... except where it joins a proclitic to a word in another script: there it separates
+        ("وفقا لـNK News بـIl-62M لـ2023", "وفقا ل nk news ب il-62m ل 2023"),
         ("مُحَمَّدٌ", "محمد"),
         # hamza on any seat is a mark; alef wasla, alef maksura, teh marbuta
         ("أحمد إبراهيم آمال ٱلله", "احمد ابراهيم امال الله"),

@@ -110,6 +110,12 @@ def test_arabic_name_with_proclitics_harakat_and_tatweel() -> None:
     assert _names("موسكو", text)[1] == "موسكو"
 
 
+def test_a_latin_name_joined_to_an_arabic_proclitic_by_a_tatweel() -> None:
+    text = "وفقا لـNK News، وصلت طائرة بـIl-62M إلى المطار."
+    assert _found('"NK News"', text) == ["NK News"]
+    assert _found("Il-62M", text) == ["Il-62M"]
+
+
 def test_marks_on_the_last_letter_belong_to_the_hit() -> None:
     assert _found("محمد", "قال مُحَمَّدٌ ذلك") == ["مُحَمَّدٌ"]
     assert _found("shalo", "shalo\u0304\u0301 x") == ["shalo\u0304\u0301"]

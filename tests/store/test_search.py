@@ -45,6 +45,12 @@ def test_arabic_name_found_behind_proclitics(store: CaseStore, sources: dict[str
     assert found == {sources["ar"]: ["موسكو", "بموسكو", "وموسكو"]}
 
 
+def test_latin_name_joined_to_an_arabic_proclitic_by_a_tatweel(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
+    source = add_text("وقالت الوكالة وفقا لـNK News إن الطائرة بـIl-62M هبطت.", title="خبر")
+    assert hit_texts(store, '"NK News"') == {source: ["NK News"]}
+    assert hit_texts(store, "Il-62M") == {source: ["Il-62M"]}
+
+
 def test_latin_is_case_and_accent_insensitive(store: CaseStore, sources: dict[str, int]) -> None:
     assert hit_texts(store, "sao paulo") == {sources["en"]: ["São", "Paulo"]}
     assert hit_texts(store, '"sao paulo"') == {sources["en"]: ["São Paulo"]}
