@@ -92,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.register(commands)
 
     gui = commands.add_parser("gui", help="open the desktop application")
-    gui.add_argument("case", type=Path, nargs="?", metavar="CASE")
+    gui.add_argument("case", nargs="?", metavar="CASE", help="a case file, or an event link (threadline://…)")
+    gui.add_argument(
+        "--open", dest="link", metavar="LINK", help="show the event of a link made with Copy Event Link"
+    )
     gui.set_defaults(handler=cmd_gui)
     return parser
 
@@ -228,12 +231,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    """``threadline gui [CASE] [--open LINK]``; ``threadline gui LINK`` finds the link's case itself."""
+    case: str | None = args.case
+    link: str | None = args.link
+    if case is not None and case.strip().startswith(f"{_LINK_SCHEME}:"):
+        if link is not None:
+            raise _usage_error("Give one event link: either in place of the case or after --open.")
+        case, link = None, case
+    if link is not None:
+        from app.ui.events.formatting import parse_link
+
+        if parse_link(link) is None:
+            raise _usage_error(
+                f"“{link}” is not a link to an event (they look like threadline://case/NAME/event/ID)."
+            )
     from app.ui.application import run_gui
 
-    return run_gui(args.case)
+    return run_gui(Path(case) if case is not None else None, link)
 
 
 # -- presentation helpers ---------------------------------------------------------------------------
+
+
+_LINK_SCHEME = "threadline"
 
 
 class _UsageError(ThreadlineError):

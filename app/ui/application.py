@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QLocale,
     QMessageLogContext,
     Qt,
+    QTimer,
     QtMsgType,
     QTranslator,
     QUrl,
@@ -45,16 +46,25 @@ LOG_FILE_NAME = "threadline.log"
 log = logging.getLogger(__name__)
 
 
-def run_gui(case_path: Path | None) -> int:
-    """Run the desktop application until its last window closes; return the exit status."""
+def run_gui(case_path: Path | None, link: str | None = None) -> int:
+    """Run the desktop application until its last window closes; return the exit status.
+
+    With ``link`` (an event link, ``threadline://…``) the event it names is shown once the window is up;
+    without ``case_path`` its case is looked for among the recent cases and in the case folder.
+    """
     log_file = configure_logging(log_dir())
     qInstallMessageHandler(_log_qt_message)
     application = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(application)
     sys.excepthook = ExceptionHook(log_file)
-    window = create_main_window(Settings(), default_case_dir())
+    settings = Settings()
+    if case_path is None and link is not None:
+        case_path = case_for_link(link, settings.recent_cases, default_case_dir())
+    window = create_main_window(settings, default_case_dir())
     window.show()
     window.start(case_path)  # before the first paint, so the last case appears without a welcome flash
+    if link is not None:
+        follow_link(window, link)
     application.aboutToQuit.connect(window.session.shut_down)
     # The objects alive after start-up live as long as the app: keep full garbage collections (which
     # hold the GIL) from walking them again and again, or the window stutters during long work.
@@ -71,6 +81,26 @@ def create_main_window(settings: Settings, case_dir: Path) -> MainWindow:
     window = MainWindow(session, settings)
     session.setParent(window)
     return window
+
+
+def follow_link(window: MainWindow, link: str) -> None:
+    """Show the event ``link`` names once the window is on screen; if it cannot be (another case, an event
+    deleted since), a message box says why."""
+    QTimer.singleShot(0, lambda: window.events.open_link(link, loud=True))
+
+
+def case_for_link(link: str, recent: list[Path], case_dir: Path) -> Path | None:
+    """The case file an event link names: the most recent case of that file name, else one of that name
+    in the case folder; None if there is none (the link is then explained once a case is open)."""
+    from app.ui.events.formatting import parse_link
+
+    parsed = parse_link(link)
+    if parsed is None:
+        return None
+    named = [path for path in recent if path.name == parsed.case_name]
+    if not named and (case_dir / parsed.case_name).is_file():
+        named = [case_dir / parsed.case_name]
+    return named[0] if named else None
 
 
 def configure_application(application: QApplication) -> None:

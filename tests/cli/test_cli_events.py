@@ -168,3 +168,115 @@ def test_malformed_command_lines_exit_2(case: Path) -> None:
         == 2
     )
     assert threadline("dates", str(case)).returncode == 2
+
+
+# --- threadline gui --open LINK -----------------------------------------------------------------------------
+
+# The real entry point in a child process, offscreen: it reports what the window shows once the event is
+# in the editor or a message box has come up (or after thirty seconds), then quits.
+GUI_PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+application = QApplication(sys.argv[:1])
+waited = 0
+
+def probe():
+    global waited
+    waited += 1
+    window = next((w for w in application.topLevelWidgets() if hasattr(w, "events")), None)
+    box = window.findChild(QMessageBox, "message_box") if window is not None else None
+    shown = window.events.editor.event_id() if window is not None else None
+    if shown is None and (box is None or not box.isVisible()) and waited < 300:
+        QTimer.singleShot(100, probe)
+        return
+    store = window.store if window is not None else None
+    print(json.dumps({
+        "case": store.path.name if store is not None else None,
+        "event": shown,
+        "message": box.text() if box is not None else None,
+    }))
+    application.quit()
+
+QTimer.singleShot(100, probe)
+from app.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def gui(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONIOENCODING": "utf-8",
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", GUI_PROBE, "gui", *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def shown(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def link_to(case: Path, event_id: int) -> str:
+    from app.store import CaseStore
+    from app.ui.events.formatting import EventLink, case_key
+
+    store = CaseStore.open(case)
+    try:
+        return EventLink(case.name, event_id, case_key(store.case_info().created_at)).url()
+    finally:
+        store.close()
+
+
+def test_gui_open_link_shows_the_event(case: Path, tmp_path: Path) -> None:
+    event_id = json.loads(
+        ok("event", "add", str(case), "--title", "Landing", "--date", "2023-07-31", "--json")
+    )["id"]
+    link = link_to(case, event_id)
+    assert link.startswith(f"threadline://case/case.threadline/event/{event_id}?case=")
+    window = shown(gui(tmp_path, str(case), "--open", link))
+    assert window == {"case": "case.threadline", "event": event_id, "message": None}
+
+    missing = shown(gui(tmp_path, str(case), "--open", link_to(case, 999)))
+    assert missing["event"] is None
+    assert "There is no event #999 in this case" in str(missing["message"])
+
+
+def test_gui_with_a_bare_link_finds_its_case_in_the_case_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "Threadline" / "cases"
+    folder.mkdir(parents=True)
+    case = folder / "Il-62M טיסות.threadline"
+    ok("new", str(case), "--title", "Flights")
+    event_id = json.loads(
+        ok("event", "add", str(case), "--title", "Landing", "--date", "2023-07-31", "--json")
+    )["id"]
+    window = shown(gui(tmp_path, link_to(case, event_id)))
+    assert window == {"case": case.name, "event": event_id, "message": None}
+
+
+def test_gui_link_to_another_case_of_the_same_name_says_so(case: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "case.threadline"
+    other.parent.mkdir()
+    ok("new", str(other), "--title", "Another case, same file name")
+    ok("event", "add", str(other), "--title", "Elsewhere", "--date", "2020")
+    event_id = json.loads(
+        ok("event", "add", str(case), "--title", "Landing", "--date", "2023-07-31", "--json")
+    )["id"]
+    window = shown(gui(tmp_path, str(other), "--open", link_to(case, event_id)))
+    assert window["event"] is None
+    assert "another case that is also called" in str(window["message"])
+
+
+def test_gui_refuses_a_malformed_link_before_starting(case: Path, tmp_path: Path) -> None:
+    result = gui(tmp_path, str(case), "--open", "threadline://case/case.threadline/source/3")
+    assert result.returncode == 1
+    assert result.stderr.startswith("threadline: ") and "is not a link to an event" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -17,6 +17,7 @@ from app.store import CaseStore
 from app.store.events import NewEvidence
 from app.ui.events.formatting import (
     EventLink,
+    case_key,
     event_date_text,
     in_zone,
     isolate,
@@ -277,6 +278,14 @@ def test_event_links_round_trip() -> None:
     assert parse_link(hebrew.url()) == hebrew
     assert parse_link("https://example.com/event/3") is None
     assert parse_link("threadline://case/x.threadline/source/3") is None
+    keyed = EventLink(
+        "טיסות Il-62M.threadline", 3, case_key(datetime(2026, 11, 25, 9, 30, 1, 250, tzinfo=UTC))
+    )
+    assert keyed.url().endswith(f"/event/3?case={keyed.case_key}") and len(keyed.case_key) == 12
+    assert parse_link(keyed.url()) == keyed and parse_link(keyed.url() + "x") is None
+    assert keyed.names_case("renamed.threadline", keyed.case_key), "the key, not the name, decides"
+    assert not keyed.names_case(keyed.case_name, "0" * 12)
+    assert link.names_case("Demo case.threadline", "anything") and not link.names_case("other", "")
     assert isolate("מבט") == "\u2068מבט\u2069" and isolate("Ledger") == "Ledger"
 
 

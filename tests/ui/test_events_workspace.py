@@ -24,7 +24,7 @@ from app.core.textnorm import normalize_text
 from app.store import CaseStore
 from app.ui.application import create_main_window
 from app.ui.events import EventsFeature
-from app.ui.events.formatting import sentence_around
+from app.ui.events.formatting import case_key, sentence_around
 from app.ui.events.source_dates import underlined_spans
 from app.ui.events.table_model import Column
 from app.ui.events.timeline_items import Grouping
@@ -532,16 +532,23 @@ def test_lanes_zone_and_links(workspace: Workspace) -> None:
     feature.select_event(ids["Back in Moscow"])
     feature.copy_link_action.trigger()
     link = QGuiApplication.clipboard().text()
-    assert link == f"threadline://case/{path.name.replace(' ', '%20')}/event/{ids['Back in Moscow']}"
+    key = case_key(store.case_info().created_at)
+    name = path.name.replace(" ", "%20")
+    assert link == f"threadline://case/{name}/event/{ids['Back in Moscow']}?case={key}"
     feature.select_event(None)
     assert feature.open_link(link)
     assert (
         feature.current_event() == ids["Back in Moscow"]
         and feature.editor.event_id() == ids["Back in Moscow"]
     )
+    assert feature.open_link(f"threadline://case/renamed.threadline/event/{ids['Back in Moscow']}?case={key}")
+    assert feature.open_link(f"threadline://case/{name}/event/{ids['Back in Moscow']}"), "a link without key"
     assert not feature.open_link("threadline://case/other.threadline/event/1")
     assert "other.threadline" in window.statusBar().currentMessage()
-    assert not feature.open_link(f"threadline://case/{path.name}/event/999")
+    assert not feature.open_link(f"threadline://case/{name}/event/1?case=0123456789ab")
+    assert "another case that is also called" in window.statusBar().currentMessage()
+    assert not feature.open_link(f"threadline://case/{name}/event/999?case={key}")
+    assert "no event #999" in window.statusBar().currentMessage()
 
     feature.delete_event_action.trigger()
     assert store.events.count() == 2 and feature.current_event() is None

@@ -11,8 +11,10 @@ Selection is one value, ``current_event()``: a click on the timeline, a row of t
 Next/Previous Event sets it, and the other views follow without echoing back. Every edit is one store edit
 wrapped in one undo command (``app.ui.events.commands``); the views refresh from the store's ``Change``\\ s.
 
-Event links are ``threadline://case/<case file name>/event/<id>`` (``app.ui.events.formatting``); "Copy
-Event Link" puts one on the clipboard and ``open_link`` shows the event it names.
+Event links are ``threadline://case/<case file name>/event/<id>?case=<key>`` (``EventLink`` in
+``app.ui.events.formatting``; the key tells cases apart whatever their files are called); "Copy Event
+Link" puts one on the clipboard, and ``open_link`` (Open Event Link…, ``threadline gui --open LINK``)
+shows the event it names.
 """
 
 from __future__ import annotations
@@ -40,7 +42,15 @@ from app.ui.events.editor import EventEditor
 from app.ui.events.entity_picker import EntityIndex
 from app.ui.events.event_picker import EventPickerDialog
 from app.ui.events.filters import FilterState
-from app.ui.events.formatting import EventLink, isolate, parse_link, resolve_timezone, sentence_around, tr
+from app.ui.events.formatting import (
+    EventLink,
+    case_key,
+    isolate,
+    parse_link,
+    resolve_timezone,
+    sentence_around,
+    tr,
+)
 from app.ui.events.settings import EventsSettings
 from app.ui.events.source_dates import SourceDatesPanel, underline_dates
 from app.ui.events.table_dock import EventsTableDock
@@ -98,6 +108,7 @@ class EventsFeature(QObject):
         self._dates_task: Task | None = None
         self._dates_source: int | None = None
         self._zone_name = "UTC"
+        self._case_key = ""
         self._settle_pending = False
         self.evidence_picker: EventPickerDialog | None = None
         self.filters = FilterState(self)
@@ -188,6 +199,7 @@ class EventsFeature(QObject):
         self.fit_timeline_action = make("fit_timeline", tr("&Fit Timeline"), "Ctrl+Alt+0")
         self.filter_events_action = make("filter_events", tr("F&ilter Events…"), "Ctrl+Alt+F")
         self.copy_link_action = make("copy_event_link", tr("Copy Event &Link"), "Ctrl+Alt+L")
+        self.open_link_action = make("open_event_link", tr("&Open Event Link…"))
         self.zone_menu = QMenu(tr("Display &Time Zone"), self.window)
         self.zone_menu.setObjectName("event_zone_menu")
         self.zone_group = QActionGroup(self)
@@ -222,6 +234,7 @@ class EventsFeature(QObject):
             self.previous_event_action,
             self.fit_timeline_action,
             self.filter_events_action,
+            self.open_link_action,
         ]
 
     def event_actions(self) -> list[QAction]:
@@ -236,7 +249,7 @@ class EventsFeature(QObject):
             [self.new_event_action, self.reader.new_event_action, self.reader.add_evidence_action]
         )
         menu.addSeparator()
-        menu.addActions([self.delete_event_action, self.copy_link_action])
+        menu.addActions([self.delete_event_action, self.copy_link_action, self.open_link_action])
         menu.addSeparator()
         menu.addActions([self.next_event_action, self.previous_event_action, self.fit_timeline_action])
         menu.addAction(self.filter_events_action)
@@ -286,6 +299,7 @@ class EventsFeature(QObject):
         self.new_event_action.triggered.connect(self.new_event)
         self.delete_event_action.triggered.connect(lambda: self._current and self.delete_event(self._current))
         self.copy_link_action.triggered.connect(lambda: self._current and self.copy_link(self._current))
+        self.open_link_action.triggered.connect(self.ask_link)
         self.next_event_action.triggered.connect(lambda: self.step(1))
         self.previous_event_action.triggered.connect(lambda: self.step(-1))
         self.fit_timeline_action.triggered.connect(self.fit_timeline)
@@ -312,6 +326,7 @@ class EventsFeature(QObject):
     def _case_opened(self, store: CaseStore) -> None:
         """After the window's own handler: its bridge exists and its layout is restored."""
         self._store = store
+        self._case_key = case_key(store.case_info().created_at)
         self._bridge = find_bridge(self.window, store)
         if self._bridge is None:  # a window without one (not ours): make our own
             self._bridge = StoreBridge(store, self)
@@ -738,7 +753,7 @@ class EventsFeature(QObject):
     def link_for(self, event_id: int) -> str | None:
         if self._store is None:
             return None
-        return EventLink(self._store.path.name, event_id).url()
+        return EventLink(self._store.path.name, event_id, self._case_key).url()
 
     def copy_link(self, event_id: int) -> str | None:
         url = self.link_for(event_id)
@@ -747,27 +762,54 @@ class EventsFeature(QObject):
             self.say(tr("Copied {link}").format(link=url))
         return url
 
-    def open_link(self, url: str) -> bool:
-        """Show the event a ``threadline://case/<case>/event/<id>`` link names, if it is in the open case."""
+    def ask_link(self) -> None:
+        """Open Event Link…: the link on the clipboard, or one typed or pasted."""
+        copied = QGuiApplication.clipboard().text().strip()
+        url, accepted = QInputDialog.getText(
+            self.window,
+            tr("Open Event Link"),
+            tr("Event link (threadline://…):"),
+            text=copied if parse_link(copied) is not None else "",
+        )
+        if accepted and url.strip():
+            self.open_link(url, loud=True)
+
+    def open_link(self, url: str, *, loud: bool = False) -> bool:
+        """Show the event a ``threadline://case/<case>/event/<id>`` link names, if it is in the open case.
+
+        Why it cannot goes to the status bar, or with ``loud`` (a link from the command line or typed in)
+        to a message box, which cannot be missed.
+        """
+        problem = self._link_problem(url)
+        if problem is not None:
+            (self.window.show_error if loud else self.say)(problem)
+            return False
+        link = parse_link(url)
+        assert link is not None
+        self.edit_event(link.event_id)
+        return True
+
+    def _link_problem(self, url: str) -> str | None:
         link = parse_link(url)
         if link is None:
-            self.say(tr("“{link}” is not a link to an event.").format(link=url))
-            return False
+            return tr("“{link}” is not a link to an event.").format(link=url.strip())
         store = self._store
-        if store is None or link.case_name != store.path.name:
-            self.say(
-                tr("That event is in the case “{case}”: open that case first.").format(
-                    case=isolate(link.case_name)
-                )
-            )
-            return False
+        case = isolate(link.case_name)
+        if store is None:
+            return tr("That event is in the case “{case}”: open that case first.").format(case=case)
+        if not link.names_case(store.path.name, self._case_key):
+            if link.case_name == store.path.name:
+                return tr(
+                    "That event is in another case that is also called “{case}”: open that case first."
+                ).format(case=case)
+            return tr("That event is in the case “{case}”: open that case first.").format(case=case)
         try:
             store.events.get(link.event_id)
         except NotFound:
-            self.say(tr("There is no event #{id} in this case.").format(id=link.event_id))
-            return False
-        self.edit_event(link.event_id)
-        return True
+            return tr("There is no event #{id} in this case: it may have been deleted.").format(
+                id=link.event_id
+            )
+        return None
 
 
 def _import_all(names: tuple[str, ...]) -> None:
