@@ -177,11 +177,20 @@ class _Lexer:
         return _term(word, prefix, negated, shown)
 
 
+#: Letters a lone word needs before ``*``: "s*" expands to thousands of index terms and finds everything.
+MIN_PREFIX_LETTERS = 2
+
+
 def _term(raw: str, prefix: bool, negated: bool, shown: str) -> Term | None:
     folded = fold(raw)
     words = tuple(tokenize(folded))
     if prefix and not (folded and is_token_text(folded[-1])):
         raise QueryError(f"In {_quote(shown)}, * must directly follow the start of a word, as in pyong*.")
+    if prefix and len(words) == 1 and len(words[0]) < MIN_PREFIX_LETTERS:
+        raise QueryError(
+            f"{_quote(shown)} would match nearly every source: type at least {MIN_PREFIX_LETTERS} letters "
+            "before *, as in py*."
+        )
     return Term(words, prefix, negated) if words else None
 
 

@@ -473,8 +473,7 @@ class CaseStore:
         with self._read() as session:
             connection = session.connection()
             try:
-                ranked = fts.ranked_source_ids(connection, query, limit, offset)
-                total = fts.count_matching_sources(connection, query)
+                ranked, total = fts.ranked_source_ids(connection, query, limit, offset)
             except OperationalError as exc:
                 raise QueryError(f"Cannot search for “{query_text}”: {exc.orig}.") from exc
             ids = [source_id for source_id, _score in ranked]

@@ -140,6 +140,13 @@ def test_star_alone(text: str) -> None:
     assert "* must directly follow the start of a word" in _message(text)
 
 
+@pytest.mark.parametrize("text", ["s*", "ב*", "-a*", "x* OR y"])
+def test_a_lone_one_letter_prefix_is_refused_with_a_reason(text: str) -> None:
+    assert "type at least 2 letters before *" in _message(text)
+    assert _groups('"kim j*"') == ((Term(("kim", "j"), prefix=True),),)  # inside a phrase it narrows
+    assert _groups("py*") == ((Term(("py",), prefix=True),),)
+
+
 @pytest.mark.parametrize("text", ["*kim", "ki*m", "kim**"])
 def test_star_inside_a_word(text: str) -> None:
     assert "* may only end a word" in _message(text)

@@ -88,6 +88,11 @@ def test_results_rank_title_matches_first_and_count_all(store: CaseStore, add_te
     assert results.total == 2
     assert [hit.source_id for hit in results.hits] == [in_title, body_only]
     assert store.search("sanctions", limit=1).total == 2
+    second_page = store.search("sanctions", limit=1, offset=1)
+    assert (second_page.total, [hit.source_id for hit in second_page.hits]) == (2, [body_only])
+    beyond = store.search("sanctions", limit=1, offset=5)
+    assert (beyond.total, beyond.hits) == (2, ())
+    assert store.search("nowhere").total == 0
 
 
 @pytest.mark.parametrize("query", ['"unclosed phrase', "", "   ", "-only -exclusions", "OR", "*"])
