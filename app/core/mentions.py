@@ -42,7 +42,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import NamedTuple
 
 from rapidfuzz import process
@@ -404,7 +404,9 @@ class Vocabulary:
     """
 
     def __init__(self, tokens: Iterable[str], *, counts: Counts | None = None, sources: int = 1) -> None:
-        self.tokens = sorted(set(tokens))
+        listed = list(tokens)
+        ordered = all(a < b for a, b in pairwise(listed))  # as the index gives them
+        self.tokens = listed if ordered else sorted(set(listed))
         self._counts = counts or {}
         self._common = max(COMMON_WORD_MIN_SOURCES, int(sources * COMMON_WORD_SHARE))
         self._by_tail: dict[str, list[str]] | None = None
@@ -741,8 +743,9 @@ class MentionFinder:
 
     def __init__(self, aliases: Iterable[str], *, fast_path: bool = True) -> None:
         self.fast_path = fast_path  # off: every hit goes through the matcher (tests compare the two)
+        self.aliases = tuple(aliases)  # as given: ``MentionFinder(finder.aliases)`` is the same finder
         self._aliases: dict[tuple[str, ...], list[str]] = {}
-        for alias in aliases:
+        for alias in self.aliases:
             words = alias_words(alias)
             if words and alias not in self._aliases.setdefault(words, []):
                 self._aliases[words].append(alias)
@@ -1006,6 +1009,53 @@ def _replacements(
             if distance + extra <= total
         ]
     return found
+
+
+# --- many texts in a worker process --------------------------------------------------------------------
+
+TextJob = tuple[int, str, "str | None", Sequence[SearchTerm]]  # source id, text, its fold (or None), terms
+CandidateFields = tuple[int, int, str, str, str, bool, float, str, "int | None"]
+
+_KINDS = {kind.value: kind for kind in MatchKind}
+_REASONS = {reason.value: reason for reason in ReviewReason}
+_worker_finder: tuple[tuple[str, ...], MentionFinder] | None = None
+
+
+def candidate_fields(candidate: Candidate) -> CandidateFields:
+    """A candidate as plain values, cheap to send between processes (``candidate_from_fields`` reverses)."""
+    c = candidate
+    return (
+        c.start,
+        c.end,
+        c.text,
+        c.alias,
+        c.kind.value,
+        c.needs_review,
+        c.confidence,
+        c.reason.value,
+        c.token_start,
+    )
+
+
+def candidate_from_fields(fields: CandidateFields) -> Candidate:
+    start, end, text, alias, kind, review, confidence, reason, token_start = fields
+    return Candidate(start, end, text, alias, _KINDS[kind], review, confidence, _REASONS[reason], token_start)
+
+
+def find_in_texts(
+    aliases: tuple[str, ...], jobs: Sequence[TextJob]
+) -> list[tuple[int, list[CandidateFields]]]:
+    """``MentionFinder(aliases).find`` over many texts, for a worker process: the finder is built once per
+    set of aliases and kept (with its compiled names) for the next batch; candidates go back as plain
+    values."""
+    global _worker_finder
+    if _worker_finder is None or _worker_finder[0] != aliases:
+        _worker_finder = (aliases, MentionFinder(aliases))
+    finder = _worker_finder[1]
+    return [
+        (source_id, [candidate_fields(c) for c in finder.find(text, folded=folded, terms=terms)])
+        for source_id, text, folded, terms in jobs
+    ]
 
 
 def find_candidates(text: str, aliases: Iterable[str], *, variants: bool = True) -> list[Candidate]:

@@ -15,9 +15,15 @@ that are no longer found (an alias was removed) are dropped.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -46,13 +52,17 @@ from app.core.folding import fold
 from app.core.identifiers import Identifier, extract_identifiers
 from app.core.mentions import (
     Candidate,
+    CandidateFields,
     MatchKind,
     MentionFinder,
     NameSuggestion,
     ReviewReason,
     SearchTerm,
+    TextJob,
     Vocabulary,
     alias_words,
+    candidate_fields,
+    find_in_texts,
     snap_to_words,
     suggest_name,
 )
@@ -78,6 +88,8 @@ from app.store.models import (
 if TYPE_CHECKING:
     from app.store.casestore import CaseStore
 
+log = logging.getLogger(__name__)
+
 EDITABLE_ENTITY_FIELDS = frozenset({"name", "description", "notes", "type_key"})
 EDITABLE_TYPE_FIELDS = frozenset({"label", "colour", "icon"})
 IDENTIFIER_TYPE = "identifier"
@@ -85,6 +97,11 @@ CONTEXT_WORDS = 6
 _COLOUR = re.compile("#[0-9a-fA-F]{6}")
 _PROGRESS_EVERY = 200  # sources between progress reports (and cancel checks) while finding
 _TEXT_BATCH = 400  # sources whose texts are loaded at once while finding
+_STORE_BATCH = 5_000  # candidates stored per write transaction: the write lock is held briefly
+_CHUNK = 500  # ids per statement, well below SQLite's variable limit
+_WORKER_MIN_SOURCES = 1_500  # sources to match before worker processes pay for their start
+_SCAN_WORKERS = 2
+_BATCHES_AHEAD = 6  # text batches handed to the workers before the first is collected
 _Model = TypeVar("_Model", bound=Base)
 
 
@@ -221,6 +238,24 @@ class EntityRepository:
     def get(self, entity_id: int) -> EntityRecord:
         with self._store._read() as session:
             return _entity_record(session, _get(session, Entity, entity_id, "entity"))
+
+    def records(self, entity_ids: Iterable[int] | None = None) -> list[EntityRecord]:
+        """Every entity (or those of ``entity_ids`` that exist) with its aliases, by id, in one query: the
+        type-ahead needs every alias of the case, which ``get`` one entity at a time reads too slowly."""
+        statement = (
+            select(Entity, EntityType.key, Alias)
+            .join(EntityType, EntityType.id == Entity.type_id)
+            .outerjoin(Alias, Alias.entity_id == Entity.id)
+            .order_by(Entity.id, Alias.id)
+        )
+        wanted = None if entity_ids is None else sorted(set(entity_ids))
+        records: list[EntityRecord] = []
+        with self._store._read() as session:
+            chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+            for chunk in chunks:
+                chosen = statement if chunk is None else statement.where(Entity.id.in_(chunk))
+                records += _records_with_aliases(session.execute(chosen).all())
+        return records
 
     def list_entities(self, *, type_key: str | None = None) -> list[EntitySummary]:
         """Every entity with its counts, by name; one query, whatever the number of entities."""
@@ -626,14 +661,16 @@ class EntityRepository:
         pending candidates.
 
         A span already decided (accepted, rejected) or already tagged is left alone; pending candidates
-        that are not found again are dropped. Cancelling (between sources) leaves the case unchanged.
+        that are not found again are dropped. Looking up and matching hold no write lock: the candidates
+        are stored as sources are matched, in short write transactions (at most ``_STORE_BATCH``
+        candidates each, audited each), so the investigator's edits go through while a long find runs.
+        A cancel is seen between batches of sources: what was stored before it stays (pending candidates
+        of the sources matched so far); a cancel before the first batch changes nothing.
         """
-        with self._store._write() as session:
+        with self._store._read() as session:
             plan = self._plan(session, entity_id, variants)
-            progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
-            found = self._scan(session, plan, progress, cancel)
-            counts, dropped, records = _store_candidates(session, plan, found)
-            self._audit(session, "find mention candidates", "entity", entity_id, after=counts)
+        progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
+        dropped, records = self._store_found(plan, self._scan(plan, progress, cancel))
         if dropped:
             self._store._notify(Change(ChangeKind.REMOVED, "candidate", tuple(dropped)))
         self._store._notify(Change(ChangeKind.UPDATED, "candidate", tuple(record.id for record in records)))
@@ -784,34 +821,124 @@ class EntityRepository:
         return _Plan(entity_id, entity_ids, finder, by_words, sources)
 
     def _scan(
-        self, session: Session, plan: _Plan, progress: ProgressSink, cancel: CancelToken | None
-    ) -> list[tuple[int, Candidate]]:
-        found: list[tuple[int, Candidate]] = []
+        self, plan: _Plan, progress: ProgressSink, cancel: CancelToken | None
+    ) -> Iterator[tuple[int, list[CandidateFields]]]:
+        """Each source of the plan with the candidates found in it (as plain values), in source order.
+        Texts are read in short read transactions; with many sources, worker processes do the matching
+        while the caller stores what came back."""
         ids = sorted(plan.sources)
-        connection = session.connection()
-        for batch_start in range(0, len(ids), _TEXT_BATCH):
-            batch = ids[batch_start : batch_start + _TEXT_BATCH]
+        batches = [ids[start : start + _TEXT_BATCH] for start in range(0, len(ids), _TEXT_BATCH)]
+        pool = _scan_pool() if len(ids) >= _WORKER_MIN_SOURCES else None
+        try:
+            if pool is None:
+                yield from self._scan_here(plan, batches, progress, cancel)
+            else:
+                yield from self._scan_in(pool, plan, batches, progress, cancel)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(ProgressUpdate(len(ids), len(ids), "storing candidates"))
+
+    def _jobs(self, plan: _Plan, batch: Sequence[int]) -> list[TextJob]:
+        """(source, text, fold, terms) for a batch of sources, read in one short read transaction."""
+        with self._store._read() as session:
             texts: dict[int, str] = dict(
                 session.execute(
                     select(SourceText.source_id, SourceText.text).where(SourceText.source_id.in_(batch))
                 ).all()
             )
-            folded = fts_vocab.folded_bodies(connection, batch)
-            for done, source_id in enumerate(batch, start=batch_start):
+            folded = fts_vocab.folded_bodies(session.connection(), batch)
+        return [
+            (source_id, texts[source_id], folded.get(source_id), plan.sources[source_id])
+            for source_id in batch
+            if source_id in texts  # removed since the plan was made
+        ]
+
+    def _scan_here(
+        self,
+        plan: _Plan,
+        batches: Sequence[Sequence[int]],
+        progress: ProgressSink,
+        cancel: CancelToken | None,
+    ) -> Iterator[tuple[int, list[CandidateFields]]]:
+        total = sum(map(len, batches))
+        done = 0
+        for batch in batches:
+            for source_id, text, folded, terms in self._jobs(plan, batch):
                 if done % _PROGRESS_EVERY == 0:
                     if cancel is not None:
                         cancel.raise_if_cancelled()
-                    progress(ProgressUpdate(done, len(ids), f"source #{source_id}"))
-                text = texts.get(source_id)
-                if text is not None:
-                    candidates = plan.finder.find(
-                        text, folded=folded.get(source_id), terms=plan.sources[source_id]
-                    )
-                    found += [(source_id, candidate) for candidate in candidates]
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        progress(ProgressUpdate(len(ids), len(ids), "storing candidates"))
-        return found
+                    progress(ProgressUpdate(done, total, f"source #{source_id}"))
+                candidates = plan.finder.find(text, folded=folded, terms=terms)
+                yield source_id, [candidate_fields(candidate) for candidate in candidates]
+                done += 1
+
+    def _scan_in(
+        self,
+        pool: ProcessPoolExecutor,
+        plan: _Plan,
+        batches: Sequence[Sequence[int]],
+        progress: ProgressSink,
+        cancel: CancelToken | None,
+    ) -> Iterator[tuple[int, list[CandidateFields]]]:
+        """Batches matched by worker processes, a few ahead of the one being collected; if the workers
+        cannot run (a frozen app, a worker killed), the rest is matched here."""
+        aliases = plan.finder.aliases
+        pending: deque[tuple[Sequence[int], Future[list[tuple[int, list[CandidateFields]]]]]] = deque()
+        total = sum(map(len, batches))
+        queue = deque(batches)
+        done = 0
+        try:
+            while queue or pending:
+                while queue and len(pending) < _BATCHES_AHEAD:
+                    batch = queue.popleft()
+                    pending.append((batch, pool.submit(find_in_texts, aliases, self._jobs(plan, batch))))
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
+                progress(ProgressUpdate(done, total, "matching names"))
+                matched = pending[0][1].result()
+                pending.popleft()
+                yield from matched
+                done += len(matched)
+        except (BrokenProcessPool, OSError) as error:
+            log.warning("mention workers failed (%s); matching in this process", error)
+            left = [batch for batch, _future in pending] + list(queue)
+            yield from self._scan_here(plan, left, progress, cancel)
+
+    def _store_found(
+        self, plan: _Plan, scanned: Iterable[tuple[int, list[CandidateFields]]]
+    ) -> tuple[list[int], list[CandidateRecord]]:
+        """Store what a find finds as it comes, in short write transactions of at most ``_STORE_BATCH``
+        candidates (or ``_CHUNK`` sources), each with its audit row; the first also drops the pending
+        candidates in sources the index no longer points to. Return the dropped ids and the records."""
+        counts = {"sources": len(plan.sources), "found": 0, "new": 0, "dropped": 0}
+        dropped: list[int] = []
+        records: list[CandidateRecord] = []
+        kept = started = False
+        for chunk in _store_chunks(scanned):
+            with self._store._write() as session:
+                stale = [] if started else _stale_elsewhere(session, plan.entity_ids, plan.sources)
+                _delete_candidates(session, stale)
+                started = True
+                new, gone, seen = _store_candidates(session, plan, chunk)
+                after = {"sources": len(chunk), "new": len(new), "dropped": len(stale) + len(gone)}
+                self._audit(session, "store mention candidates", "entity", plan.entity_id, after=after)
+            records += new
+            dropped += stale + gone
+            kept = kept or seen
+            counts["found"] += sum(len(candidates) for _source_id, candidates in chunk)
+        with self._store._write() as session:
+            if not started:  # no source to look in: every pending candidate of the entities is stale
+                dropped = _stale_elsewhere(session, plan.entity_ids, ())
+                _delete_candidates(session, dropped)
+            counts["new"], counts["dropped"] = len(records), len(dropped)
+            self._audit(session, "find mention candidates", "entity", plan.entity_id, after=counts)
+        if kept:  # pending candidates found before and again: read them all, with the new ones
+            with self._store._read() as session:
+                records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
+        return dropped, sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
 
     def _case_vocabulary(self, session: Session) -> Vocabulary:
         """The case's vocabulary, kept between finds until a source is added or removed. How many sources
@@ -996,6 +1123,7 @@ class _Plan:
     finder: MentionFinder
     owners: dict[tuple[str, ...], set[int]]  # alias words → entities with that spelling
     sources: dict[int, list[SearchTerm]]  # source → the spellings the index says it contains
+    owners_of: dict[str, list[int]] = field(default_factory=dict)  # alias → entities searched, kept
 
 
 def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -> bool:
@@ -1007,61 +1135,107 @@ def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -
     )
 
 
+def _scan_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for matching, started with "spawn" as the import's are (a GUI process has threads,
+    and forking a threaded process can deadlock the child); None on a single core."""
+    workers = min(_SCAN_WORKERS, os.cpu_count() or 1)
+    if workers < 2:
+        return None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _store_chunks(
+    found: Iterable[tuple[int, list[CandidateFields]]],
+) -> Iterator[list[tuple[int, list[CandidateFields]]]]:
+    """Runs of sources of at most ``_CHUNK`` sources and (unless one source has more) ``_STORE_BATCH``
+    candidates: what one short write transaction stores."""
+    chunk: list[tuple[int, list[CandidateFields]]] = []
+    size = 0
+    for source_id, candidates in found:
+        if chunk and (len(chunk) >= _CHUNK or size + len(candidates) > _STORE_BATCH):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append((source_id, candidates))
+        size += len(candidates)
+    if chunk:
+        yield chunk
+
+
 def _store_candidates(
-    session: Session, plan: _Plan, found: list[tuple[int, Candidate]]
-) -> tuple[dict[str, int], list[int], list[CandidateRecord]]:
-    """Insert new candidates, keep decided ones as they are, drop pending ones not found again; return
-    the counts, the dropped ids and every pending candidate of the entities searched."""
+    session: Session, plan: _Plan, chunk: list[tuple[int, list[CandidateFields]]]
+) -> tuple[list[CandidateRecord], list[int], bool]:
+    """For a run of scanned sources: insert new candidates, keep decided ones as they are, drop pending
+    ones not found again. Return the new records, the dropped ids and whether pending ones were kept."""
     table = _CANDIDATES
     connection = session.connection()
+    source_ids = [source_id for source_id, _candidates in chunk]
     existing = {
         (owner, source_id, start, end): (candidate_id, status)
         for candidate_id, owner, source_id, start, end, status in connection.execute(
             select(
                 table.c.id, table.c.entity_id, table.c.source_id, table.c.start, table.c.end, table.c.status
-            ).where(table.c.entity_id.in_(plan.entity_ids))
+            ).where(table.c.source_id.in_(source_ids))
         )
+        if owner in plan.entity_ids
     }
-    mentions = _mention_spans(session, {source_id for source_id, _candidate in found})
+    mentions = _mention_spans(session, source_ids)
     seen: set[int] = set()
-    new: list[tuple[object, ...]] = []
+    new: list[tuple[Any, ...]] = []
     added: set[tuple[int, int, int, int]] = set()
-    owners_of: dict[str, list[int]] = {}
-    for source_id, candidate in found:
-        owners = owners_of.get(candidate.alias)
-        if owners is None:
-            owners = owners_of[candidate.alias] = sorted(
-                plan.entity_ids.intersection(plan.owners.get(alias_words(candidate.alias), ()))
-            )
-        for owner in owners:
-            key = (owner, source_id, candidate.start, candidate.end)
-            if key in existing:
-                seen.add(existing[key][0])
-                continue
-            spans = mentions.get(source_id, ())
-            if key in added or _overlaps_mention(spans, owner, candidate, same=True):
-                continue
-            added.add(key)
-            new.append(
-                _candidate_row(
-                    owner, source_id, candidate, _overlaps_mention(spans, owner, candidate, same=False)
+    owners_of = plan.owners_of
+    for source_id, candidates in chunk:
+        spans = mentions.get(source_id, ())
+        for fields in candidates:
+            start, end, alias = fields[0], fields[1], fields[3]
+            owners = owners_of.get(alias)
+            if owners is None:
+                owners = owners_of[alias] = sorted(
+                    plan.entity_ids.intersection(plan.owners.get(alias_words(alias), ()))
                 )
-            )
+            for owner in owners:
+                key = (owner, source_id, start, end)
+                if key in existing:
+                    seen.add(existing[key][0])
+                    continue
+                if key in added or (spans and _overlaps_mention(spans, owner, start, end, same=True)):
+                    continue
+                added.add(key)
+                inside = bool(spans) and _overlaps_mention(spans, owner, start, end, same=False)
+                new.append(_candidate_row(owner, source_id, fields, inside))
     stale = [
         candidate_id
         for candidate_id, status in existing.values()
         if status is CandidateStatus.PENDING and candidate_id not in seen
     ]
-    for index in range(0, len(stale), 500):
-        session.execute(delete(MentionCandidate).where(MentionCandidate.id.in_(stale[index : index + 500])))
-    records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING) if seen else []
+    _delete_candidates(session, stale)
     stamp = _stored_time(connection, utc_now())
     ids = fts_vocab.insert_rows(
         connection, "mention_candidates", _INSERT_COLUMNS, [(*row, stamp, None, "") for row in new]
     )
-    records += [_new_record(candidate_id, row) for candidate_id, row in zip(ids, new, strict=True)]
-    counts = {"sources": len(plan.sources), "found": len(found), "new": len(new), "dropped": len(stale)}
-    return counts, stale, sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
+    records = [_new_record(candidate_id, row) for candidate_id, row in zip(ids, new, strict=True)]
+    return records, stale, bool(seen)
+
+
+def _stale_elsewhere(session: Session, entity_ids: Collection[int], scanned: Collection[int]) -> list[int]:
+    """Pending candidates of the entities in sources a find did not look in (no spelling is there now)."""
+    table = _CANDIDATES
+    stale: list[int] = []
+    ids = sorted(entity_ids)
+    for index in range(0, len(ids), _CHUNK):
+        rows = session.connection().execute(
+            select(table.c.id, table.c.source_id).where(
+                table.c.entity_id.in_(ids[index : index + _CHUNK]),
+                table.c.status == CandidateStatus.PENDING,
+            )
+        )
+        stale += [candidate_id for candidate_id, source_id in rows if source_id not in scanned]
+    return stale
+
+
+def _delete_candidates(session: Session, candidate_ids: Sequence[int]) -> None:
+    for index in range(0, len(candidate_ids), _CHUNK):
+        chunk = candidate_ids[index : index + _CHUNK]
+        session.execute(delete(MentionCandidate).where(MentionCandidate.id.in_(chunk)))
 
 
 def _mention_spans(session: Session, source_ids: Collection[int]) -> dict[int, list[tuple[int, int, int]]]:
@@ -1083,14 +1257,15 @@ def _stored_time(connection: Any, moment: datetime) -> object:
 
 
 def _overlaps_mention(
-    mentions: Iterable[tuple[int, int, int]], owner: int, candidate: Candidate, *, same: bool
+    mentions: Iterable[tuple[int, int, int]], owner: int, start: int, end: int, *, same: bool
 ) -> bool:
-    for mention_owner, start, end in mentions:
+    """Whether a span overlaps a mention of the same entity (``same``) or lies inside another's."""
+    for mention_owner, mention_start, mention_end in mentions:
         if (mention_owner == owner) != same:
             continue
-        if same and start < candidate.end and candidate.start < end:
+        if same and mention_start < end and start < mention_end:
             return True
-        if not same and start <= candidate.start and candidate.end <= end:
+        if not same and mention_start <= start and end <= mention_end:
             return True
     return False
 
@@ -1114,25 +1289,44 @@ _INSERT_COLUMNS = (
 )
 
 
+_PENDING = CandidateStatus.PENDING.value
+_INSIDE_OTHER = ReviewReason.INSIDE_OTHER_MENTION.value
+
+
 def _candidate_row(
-    owner: int, source_id: int, candidate: Candidate, inside_other: bool
-) -> tuple[object, ...]:
-    """A new pending candidate as plain column values, in ``_INSERT_COLUMNS`` order up to ``mention_id``."""
-    reason = candidate.reason
-    if inside_other and not candidate.needs_review:
-        reason = ReviewReason.INSIDE_OTHER_MENTION
+    owner: int, source_id: int, fields: CandidateFields, inside_other: bool
+) -> tuple[Any, ...]:
+    """A new pending candidate (``mentions.candidate_fields``) as plain column values, in
+    ``_INSERT_COLUMNS`` order up to ``mention_id``."""
+    start, end, text, alias, kind, review, confidence, reason, _token_start = fields
+    if inside_other:
+        reason = reason if review else _INSIDE_OTHER
+        return (
+            owner,
+            source_id,
+            start,
+            end,
+            text[:1000],
+            alias[:500],
+            kind,
+            _PENDING,
+            1,
+            min(confidence, 0.5),
+            reason,
+            None,
+        )
     return (
         owner,
         source_id,
-        candidate.start,
-        candidate.end,
-        candidate.text[:1000],
-        candidate.alias[:500],
-        candidate.kind.value,
-        CandidateStatus.PENDING.value,
-        int(candidate.needs_review or inside_other),
-        min(candidate.confidence, 0.5) if inside_other else candidate.confidence,
-        reason.value,
+        start,
+        end,
+        text[:1000],
+        alias[:500],
+        kind,
+        _PENDING,
+        int(review),
+        confidence,
+        reason,
         None,
     )
 
@@ -1147,7 +1341,7 @@ def _new_record(candidate_id: int, row: tuple[Any, ...]) -> CandidateRecord:
         end,
         text,
         alias,
-        MatchKind(kind),
+        _KINDS[kind],
         CandidateStatus.PENDING,
         bool(review),
         confidence,
@@ -1190,6 +1384,7 @@ _CANDIDATE_COLUMNS = (
     "mention_id",
 )
 _REASONS = {reason.value: reason for reason in ReviewReason}
+_KINDS = {kind.value: kind for kind in MatchKind}
 
 
 def _record_from_values(values: Sequence[Any]) -> CandidateRecord:
@@ -1752,6 +1947,33 @@ def _entity_record(session: Session, row: Entity) -> EntityRecord:
     return EntityRecord(
         row.id, row.type_id, type_key, row.name, row.description, row.notes, row.created_at, aliases
     )
+
+
+def _records_with_aliases(rows: Sequence[Any]) -> list[EntityRecord]:
+    """Entity records from (entity, type key, alias or None) rows ordered by entity, then alias."""
+    records: list[EntityRecord] = []
+    current: Entity | None = None
+    key = ""
+    aliases: list[AliasRecord] = []
+    for entity, type_key, alias in (*rows, (None, "", None)):
+        if current is not None and entity is not current:
+            records.append(
+                EntityRecord(
+                    current.id,
+                    current.type_id,
+                    key,
+                    current.name,
+                    current.description,
+                    current.notes,
+                    current.created_at,
+                    tuple(aliases),
+                )
+            )
+            aliases = []
+        current, key = entity, type_key
+        if alias is not None:
+            aliases.append(_alias_record(alias))
+    return records
 
 
 def _mention_record(row: Mention) -> MentionRecord:

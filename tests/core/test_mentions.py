@@ -20,7 +20,9 @@ from app.core.mentions import (
     MentionFinder,
     ReviewReason,
     Vocabulary,
+    candidate_from_fields,
     find_candidates,
+    find_in_texts,
     max_edits,
     snap_to_words,
     suggest_name,
@@ -467,3 +469,20 @@ def test_the_markup_of_the_labelled_set_is_read_as_meant() -> None:
         ("Shoygu", "shoigu", "variant"),
         ("ברון", "ron", "trap"),
     ]
+
+
+def test_matching_many_texts_for_a_worker_gives_the_finders_candidates_as_plain_values() -> None:
+    texts = [
+        (1, "Sergei Shoigu flew to Pyongyang; בפיונגיאנג נחת שויגו."),
+        (2, "وصل شويغو إلى بيونغ يانغ"),
+        (3, "Nothing here."),
+    ]
+    aliases = ("Sergei Shoigu", "Pyongyang", "פיונגיאנג", "שויגו", "شويغو", "بيونغ يانغ")
+    finder = MentionFinder(aliases)
+    jobs = [(source_id, text, fold(text), finder.alias_terms) for source_id, text in texts]
+    found = find_in_texts(finder.aliases, jobs)
+    assert [source_id for source_id, _rows in found] == [1, 2, 3]
+    for (_source_id, text), (_same, rows) in zip(texts, found, strict=True):
+        assert [candidate_from_fields(row) for row in rows] == finder.find(text)
+    assert found[2][1] == []
+    assert find_in_texts(finder.aliases, jobs[:1]) == found[:1]  # the kept finder gives the same

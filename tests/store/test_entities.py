@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -590,3 +591,91 @@ def test_tagging_an_identifier_is_one_edit_that_undo_takes_back_whole(
     with pytest.raises(InvalidValue, match="already tagged"):
         store.entities.tag_identifier(source, offer.identifier)
     assert len(store.entities.list_entities()) == 1  # the failed second tag left nothing behind
+
+
+# --- reading every alias at once, and finding without holding the write lock -----------------------------
+
+
+def test_records_reads_every_entity_with_its_aliases_in_one_query(store: CaseStore, case_path: Path) -> None:
+    shoigu = _shoigu(store)
+    city = store.entities.add("location", "Pyongyang", ["פיונגיאנג", "بيونغ يانغ"]).id
+    bare = store.entities.add("other", "Nameless").id
+    statements: list[str] = []
+    engine = store._engine
+    from sqlalchemy import event
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        records = store.entities.records()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [r.id for r in records] == [shoigu, city, bare]
+    assert records == [store.entities.get(entity_id) for entity_id in (shoigu, city, bare)]
+    assert [a.text for a in records[1].aliases] == ["Pyongyang", "פיונגיאנג", "بيونغ يانغ"]
+    assert records[2].aliases == (store.entities.get(bare).aliases)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    assert store.entities.records([city, 999]) == [records[1]]  # ids that do not exist are left out
+    assert store.entities.records([]) == []
+
+
+def test_a_write_from_another_connection_goes_through_while_candidates_are_found(
+    store: CaseStore, case_path: Path, add_text: AddText, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The UI's edits must not wait for a long find: looking up and matching hold no write lock, and the
+    candidates are stored in short transactions. A second store on the same file (another connection,
+    as the UI's writer would be) writes from inside the find's progress callback, which runs while the
+    find is matching; with the lock held, that write would wait for the busy timeout and fail."""
+    from app.store import entities as entities_module
+
+    monkeypatch.setattr(entities_module, "_STORE_BATCH", 3)  # several short transactions
+    monkeypatch.setattr(entities_module, "_PROGRESS_EVERY", 1)
+    for index in range(12):
+        add_text(f"Report {index}: Sergei Shoigu met Shoigu; שויגו נאם.", title=f"r{index}")
+    shoigu = _shoigu(store)
+    written: list[float] = []
+    with CaseStore.open(case_path, actor="ui") as other:
+        other_entity = other.entities.add("person", "Somebody").id
+
+        def edit_meanwhile(update: ProgressUpdate) -> None:
+            if 0 < update.done < update.total:
+                started = time.perf_counter()
+                other.entities.add_alias(other_entity, f"Alias {update.done}")
+                written.append(time.perf_counter() - started)
+
+        found = store.entities.find_candidates(shoigu, variants=False, progress=edit_meanwhile)
+    assert len(found) == 36
+    assert written and max(written) < 2.0  # no wait for the busy timeout (10 s)
+    stored = list(store.audit_log(object_type="entity", object_id=shoigu))
+    batches = [e for e in stored if e.action == "store mention candidates"]
+    assert len(batches) == 12  # 3 candidates per source, at most 3 per transaction
+    assert sum(int(e.after["new"]) for e in batches) == 36
+    assert [e.action for e in stored].count("find mention candidates") == 1
+    assert len(store.entities.get(other_entity).aliases) == 1 + len(written)
+
+
+def test_finding_in_worker_processes_finds_the_same_as_here(
+    store: CaseStore, sources: dict[str, int], add_text: AddText, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import entities as entities_module
+
+    for index in range(6):
+        add_text(
+            f"Shoygu in Pyongyang ({index}); בפיונגיאנג שויגו.\nSergei Shoi-\ngu left.", title=str(index)
+        )
+    shoigu = _shoigu(store)
+    store.entities.add("location", "Pyongyang", ["פיונגיאנג"])
+    here = store.entities.find_candidates()
+    for candidate in store.entities.candidates():
+        assert candidate.status is CandidateStatus.PENDING
+    store.entities.reject([c.id for c in here if c.entity_id == shoigu][:2])
+    expected = [
+        (c.entity_id, c.source_id, c.start, c.end, c.kind, c.reason) for c in store.entities.candidates()
+    ]
+    monkeypatch.setattr(entities_module, "_WORKER_MIN_SOURCES", 1)
+    monkeypatch.setattr(entities_module, "_TEXT_BATCH", 2)
+    again = store.entities.find_candidates()
+    assert [(c.entity_id, c.source_id, c.start, c.end, c.kind, c.reason) for c in again] == expected
+    assert len(expected) == len(here) - 2

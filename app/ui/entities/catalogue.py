@@ -2,10 +2,10 @@
 and an index of every alias for matching typed text.
 
 The types and the list of entities are single queries, re-read when a ``Change`` says they changed. The
-alias index needs each entity's aliases; it is filled once per case on a worker thread (the store reads
-one entity at a time) and then kept up to date entity by entity from the changes. Until it is ready,
-typed text is matched against the entities' names only, and ``index_loaded`` tells the views to match
-again.
+alias index holds every entity's aliases; it is filled once per case on a worker thread (one query,
+``store.entities.records``) and then kept up to date from the changes (one query per change). Until it
+is ready, typed text is matched against the entities' names only, and ``index_loaded`` tells the views
+to match again.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ICON = "entity"
 SWATCH = 12  # pixels: the colour square before a type's icon
-_CANCEL_EVERY = 50  # entities read between cancel checks while filling the index
 
 
 @dataclass(frozen=True)
@@ -157,17 +156,9 @@ class EntityCatalogue(QObject):
         store = self._store
 
         def read_all(progress: ProgressSink, cancel: CancelToken) -> list[EntityRecord]:
-            ids = [summary.id for summary in store.entities.list_entities()]
-            records = []
-            for done, entity_id in enumerate(ids):
-                if done % _CANCEL_EVERY == 0:
-                    cancel.raise_if_cancelled()
-                    progress(ProgressUpdate(done, len(ids), ""))
-                try:
-                    records.append(store.entities.get(entity_id))
-                except NotFound:
-                    continue  # deleted meanwhile; the change says so too
-            return records
+            cancel.raise_if_cancelled()
+            progress(ProgressUpdate(0, 1, ""))
+            return store.entities.records()  # every entity with its aliases, one query
 
         task = Task(read_all, self, name="entity aliases")
         task.succeeded.connect(self._index_read)
@@ -200,17 +191,13 @@ class EntityCatalogue(QObject):
         self._index[record.id] = (record, tuple(spellings))
 
     def _refresh_index(self, entity_ids: set[int]) -> None:
-        for entity_id in entity_ids:
-            record = None
-            if self._store is not None:
-                try:
-                    record = self._store.entities.get(entity_id)
-                except NotFound:
-                    record = None
-            if record is None:
-                self._index.pop(entity_id, None)
-            else:
-                self._hold(record)
+        if not entity_ids:
+            return
+        records = self._store.entities.records(entity_ids) if self._store is not None else []
+        for record in records:
+            self._hold(record)
+        for entity_id in entity_ids - {record.id for record in records}:
+            self._index.pop(entity_id, None)  # deleted
 
     def match(self, text: str, *, limit: int | None = None) -> list[Match]:
         """Entities one of whose aliases (in any script) matches ``text``, best first; see ``matching``."""
