@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ def register(subparsers: Any) -> None:
     )
     pdf.add_argument("--notes", action="store_true", help="include the events' notes")
     pdf.add_argument("--lanes", choices=_LANES, default="none", help="lanes of the timeline chart")
+    pdf.add_argument(
+        "--tz",
+        default="UTC",
+        metavar="ZONE",
+        help="time zone of the chart's axis and the report's stamps: UTC (default), an IANA name such as "
+        "Asia/Jerusalem, or 'local' for this machine's zone",
+    )
     _json_flag(pdf)
     pdf.set_defaults(handler=cmd_export_pdf)
 
@@ -192,10 +200,11 @@ def _checked_out(path: Path) -> None:
 
 
 def cmd_export_pdf(args: argparse.Namespace) -> int:
+    """The same job as the export dialog's child process (``app.export.pdf.job``), in this process."""
     from app.core.event_records import LaneGrouping
-    from app.export.pdf import PageSetup, Paper, ensure_gui_application, write_report_pdf
-    from app.export.report import ReportOptions, load_report
-    from app.store import CaseStore
+    from app.export.pdf.geometry import PageSetup, Paper
+    from app.export.pdf.job import export_pdf
+    from app.export.report import ReportOptions
 
     _checked_out(args.out)
     options = ReportOptions(
@@ -204,30 +213,34 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
         include_notes=args.notes,
         marking=args.marking,
         lanes=LaneGrouping(args.lanes),
+        time_zone=_zone(args.tz),
     )
-    progress = _progress()
-    with CaseStore.open(args.case) as store:
-        report = load_report(store, options, progress=progress)
-    ensure_gui_application()
-    result = write_report_pdf(
-        report, args.out, PageSetup(Paper(args.paper), args.landscape), progress=progress
+    summary = export_pdf(
+        args.case, args.out, options, PageSetup(Paper(args.paper), args.landscape), progress=_progress()
     )
-    summary = {
-        "path": str(result.path),
-        "pages": result.pages,
-        "bytes": result.size,
-        "events": len(report.entries),
-        "quotes": report.quote_count,
-        "sources": len(report.sources),
-        "entities": len(report.index),
-    }
+    result = {key: value for key, value in asdict(summary).items() if key not in ("previewed", "pid")}
+    result["bytes"] = result.pop("size")
+    result["time_zone"] = options.time_zone
     return _finish(
         args,
-        summary,
-        f"Wrote {result.path}: {result.pages} pages, {len(report.entries)} events, "
-        f"{report.quote_count} quotes "
-        f"from {len(report.sources)} sources ({result.size:,} bytes).",
+        result,
+        f"Wrote {summary.path}: {summary.pages} pages, {summary.events} events, {summary.quotes} quotes "
+        f"from {summary.sources} sources ({summary.size:,} bytes; times in {options.time_zone}).",
     )
+
+
+def _zone(name: str) -> str:
+    """``--tz``: a zone name the report can use ("local" becomes this machine's zone)."""
+    from app.export.common import local_zone_name, zone_named
+
+    resolved = local_zone_name() if name == "local" else name.strip()
+    try:
+        zone_named(resolved)
+    except ValueError:
+        raise InvalidValue(
+            f"--tz: there is no time zone “{name}” (give UTC, an IANA name such as Asia/Jerusalem, or local)."
+        ) from None
+    return "UTC" if resolved.upper() == "UTC" else resolved
 
 
 def cmd_export_csv(args: argparse.Namespace) -> int:

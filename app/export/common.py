@@ -6,9 +6,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.core.dates import Precision, UncertainDate
 from app.core.errors import ThreadlineError
@@ -34,6 +35,51 @@ def instant(epoch: int | None) -> str:
     if epoch is None:
         return ""
     return (_EPOCH + timedelta(seconds=epoch)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def zone_named(name: str) -> tzinfo:
+    """The time zone called ``name``: "UTC", an IANA name ("Asia/Jerusalem"), or "local" (this machine's
+    zone: ``TZ``, else /etc/localtime, else UTC); ``ValueError`` if there is none of that name."""
+    if name.strip().upper() in ("UTC", "Z", ""):
+        return UTC
+    if name == "local":
+        return zone_named(local_zone_name())
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def local_zone_name() -> str:
+    """This machine's time zone as an IANA name ("UTC" when it cannot be told)."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    with_file = Path("/etc/timezone")
+    if with_file.is_file():
+        candidates.append(with_file.read_text(encoding="utf-8", errors="replace").strip())
+    for candidate in candidates:
+        if candidate and candidate != "local":
+            try:
+                zone_named(candidate)
+            except ValueError:
+                continue
+            return "UTC" if candidate.upper() in ("UTC", "ETC/UTC", "Z") else candidate
+    return "UTC"
+
+
+def zone_caption(zone: tzinfo, moment: datetime) -> str:
+    """ "UTC", or "Asia/Jerusalem (UTC+03:00)": the zone and its offset at ``moment``."""
+    if zone is UTC:
+        return "UTC"
+    offset = moment.astimezone(zone).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    name = getattr(zone, "key", None) or str(zone)
+    return f"{name} (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
 
 
 def precision_word(value: UncertainDate | None) -> str:

@@ -84,6 +84,7 @@ class ReportOptions:
     marking: str = ""  # a classification or handling marking, e.g. "CONFIDENTIAL – LEGAL PRIVILEGE"
     lanes: LaneGrouping = LaneGrouping.NONE  # the chart's lanes, as in the app's timeline
     locale: str = "en"  # for dates: "en", "he" or "ar"
+    time_zone: str = "UTC"  # the chart's times and the stamps: "UTC" or an IANA name (the display zone)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,17 @@
 """File ▸ Export: the PDF report with a preview of its pages, and the open formats.
 
-The dialog only gathers choices; the work is ``app.export``'s. It runs in the GUI thread through
-``app.ui.workers.GuiThreadTask``, which processes events at every progress report so the window stays
-usable and Cancel works: building QTextDocuments on a worker thread deadlocked against the GUI thread's
-signal disconnections (PySide asks for the GIL while Qt's connection lock is held). The preview paints
-pages with the same page painter the PDF is written with (PySide6-Essentials has no QtPdf to read the PDF
-back), so what it shows is what the PDF holds; a change of option cancels the preview under way and
-starts another after a short pause. Exporting writes to a temporary file and moves it into place,
-with a progress bar and Cancel.
+The dialog only gathers choices; the work is ``app.export``'s, and none of it runs in the GUI thread.
+The PDF report and its preview are laid out and painted in a child process (``python -m app.export.pdf``,
+the code ``threadline export pdf`` runs, through ``app.ui.workers.ProcessTask``): laying out a long report
+takes seconds and building QTextDocuments on a worker thread deadlocks PySide, so the GUI only listens to
+the child's progress lines and preview pages (PNG, drawn with the same page painter the PDF is written
+with), showing each page as it arrives. A change of option kills the preview under way and starts another
+after a short pause. The open formats are pure Python and run on a worker thread (``Task``).
+
+Nothing half written is ever left under the chosen name: the child writes the PDF to a hidden temporary
+file beside it, which the dialog moves into place only when the child reports success; Cancel kills the
+child and removes the temporary file. The chart's times are in the display time zone (the events
+feature's setting, or the zone chosen here).
 
 Open it from the main window with ``ExportDialog(window, store, ExportFormat.PDF).open()``, or let
 ``add_export_menu`` build File ▸ Export.
@@ -15,6 +19,8 @@ Open it from the main window with ``ExportDialog(window, store, ExportFormat.PDF
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,12 +56,16 @@ from app.core.errors import InvalidValue
 from app.core.event_records import LaneGrouping
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
 from app.core.records import Confidence
+from app.export.common import zone_named
+from app.export.pdf.job import PREVIEW_DPI, PREVIEW_FIRST, PREVIEW_LAST, PdfJob, PdfSummary
+from app.export.pdf.pages import partial_path
 from app.export.report import ReportFilters, ReportOptions, ReportPart
 from app.store import CaseStore
-from app.ui.workers import GuiThreadTask
+from app.ui.workers import BACKGROUND_NICE, ProcessTask, Task
 
-PREVIEW_DPI = 80.0
-PREVIEW_FIRST, PREVIEW_LAST = 30, 10  # pages previewed of a long report: the first and the last ones
+__all__ = ["PREVIEW_DPI", "PREVIEW_FIRST", "PREVIEW_LAST", "ExportDialog", "ExportFormat", "add_export_menu"]
+
+PDF_MODULE = "app.export.pdf"  # the child process that lays out, paints and writes the report
 PREVIEW_DELAY_MS = 450
 MARKINGS = ("", "CONFIDENTIAL", "RESTRICTED", "LEGALLY PRIVILEGED", "DRAFT – NOT FOR PUBLICATION")
 
@@ -117,40 +127,26 @@ def _open(window: QWidget, store: CaseStore | None, export_format: ExportFormat)
 
 @dataclass(frozen=True)
 class Preview:
-    """What the preview worker hands back: page images (index, image) and the report's counts."""
+    """A finished preview: page images (index, image) and the report's counts."""
 
     pages: list[tuple[int, QImage]]
     page_count: int
     events: int
     quotes: int
     sources: int
+    pid: int = 0  # the process that laid it out and drew it
 
 
-def preview_work(
-    store: CaseStore, options: ReportOptions, setup: Any
-) -> Callable[[ProgressSink, CancelToken], Preview]:
-    """The preview as worker work: load the report, lay it out, paint the pages to show."""
+def system_zone_name() -> str:
+    return bytes(QTimeZone.systemTimeZoneId().data()).decode() or "UTC"
 
-    def work(progress: ProgressSink, cancel: CancelToken) -> Preview:
-        from app.export.pdf import layout_report
-        from app.export.report import load_report
 
-        report = load_report(store, options, progress=progress, cancel=cancel)
-        pages = layout_report(report, setup, progress=progress, cancel=cancel)
-        count = pages.page_count
-        chosen = (
-            list(range(count))
-            if count <= PREVIEW_FIRST + PREVIEW_LAST
-            else [*range(PREVIEW_FIRST), *range(count - PREVIEW_LAST, count)]
-        )
-        images: list[tuple[int, QImage]] = []
-        for number, index in enumerate(chosen):
-            cancel.raise_if_cancelled()
-            images.append((index, pages.render(index, PREVIEW_DPI)))
-            progress(ProgressUpdate(number + 1, len(chosen), tr("Drawing page {n}").format(n=index + 1)))
-        return Preview(images, count, len(report.entries), report.quote_count, len(report.sources))
+def display_zone_name() -> str:
+    """The time zone the app displays times in (the events feature's setting), as a zone name."""
+    from app.ui.events.settings import EventsSettings
 
-    return work
+    name = EventsSettings().display_timezone
+    return system_zone_name() if name == "local" else name
 
 
 class ExportDialog(QDialog):
@@ -159,16 +155,25 @@ class ExportDialog(QDialog):
     exported = Signal(str)  # the path written
 
     def __init__(
-        self, parent: QWidget | None, store: CaseStore, export_format: ExportFormat = ExportFormat.PDF
+        self,
+        parent: QWidget | None,
+        store: CaseStore,
+        export_format: ExportFormat = ExportFormat.PDF,
+        *,
+        time_zone: str | None = None,
     ) -> None:
+        """``time_zone``: the chart's zone (an IANA name or "UTC"); by default the app's display zone."""
         super().__init__(parent)
         self.setObjectName("export_dialog")
         self.setWindowTitle(tr("Export"))
         self.store = store
-        self._preview_task: GuiThreadTask | None = None
+        self._initial_zone = time_zone or display_zone_name()
+        self._preview_task: ProcessTask | None = None
         self._preview_again = False
-        self._export_task: GuiThreadTask | None = None
+        self._export_task: ProcessTask | Task | None = None
         self._preview: Preview | None = None
+        self._incoming: list[tuple[int, QImage]] = []  # pages of the preview under way
+        self.last_pdf: PdfSummary | None = None  # what the last PDF export reported
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -352,6 +357,15 @@ class ExportDialog(QDialog):
             box.currentIndexChanged.connect(self._options_changed)
         form.addRow(tr("Paper:"), self.paper_box)
         form.addRow(tr("Orientation:"), self.orientation_box)
+        self.zone_box = QComboBox()
+        self.zone_box.setObjectName("time_zone")
+        self.zone_box.setEditable(True)
+        for name in dict.fromkeys([self._initial_zone, "UTC", system_zone_name()]):
+            self.zone_box.addItem(name)
+        self.zone_box.setCurrentText(self._initial_zone)
+        self.zone_box.setToolTip(tr("The chart's times and the report's stamps are given in this zone."))
+        self.zone_box.currentTextChanged.connect(self._options_changed)
+        form.addRow(tr("Times in:"), self.zone_box)
         self.lanes_label = QLabel(tr("Chart lanes:"))
         form.addRow(self.lanes_label, self.lanes_box)
         return self.page_group
@@ -449,6 +463,15 @@ class ExportDialog(QDialog):
             if widget.item(row).checkState() == Qt.CheckState.Checked
         ]
 
+    def time_zone(self) -> str:
+        """The zone as chosen; ``InvalidValue`` if there is no such zone."""
+        name = self.zone_box.currentText().strip() or "UTC"
+        try:
+            zone_named(name)
+        except ValueError:
+            raise InvalidValue(tr("Times in: there is no time zone “{name}”.").format(name=name)) from None
+        return name
+
     def filters(self) -> ReportFilters:
         """The filters as chosen; ``InvalidValue`` if a date cannot be read."""
         for edit, what in ((self.from_edit, tr("From")), (self.to_edit, tr("To"))):
@@ -477,6 +500,7 @@ class ExportDialog(QDialog):
             include_notes=self.notes_box.isChecked(),
             marking=self.marking_box.currentText().strip(),
             lanes=LaneGrouping(self.lanes_box.currentData()),
+            time_zone=self.time_zone(),
         )
 
     def page_setup(self) -> Any:
@@ -489,7 +513,7 @@ class ExportDialog(QDialog):
         pdf = export_format is ExportFormat.PDF
         self.parts_group.setVisible(pdf)
         self.page_group.setVisible(pdf or export_format is ExportFormat.TIMELINEJS)
-        for widget in (self.paper_box, self.orientation_box):
+        for widget in (self.paper_box, self.orientation_box, self.zone_box):
             widget.setEnabled(pdf)
         self.marking_box.setEnabled(pdf or export_format is ExportFormat.TIMELINEJS)
         self.lanes_label.setText(tr("Chart lanes:") if pdf else tr("Groups:"))
@@ -505,6 +529,8 @@ class ExportDialog(QDialog):
     def _options_changed(self) -> None:
         try:
             self.filters()
+            if self.export_format is ExportFormat.PDF:
+                self.time_zone()
         except InvalidValue as exc:
             self.date_error.setText(exc.message)
             self.date_error.setVisible(True)
@@ -518,7 +544,7 @@ class ExportDialog(QDialog):
     # --- preview ----------------------------------------------------------------------------------------
 
     def refresh_preview(self) -> None:
-        """Lay out and draw the report as now chosen, on a worker; a preview under way is cancelled."""
+        """Lay out and draw the report as now chosen, in a child process; a preview under way is killed."""
         if self.export_format is not ExportFormat.PDF:
             return
         if self._preview_task is not None:
@@ -532,8 +558,11 @@ class ExportDialog(QDialog):
         self.preview_status.setText(tr("Laying out the report…"))
         self.preview_progress.setVisible(True)
         self.preview_progress.setRange(0, 0)
-        task = GuiThreadTask(preview_work(self.store, options, setup), self, name="report preview")
+        self._incoming = []
+        job = PdfJob(Path(self.store.path), options, setup, preview_dpi=PREVIEW_DPI, nice=BACKGROUND_NICE)
+        task = ProcessTask(PDF_MODULE, job.to_json(), self, name="report preview")
         task.progressed.connect(lambda update: _show_progress(self.preview_progress, update))
+        task.received.connect(self._preview_page)
         task.succeeded.connect(self._preview_ready)
         task.failed.connect(self._preview_failed)
         task.crashed.connect(self._preview_failed)
@@ -541,24 +570,34 @@ class ExportDialog(QDialog):
         self._preview_task = task
         task.start()
 
-    def _preview_ready(self, preview: Preview) -> None:
-        self._preview = preview
-        self.thumbnails.blockSignals(True)
-        self.thumbnails.clear()
-        for index, image in preview.pages:
-            icon = QIcon(
-                QPixmap.fromImage(
-                    image.scaled(
-                        84,
-                        118,
-                        Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation,
-                    )
+    def _preview_page(self, message: dict[str, Any]) -> None:
+        """One page drawn by the child: shown at once (the first replaces the last preview's pages)."""
+        if "png" not in message:
+            return
+        image = QImage.fromData(base64.b64decode(message["png"]), "PNG")
+        first = not self._incoming
+        self._incoming.append((int(message["page"]), image))
+        if first:
+            self._preview = None
+            self.thumbnails.blockSignals(True)
+            self.thumbnails.clear()
+            self.thumbnails.blockSignals(False)
+        icon = QIcon(
+            QPixmap.fromImage(
+                image.scaled(
+                    84, 118, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
                 )
             )
-            item = QListWidgetItem(icon, tr("Page {n}").format(n=index + 1))
-            self.thumbnails.addItem(item)
-        self.thumbnails.blockSignals(False)
+        )
+        self.thumbnails.addItem(QListWidgetItem(icon, tr("Page {n}").format(n=int(message["page"]) + 1)))
+        if first:
+            self.thumbnails.setCurrentRow(0)
+
+    def _preview_ready(self, result: dict[str, Any]) -> None:
+        summary = PdfSummary.from_mapping(result)
+        counts = (summary.pages, summary.events, summary.quotes, summary.sources, summary.pid)
+        preview = Preview(list(self._incoming), *counts)
+        self._preview = preview
         shown = len(preview.pages)
         text = tr("{events} events, {quotes} quotes, {sources} sources: {pages} pages.").format(
             events=preview.events, quotes=preview.quotes, sources=preview.sources, pages=preview.page_count
@@ -568,15 +607,15 @@ class ExportDialog(QDialog):
                 first=PREVIEW_FIRST, last=PREVIEW_LAST
             )
         self.preview_status.setText(text)
-        self.thumbnails.setCurrentRow(0)
-        self._show_page(0)
+        self._show_page(max(self.thumbnails.currentRow(), 0))
 
     def _show_page(self, row: int) -> None:
         """The page, as wide as the view allows (never wider than drawn)."""
-        if self._preview is None or not 0 <= row < len(self._preview.pages):
+        pages = self._preview.pages if self._preview is not None else self._incoming
+        if not 0 <= row < len(pages):
             self.page_label.clear()
             return
-        image = self._preview.pages[row][1]
+        image = pages[row][1]
         width = min(image.width(), max(self.page_scroll.viewport().width() - 16, 120))
         if width < image.width():
             image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
@@ -611,11 +650,11 @@ class ExportDialog(QDialog):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> GuiThreadTask | None:
-        """Export in the chosen format to ``path`` on a worker; returns the task (None if the choices
-        are not valid, which the status line then says)."""
+    def export_to(self, path: Path) -> ProcessTask | Task | None:
+        """Export in the chosen format to ``path``, off the GUI thread; returns the task (None if the
+        choices are not valid, which the status line then says)."""
         try:
-            work = self._export_work(path)
+            task = self._pdf_task(path) if self.export_format is ExportFormat.PDF else self._data_task(path)
         except InvalidValue as exc:
             self.status.setText(exc.message)
             return None
@@ -624,9 +663,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.export_button.setEnabled(False)
         self.close_button.setText(tr("Cancel"))
-        task = GuiThreadTask(work, self, name="export")
         task.progressed.connect(lambda update: _show_progress(self.progress, update))
-        task.succeeded.connect(self._exported)
         task.failed.connect(self._export_failed)
         task.crashed.connect(self._export_failed)
         task.cancelled.connect(lambda: self.status.setText(tr("Export cancelled; nothing was written.")))
@@ -635,23 +672,48 @@ class ExportDialog(QDialog):
         task.start()
         return task
 
+    def _pdf_task(self, path: Path) -> ProcessTask:
+        """The report written by a child process to a hidden file beside ``path``, moved into place here."""
+        partial = path.with_name(f".{path.name}.{os.getpid()}.exporting")
+        job = PdfJob(
+            Path(self.store.path), self.report_options(), self.page_setup(), out=partial, nice=BACKGROUND_NICE
+        )
+        task = ProcessTask(
+            PDF_MODULE, job.to_json(), self, name="export", cleanup=[partial, partial_path(partial)]
+        )
+        task.succeeded.connect(
+            lambda result: self._pdf_written(PdfSummary.from_mapping(result), partial, path)
+        )
+        return task
+
+    def _pdf_written(self, summary: PdfSummary, partial: Path, path: Path) -> None:
+        self.last_pdf = summary
+        try:
+            os.replace(partial, path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            self.status.setText(
+                tr("Cannot write the PDF to {path}: {why}.").format(path=path, why=exc.strerror or exc)
+            )
+            return
+        self._exported(
+            (
+                tr("Wrote {path}: {pages} pages, {size} KB.").format(
+                    path=path, pages=summary.pages, size=f"{summary.size // 1024:,}"
+                ),
+                path,
+            )
+        )
+
+    def _data_task(self, path: Path) -> Task:
+        task = Task(self._export_work(path), self, name="export")
+        task.succeeded.connect(self._exported)
+        return task
+
     def _export_work(self, path: Path) -> Callable[[ProgressSink, CancelToken], Any]:
+        """The work of exporting an open format (pure Python, on a worker thread)."""
         store = self.store
         export_format = self.export_format
-        if export_format is ExportFormat.PDF:
-            options, setup = self.report_options(), self.page_setup()
-
-            def pdf(progress: ProgressSink, cancel: CancelToken) -> Any:
-                from app.export.pdf import write_report_pdf
-                from app.export.report import load_report
-
-                report = load_report(store, options, progress=progress, cancel=cancel)
-                result = write_report_pdf(report, path, setup, progress=progress, cancel=cancel)
-                return tr("Wrote {path}: {pages} pages.").format(
-                    path=result.path, pages=result.pages
-                ), result.path
-
-            return pdf
         if export_format is ExportFormat.JSON:
 
             def whole(progress: ProgressSink, cancel: CancelToken) -> Any:
@@ -737,9 +799,11 @@ class ExportDialog(QDialog):
     def _stop_tasks(self) -> None:
         self._preview_timer.stop()
         self._preview_again = False
-        for task in (self._preview_task, self._export_task):
+        tasks, self._preview_task, self._export_task = (self._preview_task, self._export_task), None, None
+        for task in tasks:
             if task is not None:
-                task.cancel_and_wait()
+                task.blockSignals(True)  # the dialog is going: no slot of it runs from inside its closing
+                task.cancel_and_wait()  # a killed export still removes its partial file
 
 
 def _show_progress(bar: QProgressBar, update: ProgressUpdate) -> None:

@@ -15,17 +15,28 @@ traceback and reported by ``crashed`` with a short apology that names the log fi
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QProcess,
+    QProcessEnvironment,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from app.core.errors import Cancelled, ThreadlineError
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
@@ -287,3 +298,179 @@ class GuiThreadTask(QObject):
         self._done = True
         emit()
         self.finished.emit()
+
+
+class ProcessTask(QObject):
+    """``Task``'s interface for work run in a child Python process (``python -m MODULE``).
+
+    Work that builds Qt objects for seconds (laying out and painting a report) cannot run on a worker
+    thread (see ``GuiThreadTask``) and should not run in the GUI thread: here it runs in a process of its
+    own, which the event loop only listens to (``QProcess``), so the window never waits. The child reads
+    ``request`` on standard input and answers with one JSON object per line on standard output:
+    ``{"progress": [done, total, what]}``, ``{"result": …}``, ``{"error": message}`` (a ``ThreadlineError``),
+    ``{"crash": …}`` (a bug, traceback on standard error); any other object is handed on by ``received``.
+    Cancelling kills the child at once and removes ``cleanup`` (its partial files); a child that dies
+    without a result is a crash, and its standard error goes to the log.
+    """
+
+    progressed = Signal(object)  # ProgressUpdate
+    received = Signal(object)  # any other message of the child (a dict)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    crashed = Signal(str)
+    finished = Signal()
+
+    STDERR_KEPT = 20_000  # characters of the child's standard error kept for the log
+
+    def __init__(
+        self,
+        module: str,
+        request: str,
+        parent: QObject | None = None,
+        *,
+        name: str = "task",
+        cleanup: Sequence[Path] = (),
+    ) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self.cleanup = list(cleanup)
+        self._request = request.encode("utf-8")
+        self._outcome: tuple[str, Any] | None = None
+        self._stderr = ""
+        self._started = False
+        self._done = False
+        self.process = QProcess(self)
+        self.process.setProgram(sys.executable)
+        self.process.setArguments(["-m", module])
+        self.process.setProcessEnvironment(_child_environment())
+        self.process.readyReadStandardOutput.connect(self._read_output)
+        self.process.readyReadStandardError.connect(self._read_errors)
+        self.process.finished.connect(self._on_finished)
+        self.process.errorOccurred.connect(self._on_error)
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.aboutToQuit.connect(self.cancel_and_wait)
+
+    # --- control -------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a task runs once")
+        self._started = True
+        self.process.start()
+        self.process.write(self._request)
+        self.process.closeWriteChannel()
+
+    def cancel(self) -> None:
+        """Stop the child now; ``cancelled`` follows once it has gone."""
+        if self.token.cancelled or self._done:
+            return
+        self.token.cancel()
+        if self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.kill()
+
+    def cancel_and_wait(self, msecs: int = -1) -> bool:
+        self.cancel()
+        return self.wait(msecs)
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the child has ended (closing, quitting). The outcome is delivered from here, not
+        from inside ``QProcess.waitForFinished`` (a receiver deleting the task there crashes Qt)."""
+        if not self._started or self._done:
+            return True
+        blocked = self.process.blockSignals(True)
+        try:
+            self.process.waitForFinished(msecs)
+        finally:
+            self.process.blockSignals(blocked)
+        if not self._done and self.process.state() == QProcess.ProcessState.NotRunning:
+            self._on_finished(self.process.exitCode(), self.process.exitStatus())
+        return self._done
+
+    def is_running(self) -> bool:
+        return self._started and not self._done
+
+    def pid(self) -> int:
+        return int(self.process.processId())
+
+    # --- listening -----------------------------------------------------------------------------------------
+
+    @Slot()
+    def _read_output(self) -> None:
+        while self.process.canReadLine():
+            line = bytes(self.process.readLine().data()).strip()
+            if line:
+                self._message(line)
+
+    def _message(self, line: bytes) -> None:
+        try:
+            message = json.loads(line)
+        except ValueError:
+            self._stderr = (self._stderr + line.decode("utf-8", "replace") + "\n")[-self.STDERR_KEPT :]
+            return
+        if not isinstance(message, dict):
+            return
+        if "progress" in message:
+            done, total, current = message["progress"]
+            self.progressed.emit(ProgressUpdate(int(done), int(total), str(current)))
+        elif "result" in message:
+            self._outcome = ("result", message["result"])
+        elif "error" in message:
+            self._outcome = ("error", str(message["error"]))
+        elif "crash" in message:
+            self._outcome = ("crash", str(message["crash"]))
+        else:
+            self.received.emit(message)
+
+    @Slot()
+    def _read_errors(self) -> None:
+        text = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
+        self._stderr = (self._stderr + text)[-self.STDERR_KEPT :]
+
+    @Slot(QProcess.ProcessError)
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._stderr += f"\n{self.process.errorString()}"
+            self._on_finished(-1, QProcess.ExitStatus.CrashExit)
+
+    @Slot(int, QProcess.ExitStatus)
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._done:
+            return
+        self._read_output()
+        self._read_errors()
+        self._done = True
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.aboutToQuit.disconnect(self.cancel_and_wait)
+        kind, value = self._outcome or ("", None)
+        if kind != "result" or self.token.cancelled:  # a cancel is honoured even if the child just finished
+            for path in self.cleanup:
+                with suppress(OSError):
+                    path.unlink(missing_ok=True)
+        if self.token.cancelled:
+            self.cancelled.emit()
+        elif kind == "result":
+            self.succeeded.emit(value)
+        elif kind == "error":
+            self.failed.emit(value)
+        else:
+            how = "crashed" if status == QProcess.ExitStatus.CrashExit else f"ended with status {code}"
+            log.error(
+                "The %s process %s (%s). Its standard error:\n%s", self.name, how, value or "", self._stderr
+            )
+            self.crashed.emit(apology(self.name))
+        self.finished.emit()
+
+
+def _child_environment() -> QProcessEnvironment:
+    """This environment, with the package importable and Qt drawing offscreen (no window, no display)."""
+    environment = QProcessEnvironment.systemEnvironment()
+    root = str(Path(__file__).resolve().parents[2])
+    path = environment.value("PYTHONPATH", "")
+    environment.insert("PYTHONPATH", root + (os.pathsep + path if path else ""))
+    environment.insert("QT_QPA_PLATFORM", "offscreen")
+    environment.insert("PYTHONIOENCODING", "utf-8")
+    return environment

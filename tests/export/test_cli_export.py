@@ -133,3 +133,14 @@ def test_mistakes_are_one_line_with_status_1(built: Built, tmp_path: Path) -> No
 @pytest.mark.parametrize("command", [["export", "--help"], ["import-json", "--help"]])
 def test_help(command: list[str]) -> None:
     assert "usage" in ok(*command)
+
+
+def test_export_pdf_in_a_time_zone(built: Built, tmp_path: Path) -> None:
+    out = tmp_path / "jerusalem.pdf"
+    summary = json.loads(ok("export", "pdf", str(built.path), str(out), "--tz", "Asia/Jerusalem", "--json"))
+    assert summary["time_zone"] == "Asia/Jerusalem" and summary["pages"] == len(PdfReader(out).pages)
+    text = plain("\n".join(pdf_pages(out)))
+    assert "Axis times in Asia/Jerusalem (UTC+03:00)" in text  # the chart's window is in summer 2023
+    wrong = threadline("export", "pdf", str(built.path), str(tmp_path / "x.pdf"), "--tz", "Nowhere/Land")
+    assert wrong.returncode == 1 and "--tz: there is no time zone “Nowhere/Land”" in wrong.stderr
+    assert not (tmp_path / "x.pdf").exists()

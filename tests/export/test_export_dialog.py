@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QProcess, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.export.pdf.pages import partial_path
 from app.store import CaseStore
 from app.ui import export_dialog
 from app.ui.export_dialog import ExportDialog, ExportFormat, add_export_menu
@@ -56,31 +58,24 @@ def test_preview_is_drawn_after_the_dialog_shows(qtbot: QtBot, dialog: ExportDia
 def test_changing_an_option_redraws_the_preview(qtbot: QtBot, dialog: ExportDialog) -> None:
     wait_for_preview(qtbot, dialog)
     before = dialog._preview
-    threads: list[str] = []
-    original = export_dialog.preview_work
-
-    def spy(*args: object) -> object:
-        work = original(*args)  # type: ignore[arg-type]
-
-        def wrapped(progress: object, cancel: object) -> object:
-            threads.append(threading.current_thread().name)
-            return work(progress, cancel)  # type: ignore[arg-type]
-
-        return wrapped
-
-    export_dialog.preview_work = spy  # type: ignore[assignment]
-    try:
-        dialog.orientation_box.setCurrentIndex(1)  # landscape
-        qtbot.waitUntil(
-            lambda: dialog._preview is not before and dialog._preview_task is None, timeout=30_000
-        )
-    finally:
-        export_dialog.preview_work = original
-    # Laid out in the GUI thread on purpose (see app.ui.workers.GuiThreadTask): building QTextDocuments
-    # on a worker thread deadlocked against the GUI thread's signal disconnections.
-    assert threads == [threading.main_thread().name]
-    image = dialog._preview.pages[0][1]  # type: ignore[union-attr]
+    assert before is not None and before.pid not in (0, os.getpid())  # drawn by a child process
+    dialog.orientation_box.setCurrentIndex(1)  # landscape
+    qtbot.waitUntil(lambda: dialog._preview is not before and dialog._preview_task is None, timeout=30_000)
+    after = dialog._preview
+    assert after is not None and after.pid not in (0, os.getpid(), before.pid)
+    image = after.pages[0][1]
     assert image.width() > image.height()
+
+
+def test_an_option_changed_during_a_preview_kills_it_and_draws_again(
+    qtbot: QtBot, dialog: ExportDialog
+) -> None:
+    qtbot.waitUntil(lambda: dialog._preview_task is not None, timeout=10_000)
+    first = dialog._preview_task
+    assert first is not None
+    dialog.refresh_preview()  # as the options timer would, while the first one runs
+    qtbot.waitUntil(lambda: dialog._preview is not None and dialog._preview_task is None, timeout=30_000)
+    assert first.token.cancelled and dialog._preview is not None and dialog._preview.page_count > 1
 
 
 def test_a_bad_date_is_said_and_blocks_export(qtbot: QtBot, dialog: ExportDialog) -> None:
@@ -112,6 +107,103 @@ def test_export_pdf_with_choices(qtbot: QtBot, dialog: ExportDialog, tmp_path: P
     assert len(pages) == len(PdfReader(path).pages)
     assert all(MARKING in page for page in pages)
     assert "Tagged “flights”" in pages[0] and not any("Threadline · Index of entities" in p for p in pages)
+
+
+class Ticks:
+    """Counts a 10 ms timer's ticks in the GUI thread and the longest gap between two of them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+        self.count += 1
+
+
+def test_the_pdf_is_written_by_another_process_while_the_event_loop_ticks(
+    qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
+) -> None:
+    wait_for_preview(qtbot, dialog)
+    path = tmp_path / "ticking.pdf"
+    ticks = Ticks()
+    started = time.perf_counter()
+    task = dialog.export_to(path)
+    assert isinstance(task, export_dialog.ProcessTask)
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        pass
+    elapsed = time.perf_counter() - started
+    ticks.timer.stop()
+    summary = dialog.last_pdf
+    assert summary is not None and summary.pid not in (0, os.getpid())
+    assert summary.path is not None and Path(summary.path).parent == tmp_path and Path(summary.path) != path
+    assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["ticking.pdf"]
+    assert len(PdfReader(path).pages) == summary.pages
+    # The timer kept firing all along: the GUI thread never waited on the layout or the painting.
+    assert ticks.count >= elapsed / 0.010 * 0.5, (ticks.count, elapsed)
+    assert ticks.longest < 0.5, ticks.longest
+
+
+def test_cancel_kills_the_export_and_leaves_nothing(
+    qtbot: QtBot, dialog: ExportDialog, tmp_path: Path
+) -> None:
+    old = tmp_path / "kept.pdf"
+    old.write_bytes(b"%PDF-1.4 an earlier report")
+    fresh = tmp_path / "fresh.pdf"
+    for path in (fresh, old):
+        task = dialog.export_to(path)
+        assert isinstance(task, export_dialog.ProcessTask)
+        endings: list[object] = []
+        task.process.finished.connect(lambda _code, status, seen=endings: seen.append(status))
+        with qtbot.waitSignal(task.progressed, timeout=30_000):  # the child is under way
+            pass
+        dialog.close_button.click()
+        qtbot.waitUntil(lambda: dialog._export_task is None, timeout=30_000)
+        assert endings == [QProcess.ExitStatus.CrashExit]  # killed, not finished
+        assert "cancelled; nothing was written" in dialog.status.text()
+    assert not fresh.exists() and not partial_path(fresh).exists()
+    assert old.read_bytes() == b"%PDF-1.4 an earlier report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.pdf"]
+
+
+def test_a_failed_export_says_why(qtbot: QtBot, dialog: ExportDialog, tmp_path: Path) -> None:
+    path = tmp_path / "no such folder" / "report.pdf"
+    task = dialog.export_to(path)
+    assert task is not None
+    with qtbot.waitSignal(task.failed, timeout=60_000) as signal:
+        pass
+    qtbot.waitUntil(lambda: dialog._export_task is None)
+    assert "Cannot write the PDF" in signal.args[0] and signal.args[0] in dialog.status.text()
+    assert not path.parent.exists()
+
+
+def test_the_chart_zone_is_the_display_zone_and_can_be_changed(
+    qtbot: QtBot, qapp: QApplication, store: CaseStore, tmp_path: Path
+) -> None:
+    window = ExportDialog(None, store, ExportFormat.PDF, time_zone="Asia/Tokyo")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.report_options().time_zone == "Asia/Tokyo"
+    window.zone_box.setCurrentText("Mars/Olympus")
+    assert window.date_error.isVisibleTo(window) and not window.export_button.isEnabled()
+    assert "Mars/Olympus" in window.date_error.text()
+    window.zone_box.setCurrentText("America/New_York")
+    assert window.export_button.isEnabled()
+    path = tmp_path / "zoned.pdf"
+    window.export_to(path)
+    with qtbot.waitSignal(window.exported, timeout=60_000):
+        pass
+    text = " ".join(plain(page) for page in pdf_pages(path))
+    assert "Axis times in America/New_York (UTC−04:00)" in text
+    qtbot.waitUntil(lambda: window._export_task is None)
+    window.close()
 
 
 def test_export_csv_and_cancel(qtbot: QtBot, dialog: ExportDialog, tmp_path: Path) -> None:

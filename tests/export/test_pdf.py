@@ -11,7 +11,10 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -20,7 +23,10 @@ from PySide6.QtGui import QColor
 from app.core.errors import Cancelled
 from app.core.event_records import LaneGrouping
 from app.core.progress import CancelToken, ProgressUpdate
+from app.core.timeline_layout import axis_ticks
 from app.export.pdf import PageSetup, Paper, layout_report, write_report_pdf
+from app.export.pdf.chart import tick_label, window_text
+from app.export.pdf.content import when
 from app.export.report import Report, ReportFilters, ReportOptions, ReportPart, load_report
 from app.store import CaseStore
 from tests.export.casefile import (
@@ -255,3 +261,33 @@ def test_render_pages_for_a_person_to_look_at(written: Path) -> None:
 def store(built: Built) -> Iterator[CaseStore]:
     with CaseStore.open(built.path) as opened:
         yield opened
+
+
+def test_the_chart_and_the_stamps_are_in_the_display_time_zone(
+    report: Report, pages: list[str], tmp_path: Path
+) -> None:
+    zoned = Report(**{**report.__dict__, "options": replace(report.options, time_zone="Pacific/Kiritimati")})
+    path = tmp_path / "kiritimati.pdf"
+    write_report_pdf(zoned, path)
+    texts = pdf_pages(path)
+    chart = plain("\n".join(section(texts, "Timeline")))
+    assert "Axis times in Pacific/Kiritimati (UTC+14:00)" in chart and "UTC;" not in chart
+    generated = when(report.generated_at, ZoneInfo("Pacific/Kiritimati"))
+    assert generated.endswith("UTC+14:00") and all(generated in page for page in texts)
+    assert "Axis times in UTC." in plain("\n".join(section(pages, "Timeline")))  # the default
+
+
+def test_chart_windows_are_told_in_the_zone() -> None:
+    start = datetime(2023, 7, 31, 20, 0, tzinfo=UTC).timestamp()
+    end = datetime(2023, 8, 1, 2, 0, tzinfo=UTC).timestamp()
+    assert window_text(start, end) == "31 Jul 2023 20:00 – 1 Aug 2023 02:00"
+    assert window_text(start, end, ZoneInfo("Asia/Tokyo")) == "1 Aug 2023 05:00 – 1 Aug 2023 11:00"
+    assert window_text(start, end, ZoneInfo("America/New_York")) == "31 Jul 2023 16:00 – 31 Jul 2023 22:00"
+    # the chart ticks with these arguments (ChartPainter.paint): round hours of the zone, not of UTC
+    tokyo = axis_ticks(start, end, 400, ZoneInfo("Asia/Tokyo"), min_spacing_px=80)
+    utc = axis_ticks(start, end, 400, UTC, min_spacing_px=80)
+    assert [tick.time for tick in tokyo] == [tick.time for tick in utc]  # whole-hour offset: same instants
+    assert [tick_label(tick, False) for tick in tokyo][:2] == ["06:00", "09:00"]
+    assert [tick_label(tick, False) for tick in utc][:2] == ["21:00", "1 Aug 2023 00:00"]
+    india = axis_ticks(start, end, 400, ZoneInfo("Asia/Kolkata"), min_spacing_px=80)
+    assert [tick.time % 3600 for tick in india] == [1800] * len(india)  # UTC+05:30: on the zone's hours

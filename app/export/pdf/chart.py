@@ -15,7 +15,7 @@ import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -40,8 +40,10 @@ from app.core.timeline_layout import (
     axis_ticks,
     cluster_markers,
     declutter_labels,
+    to_local,
 )
 from app.export.chart_data import ChartPage, compact_numbers, row_heights
+from app.export.common import zone_caption
 from app.export.pdf.content import tr
 from app.export.pdf.fonts import Face, font
 from app.export.pdf.geometry import pt
@@ -145,10 +147,9 @@ def _day(moment: datetime) -> str:
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
-def window_text(start: float, end: float) -> str:
-    from app.core.timeline_layout import to_local
-
-    first, last = to_local(start, UTC), to_local(end, UTC)
+def window_text(start: float, end: float, zone: tzinfo = UTC) -> str:
+    """The period a chart page shows, as wall times of ``zone``."""
+    first, last = to_local(start, zone), to_local(end, zone)
     span = end - start
     if span > 3 * 365 * 86_400:
         return f"{first.year} – {last.year}"
@@ -158,7 +159,7 @@ def window_text(start: float, end: float) -> str:
         return f"{_day(first)} – {_day(last)}"
     return (
         f"{first.day} {_MONTHS[first.month - 1]} {first.year} {first.hour:02d}:{first.minute:02d} – "
-        f"{last.day} {_MONTHS[last.month - 1]} {last.year} {last.hour:02d}:{last.minute:02d} UTC"
+        f"{last.day} {_MONTHS[last.month - 1]} {last.year} {last.hour:02d}:{last.minute:02d}"
     )
 
 
@@ -190,8 +191,11 @@ class ChartPainter:
         grouped: bool,
         lane_caption: str,
         undated: int,
+        zone: tzinfo = UTC,
     ) -> None:
+        """``zone``: the display time zone, in which the axis is ticked and labelled."""
         self.items = items
+        self.zone = zone
         self.layout = layout
         self.numbers = numbers
         self.grouped = grouped
@@ -213,7 +217,7 @@ class ChartPainter:
         used = QRectF(plot.left(), plot.top(), plot.width(), float(heights.sum()))
         self._title(painter, body, page)
         self._bands(painter, geometry, used, page)
-        ticks = axis_ticks(page.start, page.end, plot.width(), UTC, min_spacing_px=pt(62))
+        ticks = axis_ticks(page.start, page.end, plot.width(), self.zone, min_spacing_px=pt(62))
         self._grid(painter, used, page, ticks)
         painter.save()
         painter.setClipRect(used.adjusted(-MARKER_R * 2, -1, MARKER_R * 2, 1))
@@ -221,13 +225,13 @@ class ChartPainter:
         boxes += self._markers(painter, used, page)
         self._labels(painter, used, boxes)
         painter.restore()
-        self._legend(painter, body)
+        self._legend(painter, body, page)
 
     def x_of(self, time: float, page: ChartPage, plot: QRectF) -> float:
         return plot.left() + (float(time) - page.start) / (page.end - page.start) * plot.width()
 
     def _title(self, painter: QPainter, body: QRectF, page: ChartPage) -> None:
-        text = tr("Timeline") + "  ·  " + window_text(page.start, page.end)
+        text = tr("Timeline") + "  ·  " + window_text(page.start, page.end, self.zone)
         if page.overview:
             text += "  ·  " + tr("overview of {count} periods shown after it").format(count=page.windows)
         elif page.windows > 1:
@@ -507,7 +511,7 @@ class ChartPainter:
 
     # -- legend --------------------------------------------------------------------------------------------
 
-    def _legend(self, painter: QPainter, body: QRectF) -> None:
+    def _legend(self, painter: QPainter, body: QRectF, page: ChartPage) -> None:
         top = body.bottom() - LEGEND_H + pt(6)
         qfont = font(Face.SANS, 7)
         colour = lane_colour(0)
@@ -535,7 +539,10 @@ class ChartPainter:
         x = self._legend_text(painter, x + pt(15), y, tr("disputed"), qfont)
         self._badge(painter, x + pt(6), y, colour, 3, False)
         self._legend_text(painter, x + pt(14), y, tr("several events close together"), qfont)
-        note = tr("Numbers are chronology entries. Times in UTC; dates without a time zone as written.")
+        middle = to_local((page.start + page.end) / 2, UTC).replace(tzinfo=UTC)
+        note = tr("Numbers are chronology entries. Axis times in {zone}.").format(
+            zone=zone_caption(self.zone, middle)
+        )
         if self.grouped:
             note += " " + tr("Lanes: {what}.").format(what=self.lane_caption)
         if self.undated:

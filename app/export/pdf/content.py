@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import cache
 
 from PySide6.QtCore import QCoreApplication
@@ -19,6 +19,7 @@ from app.core.dates import display, parse
 from app.core.errors import InvalidValue
 from app.core.event_records import CREDIBILITY_MEANING, EventDetail, EvidenceRecord
 from app.core.records import Reliability, SourceDetail, Stance
+from app.export.common import zone_named
 from app.export.pdf.flow import (
     ACCENT,
     ALERT,
@@ -47,9 +48,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Report", text)
 
 
-def when(moment: datetime) -> str:
-    """A stored instant as the report prints it: UTC, to the minute."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def when(moment: datetime, zone: tzinfo = UTC) -> str:
+    """A stored instant as the report prints it, to the minute, with its zone: "2023-08-01 14:05 UTC" or
+    "2023-08-01 17:05 UTC+03:00"."""
+    local = moment.astimezone(zone)
+    if zone is UTC:
+        return local.strftime("%Y-%m-%d %H:%M UTC")
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M ") + f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def counted(count: int, one: str, many: str) -> str:
@@ -137,10 +143,11 @@ def cover_flow(
             block_format(below=12),
             (report.options.marking.strip(), char_format(Face.SANS, 13, bold=True, colour=ALERT)),
         )
+    zone = zone_named(report.options.time_zone)
     rows = [
         (tr("Investigator"), case.investigator or tr("not recorded")),
-        (tr("Generated"), when(report.generated_at)),
-        (tr("Case opened"), when(case.created_at)),
+        (tr("Generated"), when(report.generated_at, zone)),
+        (tr("Case opened"), when(case.created_at, zone)),
         (tr("Case file schema"), case.schema_revision),
     ]
     for label, value in rows:

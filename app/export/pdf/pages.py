@@ -25,6 +25,7 @@ from app.core.errors import ThreadlineError
 from app.core.event_records import LaneGrouping
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.export.chart_data import ChartPage, chart_layout, chart_pages
+from app.export.common import zone_named
 from app.export.pdf.chart import ChartGeometry, ChartPainter, draw_text
 from app.export.pdf.content import cover_flow, entry_flow, index_flows, section_flow, source_flow, tr, when
 from app.export.pdf.flow import ALERT, MUTED, Paginator, Slice, TextFlow, paint_slice
@@ -97,7 +98,9 @@ class ReportPages:
             small,
             MUTED,
         )
-        generated = tr("Generated {when}").format(when=when(self.report.generated_at))
+        generated = tr("Generated {when}").format(
+            when=when(self.report.generated_at, zone_named(self.report.options.time_zone))
+        )
         draw_text(
             painter,
             QRectF(header.right() - third, header.top(), third, header.height()),
@@ -168,7 +171,7 @@ class ReportPages:
         total: int | None = None,
     ) -> PdfResult:
         destination = Path(path)
-        partial = destination.with_name(f".{destination.name}.part")
+        partial = partial_path(destination)
         total = total if total is not None else self.page_count
         try:
             writer = QPdfWriter(str(partial))
@@ -203,6 +206,11 @@ class ReportPages:
             partial.unlink(missing_ok=True)
             raise
         return PdfResult(destination, self.page_count, destination.stat().st_size)
+
+
+def partial_path(destination: Path) -> Path:
+    """Where ``write_pdf`` writes before the PDF is complete (beside ``destination``, hidden)."""
+    return destination.with_name(f".{destination.name}.part")
 
 
 # --- layout ---------------------------------------------------------------------------------------------
@@ -329,6 +337,7 @@ def _chart(pages: ReportPages) -> list[ChartPage]:
         grouped=grouped,
         lane_caption=tr(_LANE_CAPTIONS.get(report.timeline.grouping, "")),
         undated=undated,
+        zone=zone_named(report.options.time_zone),
     )
     return chart_pages(layout, max_markers=geometry.max_markers, room=geometry.room)
 
