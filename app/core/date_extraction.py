@@ -51,10 +51,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import accumulate, compress, count
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.core.dates import DatePoint, Precision, Unbounded, UncertainDate
@@ -106,11 +107,13 @@ _FOLD_MAP = {
     "\u200f": " ",
     "\u061c": " ",
 }
-_FOLD = str.maketrans(_FOLD_MAP)
+_FOLD_CHANGES = re.compile("[" + "".join(map(re.escape, _FOLD_MAP)) + "]")
 
 
 def _fold(text: str) -> str:
-    return text.translate(_FOLD)
+    """Length-preserving: one character for one (substituting the few that change is ~10× faster than
+    ``str.translate`` over every character)."""
+    return _FOLD_CHANGES.sub(lambda match: _FOLD_MAP[match.group()], text)
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -328,7 +331,24 @@ _ANCHOR_PATTERNS = {
         ("yr", _YEAR_ANCHOR),
     )
 }
-_TOKEN = re.compile(r"[0-9]+|[^\W\d_]+")
+_TOKEN_SPLIT = re.compile(r"([0-9]+|[^\W\d_]+)")
+
+
+def _tokens(folded: str) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and lower-cased words of the tokens of ``folded``.
+
+    Done without a Python-level loop over the tokens (a news article has thousands): ``split`` with a
+    capturing group alternates separators and tokens, and the running sum of their lengths gives every
+    offset.
+    """
+    lowered = folded.lower()
+    same_length = len(lowered) == len(folded)  # not so for a few letters (İ): then lower word by word
+    parts = _TOKEN_SPLIT.split(lowered if same_length else folded)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    words = parts[1::2] if same_length else [word.lower() for word in parts[1::2]]
+    return offsets[1::2], offsets[2::2], words
+
+
 _PREFIXES = tuple(
     sorted({*_HE_PREFIXES, *_AR_PREFIXES, "ال", "وال", "بال", "لل", "فال", "ה", "וה"}, key=len, reverse=True)
 )
@@ -619,10 +639,7 @@ class _Context:
         self.ref = _reference(published)
         self.language = language
         self.context_year: tuple[int, str] | None = None  # (year, expression) of the last full date
-        tokens = list(_TOKEN.finditer(self.folded))
-        self.starts = [token.start() for token in tokens]
-        self.ends = [token.end() for token in tokens]
-        self.words = [token.group().lower() for token in tokens]
+        self.starts, self.ends, self.words = _tokens(self.folded)
 
     def word(self, index: int) -> str:
         return self.words[index]
@@ -675,8 +692,8 @@ def extract_dates(
     context = _Context(text, published, language)
     mentions: list[DateMention] = []
     taken_until = -1
-    for index, (start, word) in enumerate(zip(context.starts, context.words, strict=True)):
-        if start < taken_until or not (word[0].isdigit() or _word_kinds(word)):
+    for index in _candidate_indexes(context.words):
+        if context.starts[index] < taken_until:
             continue
         found = _anchor_at(context, index)
         if found is None:
@@ -696,6 +713,18 @@ def extract_dates(
                 mentions.append(mention)
             taken_until = max(taken_until, mention.end)
     return mentions
+
+
+def _candidate_indexes(words: list[str]) -> Iterator[int]:
+    """Indexes of the tokens an expression can start at: numbers and words of the lexicon (each distinct
+    word is looked up once; picking their indexes runs in C)."""
+    wanted = set(filter(_may_start, set(words)))  # cache hits of an lru_cache run no Python code
+    return compress(count(), map(wanted.__contains__, words))
+
+
+@lru_cache(maxsize=1 << 17)
+def _may_start(word: str) -> bool:
+    return word[0].isdigit() or bool(_word_kinds(word))
 
 
 def _merged_range(first: DateMention, second: DateMention, context: _Context) -> DateMention | None:

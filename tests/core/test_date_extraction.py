@@ -107,6 +107,14 @@ def test_offsets_are_code_points_into_the_original_text() -> None:
     assert [m.text for m in mentions] == ["٣١ تموز ٢٠٢٣", "2 آب 2023"]
 
 
+@pytest.mark.parametrize("before", ["İstanbul İzmir ", "ΣΟΦΟΣ ", "straße ", "\u200fמקור: "])
+def test_offsets_hold_after_letters_whose_case_changes_length(before: str) -> None:
+    text = f"{before}talks began on 31 July 2023 and ended in August 2023."
+    mentions = extract_dates(text, published=None)
+    assert [text[m.start : m.end] for m in mentions] == ["31 July 2023", "August 2023"]
+    assert [m.value.to_edtf() for m in mentions if m.value] == ["2023-07-31", "2023-08"]
+
+
 # --- the dateparser mistakes we must not inherit -------------------------------------------------
 
 
