@@ -383,7 +383,10 @@ def _triggers() -> dict[str, tuple[str, ...]]:
 
 
 _TRIGGERS = _triggers()
+#: Every word ``_word_kinds`` gives kinds to: a trigger, bare or behind a Hebrew or Arabic prefix.
+_TRIGGER_FORMS = frozenset(_TRIGGERS) | {prefix + word for prefix in _PREFIXES for word in _TRIGGERS}
 _DIGIT_KINDS = ("num", "decade", "yr")
+_NUMBER = re.compile("[0-9]+")
 
 
 @lru_cache(maxsize=65536)
@@ -692,7 +695,7 @@ def extract_dates(
     context = _Context(text, published, language)
     mentions: list[DateMention] = []
     taken_until = -1
-    for index in _candidate_indexes(context.words):
+    for index in _candidate_indexes(context.words, context.folded):
         if context.starts[index] < taken_until:
             continue
         found = _anchor_at(context, index)
@@ -715,16 +718,15 @@ def extract_dates(
     return mentions
 
 
-def _candidate_indexes(words: list[str]) -> Iterator[int]:
-    """Indexes of the tokens an expression can start at: numbers and words of the lexicon (each distinct
-    word is looked up once; picking their indexes runs in C)."""
-    wanted = set(filter(_may_start, set(words)))  # cache hits of an lru_cache run no Python code
+def _candidate_indexes(words: list[str], folded: str) -> Iterator[int]:
+    """Indexes of the tokens an expression can start at: numbers and the words ``_word_kinds`` knows.
+
+    Set operations and ``compress`` do it without a Python-level loop over the words: a digit run is
+    always a whole token (letters tokens exclude digits), and ``_TRIGGER_FORMS`` holds every word that
+    has kinds.
+    """
+    wanted = _TRIGGER_FORMS.intersection(words).union(_NUMBER.findall(folded))
     return compress(count(), map(wanted.__contains__, words))
-
-
-@lru_cache(maxsize=1 << 17)
-def _may_start(word: str) -> bool:
-    return word[0].isdigit() or bool(_word_kinds(word))
 
 
 def _merged_range(first: DateMention, second: DateMention, context: _Context) -> DateMention | None:
