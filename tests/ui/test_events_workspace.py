@@ -31,6 +31,7 @@ from app.ui.events.timeline_items import Grouping
 from app.ui.main_window import MainWindow
 from app.ui.reader import HighlightKind
 from app.ui.settings import Settings
+from app.ui.timeline import TimelineView
 from tests.ui.conftest import Screenshot
 from tests.ui.test_workspace import press, type_text, user_folders_in
 
@@ -448,6 +449,40 @@ def test_zoom_and_click_on_the_timeline_and_the_table_and_editor_follow(workspac
     click_timeline(workspace, position, double=True)
     qtbot.waitUntil(feature.editor.title_edit.hasFocus, timeout=2000)
     assert feature.editor_dock.isVisible() and feature.editor.event_id() == ids["Landed in Pyongyang"]
+
+
+def drawn_titles(view: TimelineView) -> set[str]:
+    return {label.text.text() for label in view.drawn_labels()}
+
+
+def test_the_timeline_is_laid_out_on_a_worker_and_keeps_its_picture_until_the_new_one_is_ready(
+    workspace: Workspace,
+) -> None:
+    feature = workspace.feature
+    workspace.new_case()
+    ids = make_three_events(workspace)
+    dock, view = feature.timeline_dock, feature.timeline_dock.view
+    store = workspace.store
+    feature.set_grouping(Grouping.CATEGORY)
+    workspace.settle()
+    feature.set_grouping(Grouping.NONE)
+    workspace.settle()
+    assert view.layouts_made_here == 0, "every layout came ready from the worker"
+    titles = drawn_titles(view)
+    assert "Back in Moscow" in titles
+
+    rebuilds = dock.rebuilds
+    store.events.update(ids["Back in Moscow"], {"title": "Returned to Moscow"})
+    dock.refresh()  # the rows are being read and laid out on the worker …
+    assert dock.is_loading()
+    assert drawn_titles(view) == titles, "… and the old picture stays"
+    store.events.update(ids["Back in Moscow"], {"title": "Back in Moscow at last"})
+    dock.refresh()  # asked again meanwhile: the first result is stale and is never shown
+    workspace.settle()
+    assert dock.rebuilds == rebuilds + 1
+    assert "Back in Moscow at last" in {item.title for item in dock.items()}
+    assert "Back in Moscow" not in drawn_titles(view)
+    assert view.layouts_made_here == 0
 
 
 def test_one_filter_bar_filters_the_table_and_the_timeline(workspace: Workspace) -> None:

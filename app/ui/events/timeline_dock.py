@@ -40,6 +40,7 @@ from app.ui.workers import Task
 if TYPE_CHECKING:  # pyqtgraph and numpy load with the first case, not with the window
     from app.core.timeline_layout import TimelineItem
     from app.ui.timeline import TimelineView
+    from app.ui.timeline.data import TimelineData
 
 REFRESH_DELAY_MS = 150
 
@@ -117,6 +118,18 @@ def load_items(
     return items_from_rows(
         rows, cache=cache, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Loaded:
+    """What the worker hands the GUI thread: the items, whether they differ from those shown, the item
+    cache to keep, their layout when they do differ (``app.ui.timeline.data.prepare``), and counts."""
+
+    items: list[TimelineItem]
+    changed: bool
+    cache: ItemCache
+    layout: TimelineData | None
+    counts: tuple[int, int]  # events (an event in two lanes is one), items placed in time
 
 
 class TimelineDock(QDockWidget):
@@ -288,12 +301,20 @@ class TimelineDock(QDockWidget):
         self.status_label.setText(tr("Loading…"))
 
         previous = self._items if not self._fit_next else None
+        regroup = grouping.widget_grouping != self._widget_grouping
+        max_bar_rows = self.view.max_bar_rows
         cache = dict(self._cache)  # the worker fills a copy; the GUI thread keeps the one that is shown
 
-        def work(_progress: ProgressSink, _cancel: CancelToken) -> tuple[list[TimelineItem], bool, ItemCache]:
-            with collector_paused():
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> _Loaded:
+            from app.ui.timeline.data import prepare
+
+            with collector_paused(keep=True):
                 items = load_items(store, filters, grouping, words, cache)
-                return items, items != previous, cache
+                changed = items != previous or regroup
+                # The layout too, here: the GUI thread only swaps the picture when it is ready.
+                layout = prepare(items, grouping.widget_grouping, max_bar_rows) if changed else None
+                placed = sum(1 for item in items if item.earliest is not None or item.latest is not None)
+                return _Loaded(items, changed, cache, layout, (len({item.id for item in items}), placed))
 
         task = Task(work, self, name="timeline")
         task.succeeded.connect(lambda result: self._loaded(result, grouping, generation))
@@ -311,34 +332,29 @@ class TimelineDock(QDockWidget):
             self._again = False
             self.refresh()
 
-    def _loaded(
-        self, result: tuple[list[TimelineItem], bool, ItemCache], grouping: Grouping, generation: int
-    ) -> None:
-        if generation != self._generation or self._store is None:
+    def _loaded(self, result: _Loaded, grouping: Grouping, generation: int) -> None:
+        """In the GUI thread: show the items and the layout the worker made (unless a newer read is on its
+        way: then this one is stale, and the view keeps its picture until the newer one is ready)."""
+        if generation != self._generation or self._store is None or self._again:
             return
-        items, changed, cache = result
-        self._cache = cache
+        self._cache = result.cache
+        items = result.items
         untouched = self._fitted_range is not None and self.view.visible_range() == self._fitted_range
         kept = None if self._fit_next or untouched or not self._items else self.view.visible_range()
         regroup = grouping.widget_grouping != self._widget_grouping
-        if regroup:  # lay the items out once, in their new lanes
-            self.view.set_items([])
-            self.view.set_grouping(grouping.widget_grouping)
-            self._widget_grouping = grouping.widget_grouping
-        if changed or self._fit_next or regroup:
+        if result.changed or self._fit_next or regroup:
             self._items = items
+            self._widget_grouping = grouping.widget_grouping
             self.rebuilds += 1
             with collector_paused():
-                self.view.set_items(items)
-            if kept is not None:
-                self.view.zoom_to(*kept)
+                self.view.set_items(items, result.layout, kept, grouping=grouping.widget_grouping)
             self._fitted_range = self.view.visible_range() if kept is None else None
         self._fit_next = False
         if self._wanted is not None:
             self.view.select(self._wanted)
-        placed = sum(1 for item in items if item.earliest is not None or item.latest is not None)
+        events, placed = result.counts
         self.status_label.setText(
-            tr("{count} on the timeline").format(count=f"{len({item.id for item in items}):,}")
+            tr("{count} on the timeline").format(count=f"{events:,}")
             if placed == len(items)
             else tr("{count} on the timeline, {undated} undated").format(
                 count=f"{placed:,}", undated=f"{len(items) - placed:,}"

@@ -1,5 +1,11 @@
 """The items prepared once per ``set_items``/``set_grouping``: per-lane arrays sorted the way each view
-update reads them (markers by time for a binary search of what is in view, bars by start)."""
+update reads them (markers by time for a binary search of what is in view, bars by start).
+
+``prepare`` does all of it that is arithmetic (the lanes' layout, bar packing, sorting: about 0.1 s for
+100,000 items) and makes no Qt object, so it may run on a worker thread while the view keeps showing what
+it shows; ``finish`` then adds the colours in the GUI thread, in well under a millisecond. ``build`` is
+the two in a row.
+"""
 
 from __future__ import annotations
 
@@ -36,11 +42,17 @@ def item_colour(value: str | None, fallback: QColor) -> QColor:
 class LaneData:
     number: int
     lane: Lane
-    colour: QColor
     marker_items: NDArray[np.int64]  # item indices, by time
     marker_times: NDArray[np.float64]  # epoch seconds
     bar_items: NDArray[np.int64]  # item indices, by start
-    bars: BarArrays
+    bars: BarArrays  # its ``colours`` are filled in by ``finish``
+    colour_names: list[str | None]  # the bars' own colours (None: the lane's), as ``bars.colour`` counts
+    finished_colour: QColor | None = None  # set by ``finish``
+
+    @property
+    def colour(self) -> QColor:
+        assert self.finished_colour is not None, "finish() gives the lanes their colours"
+        return self.finished_colour
 
     @property
     def marker_row(self) -> int:
@@ -50,6 +62,8 @@ class LaneData:
 @dataclass(eq=False)
 class TimelineData:
     items: tuple[TimelineItem, ...]
+    grouping: str
+    max_bar_rows: int
     layout: LaneLayout
     lanes: list[LaneData]
     origin: float  # plot x = epoch seconds - origin, to keep plot numbers small
@@ -57,9 +71,14 @@ class TimelineData:
     bar_x0: NDArray[np.float64]  # per item, epoch, open ends clamped to the domain (markers: anchor)
     bar_x1: NDArray[np.float64]
 
+    finished: bool = False
+
     @property
     def empty(self) -> bool:
         return not self.lanes
+
+    def made_for(self, items: tuple[TimelineItem, ...], grouping: str, max_bar_rows: int) -> bool:
+        return self.items is items and (self.grouping, self.max_bar_rows) == (grouping, max_bar_rows)
 
     # Needed only once the user selects or steps through events, so not paid for in the first render.
 
@@ -92,6 +111,11 @@ class TimelineData:
 
 
 def build(items: Sequence[TimelineItem], grouping: str, max_bar_rows: int) -> TimelineData:
+    return finish(prepare(items, grouping, max_bar_rows))
+
+
+def prepare(items: Sequence[TimelineItem], grouping: str, max_bar_rows: int) -> TimelineData:
+    """Everything but the colours; no Qt object is made (see the module docstring)."""
     items = tuple(items)
     layout = layout_lanes(items, grouping, max_bar_rows=max_bar_rows)
     columns = layout.columns
@@ -107,9 +131,29 @@ def build(items: Sequence[TimelineItem], grouping: str, max_bar_rows: int) -> Ti
     lanes = [
         _lane_data(number, lane, items, layout, x0, x1, origin) for number, lane in enumerate(layout.lanes)
     ]
-    return TimelineData(
-        items=items, layout=layout, lanes=lanes, origin=origin, domain=domain, bar_x0=x0, bar_x1=x1
+    data = TimelineData(
+        items=items,
+        grouping=grouping,
+        max_bar_rows=max_bar_rows,
+        layout=layout,
+        lanes=lanes,
+        origin=origin,
+        domain=domain,
+        bar_x0=x0,
+        bar_x1=x1,
     )
+    _ = data.by_id  # what selecting an item needs first, while off the GUI thread
+    return data
+
+
+def finish(data: TimelineData) -> TimelineData:
+    """The lanes' and bars' colours (``QColor``s: made in the GUI thread)."""
+    if not data.finished:
+        for lane in data.lanes:
+            lane.finished_colour = colour = lane_colour(lane.number)
+            lane.bars.colours = [item_colour(name, colour) for name in lane.colour_names]
+        data.finished = True
+    return data
 
 
 def _lane_data(
@@ -128,12 +172,10 @@ def _lane_data(
     markers = markers[np.argsort(columns.anchor[markers], kind="stable")]
     bars = members[bar_mask]
     bars = bars[np.argsort(x0[bars], kind="stable")]
-    colour = lane_colour(number)
     names: dict[str | None, int] = {None: 0}
     colour_index = np.fromiter(
         (names.setdefault(items[i].colour, len(names)) for i in bars), np.int64, len(bars)
     )
-    colours = [item_colour(name, colour) for name in names]
     arrays = BarArrays(
         x0=x0[bars] - origin,
         x1=x1[bars] - origin,
@@ -146,6 +188,5 @@ def _lane_data(
         overflow=layout.overflow[bars],
         open_start=np.isneginf(columns.earliest[bars]),
         open_end=np.isposinf(columns.latest[bars]),
-        colours=colours,
     )
-    return LaneData(number, lane, colour, markers, columns.anchor[markers], bars, arrays)
+    return LaneData(number, lane, markers, columns.anchor[markers], bars, arrays, list(names))

@@ -48,7 +48,7 @@ from app.core.timeline_layout import (
 )
 from app.ui.fonts import ui_font
 from app.ui.timeline.axes import LaneAxis, TimeAxis, tr, zone_caption
-from app.ui.timeline.data import TimelineData, build, item_colour
+from app.ui.timeline.data import TimelineData, build, finish, item_colour
 from app.ui.timeline.items import (
     BAR_MARGIN,
     CHEVRON_PX,
@@ -76,7 +76,7 @@ LABEL_GAP_PX = 6.0
 MAX_LABEL_PX = 320.0
 MIN_LABEL_ROW_PX = 13.0  # rows thinner than this get no titles
 MAX_ROW_PX = 30.0
-MAX_CACHED_TITLES = 5000  # laid-out titles kept for reuse; panning through 100k events must not keep them all
+MAX_CACHED_TITLES = 8000  # laid-out titles kept for reuse; panning through 100k events must not keep them all
 MIN_RANGE = 5 * 60.0  # the closest zoom: five minutes across the view
 LANE_HEADER_PX = (90.0, 220.0)
 
@@ -123,6 +123,7 @@ class TimelineView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, max_bar_rows: int = DEFAULT_MAX_BAR_ROWS) -> None:
         super().__init__(parent)
         self._max_bar_rows = max_bar_rows
+        self.layouts_made_here = 0  # by the view itself, not handed one made on a worker (tests, benchmarks)
         self._tz: tzinfo = UTC
         self._grouping = "lane"
         self._items: tuple[TimelineItem, ...] = ()
@@ -130,7 +131,7 @@ class TimelineView(QWidget):
         self._selected: int | None = None
         self._visible: _Visible | None = None
         self._lane_items: list[tuple[LaneBarsItem, MarkerItem, LaneTextItem]] = []
-        self._statics: OrderedDict[int, QStaticText] = OrderedDict()  # least recently drawn first
+        self._statics: OrderedDict[tuple[bool, str], QStaticText] = OrderedDict()  # least recently used first
         self._badge_statics: dict[str, QStaticText] = {}
         self._syncing_overview = False
         self._held = 0
@@ -150,12 +151,33 @@ class TimelineView(QWidget):
 
     # --- public API ---------------------------------------------------------------------------------
 
-    def set_items(self, items: Sequence[TimelineItem]) -> None:
-        """Show ``items`` (replacing what was shown) and fit them all in view."""
-        self._items = tuple(items)
+    def set_items(
+        self,
+        items: Sequence[TimelineItem],
+        prepared: TimelineData | None = None,
+        visible: tuple[float, float] | None = None,
+        *,
+        grouping: str | None = None,
+    ) -> None:
+        """Show ``items`` (replacing what was shown), all in view or else the ``visible`` range; with
+        ``grouping``, in those lanes (laid out once, unlike ``set_grouping`` and then ``set_items``).
+
+        ``prepared`` is ``app.ui.timeline.data.prepare(items, grouping, max_bar_rows)`` made ahead (on a
+        worker thread) for this view's grouping and ``max_bar_rows``; without it the layout is made here.
+        """
+        self._items = tuple(prepared.items if prepared is not None else items)
+        if grouping is not None:
+            self._grouping = grouping
         with self._one_refresh():
-            self._rebuild()
-            self.fit_all()
+            self._rebuild(prepared)
+            if visible is not None and visible[1] > visible[0]:
+                self._set_range(*visible)
+            else:
+                self.fit_all()
+
+    @property
+    def max_bar_rows(self) -> int:
+        return self._max_bar_rows
 
     def set_grouping(self, name: str) -> None:
         """Lanes by the items' ``lane`` field; ``"none"`` (``NO_GROUPING``) for one lane of everything."""
@@ -312,17 +334,20 @@ class TimelineView(QWidget):
         self.selection.colour = palette.color(QPalette.ColorRole.Highlight)
         self.overview.apply_palette(palette)
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, prepared: TimelineData | None = None) -> None:
         for lane_items in self._lane_items:
             for graphics in lane_items:
                 self.view_box.removeItem(graphics)
         self._lane_items = []
-        self._statics.clear()
         self._visible = None
         previous = (
             None if self._selected is None or self._data is None else self._data.items[self._selected].id
         )
-        self._data = data = build(self._items, self._grouping, self._max_bar_rows)
+        if prepared is not None and prepared.made_for(self._items, self._grouping, self._max_bar_rows):
+            self._data = data = finish(prepared)
+        else:
+            self._data = data = build(self._items, self._grouping, self._max_bar_rows)
+            self.layouts_made_here += 1 if self._items else 0
         self._selected = data.index(previous) if previous is not None else None
         origin = data.origin
         for lane in data.lanes:
@@ -607,19 +632,22 @@ class TimelineView(QWidget):
         return float(self._items[index].evidence_count or 0)
 
     def _static(self, index: int) -> QStaticText:
-        static = self._statics.get(index)
+        """An item's title, laid out once; kept by its words (not its position), so a new layout after a
+        change prepares only the titles that are new."""
+        item = self._items[index]
+        key = (item.approximate, item.title)
+        static = self._statics.get(key)
         if static is not None:
-            self._statics.move_to_end(index)
-        if static is None:
-            item = self._items[index]
-            title = ("~ " if item.approximate else "") + " ".join(item.title.split())
-            title = self._metrics.elidedText(title, Qt.TextElideMode.ElideRight, MAX_LABEL_PX)
-            static = QStaticText(title)
-            static.setTextFormat(Qt.TextFormat.PlainText)
-            static.prepare(font=self._label_font)
-            self._statics[index] = static
-            if len(self._statics) > MAX_CACHED_TITLES:
-                self._statics.popitem(last=False)
+            self._statics.move_to_end(key)
+            return static
+        title = ("~ " if item.approximate else "") + " ".join(item.title.split())
+        title = self._metrics.elidedText(title, Qt.TextElideMode.ElideRight, MAX_LABEL_PX)
+        static = QStaticText(title)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(font=self._label_font)
+        self._statics[key] = static
+        if len(self._statics) > MAX_CACHED_TITLES:
+            self._statics.popitem(last=False)
         return static
 
     def _badge_static(self, count: int) -> QStaticText:
