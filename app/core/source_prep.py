@@ -12,14 +12,16 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.date_extraction import DateMention, extract_dates
 from app.core.dates import UncertainDate, normalize_edtf, parse
 from app.core.errors import InvalidValue
 from app.core.folding import fold
 from app.core.records import Extraction, SourceMetadata
 from app.core.textnorm import guess_language
+
+if TYPE_CHECKING:
+    from app.core.date_extraction import DateMention
 
 #: Languages whose conventions the date extractor knows; any other is read as unknown.
 DATE_LANGUAGES = ("en", "he", "ar")
@@ -98,6 +100,8 @@ def title_from(text: str, filename: str | None) -> str:
 
 def find_source_dates(text: str, published: str | None, language: str) -> list[DateMention]:
     """The date expressions stored for a source: ``published`` (EDTF) resolves years and relative ones."""
+    from app.core.date_extraction import extract_dates  # local: the extractor costs start-up time
+
     return extract_dates(
         text,
         published=reference_date(published),
