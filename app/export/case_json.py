@@ -3,14 +3,11 @@
 The format is documented in ``docs/export-json-schema.md``: every table of the case file, row by row,
 with the originals' bytes in base64, so a case can be archived, inspected with ordinary tools, and
 recreated exactly. Reading takes one consistent snapshot (a single read transaction) while the app may go
-on writing. Importing builds a *new* case file with the schema of this Threadline, inserts every row with
-its own id in one transaction, rebuilds the full-text index from the texts, appends one audit entry
-saying where the case came from, and checks the result (``CaseStore.verify``: hashes of the originals,
-integrity, foreign keys) before it counts as done; on any failure the new file is removed.
-
-Restoring tables row for row is a store-level operation that has no place in the ``CaseStore`` facade
-yet; it lives here, on the store's engine and models, and should move into ``app.store`` if another
-caller needs it.
+on writing (``CaseStore.table_snapshot``). Importing decodes the file's values and hands the tables to
+``CaseStore.restore``, which builds a *new* case file with the schema of this Threadline in one transaction
+(every row with its own id, the full-text index rebuilt, one audit entry saying where the case came from);
+the result is then checked (``CaseStore.verify``: hashes of the originals, integrity, foreign keys) before
+it counts as done, and on any failure the new file is removed. Nothing here knows the database engine.
 """
 
 from __future__ import annotations
@@ -18,41 +15,31 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, insert, select, text
 from sqlalchemy import Enum as SqlEnum
+from sqlalchemy import LargeBinary, Table
 
 from app import __version__
-from app.core.errors import CaseFileError, InvalidValue, ThreadlineError
+from app.core.errors import CaseFileError, InvalidValue
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.export.common import ExportResult, replaced_atomically
-from app.store import (
-    CaseStore,
-    fts,
-    models_events,  # noqa: F401 - registers the schema 0003 tables with the metadata
-    schema,
-)
-from app.store import engine as sqlite
-from app.store.casestore import current_user
-from app.store.models import AuditEntry, Base, UTCDateTime
+from app.store import CaseStore, schema
+from app.store.case_import import NOT_COPIED, TableRows, case_tables
+from app.store.models import UTCDateTime
+
+__all__ = ["DERIVED", "NOT_EXPORTED", "case_tables", "export_case_json", "import_case_json"]
 
 FORMAT = "threadline-case"
 FORMAT_VERSION = 1
 #: Tables that are not case data: Alembic's bookkeeping, and the index rebuilt from ``source_texts``.
-NOT_EXPORTED = frozenset({"alembic_version", "source_fts"})
+NOT_EXPORTED = NOT_COPIED
 #: Derived tables: recomputed on import when a file leaves them out.
 DERIVED = frozenset({"event_derived", "source_dates", "source_date_scans"})
-_BATCH = 500
-
-
-def case_tables() -> list[Table]:
-    """The case's tables, parents before children (the order rows are inserted in)."""
-    return [table for table in Base.metadata.sorted_tables if table.name not in NOT_EXPORTED]
 
 
 # --- values ----------------------------------------------------------------------------------------------
@@ -87,24 +74,6 @@ def from_json(table: Table, column: str, value: object) -> object:
 # --- export ----------------------------------------------------------------------------------------------
 
 
-def _check_columns(connection: Connection, table: Table) -> None:
-    stored = [row[1] for row in connection.exec_driver_sql(f'PRAGMA table_info("{table.name}")')]
-    known = [column.name for column in table.columns]
-    if sorted(stored) != sorted(known):
-        raise ThreadlineError(
-            f"The case file's table {table.name} has the columns {', '.join(stored)}, "
-            "but this Threadline knows "
-            f"{', '.join(known)}; it cannot export this case completely."
-        )
-
-
-def _rows(connection: Connection, table: Table) -> Iterator[dict[str, object]]:
-    order = list(table.primary_key.columns) or list(table.columns)
-    result = connection.execute(select(table).order_by(*order).execution_options(yield_per=_BATCH))
-    for row in result.mappings():
-        yield {key: to_json(value) for key, value in row.items()}
-
-
 def export_case_json(
     store: CaseStore,
     path: Path | str,
@@ -114,54 +83,32 @@ def export_case_json(
 ) -> ExportResult:
     """Write every table of the case to ``path`` (see ``docs/export-json-schema.md``)."""
     tables = case_tables()
-    engine = sqlite.make_engine(store.path)
-    try:
-        with engine.connect() as connection, connection.begin():
-            unknown = _unknown_tables(connection)
-            if unknown:
-                raise ThreadlineError(
-                    f"The case file has tables this Threadline does not know ({', '.join(unknown)}); "
-                    "export it with the Threadline that wrote it."
-                )
-            for table in tables:
-                _check_columns(connection, table)
-            info = store.case_info()
-            with replaced_atomically(path, "w", encoding="utf-8") as stream:
-                head = {
-                    "format": FORMAT,
-                    "format_version": FORMAT_VERSION,
-                    "schema_revision": schema.current_revision(connection),
-                    "threadline_version": __version__,
-                    "exported_at": datetime.now(UTC).isoformat(),
-                    "exported_by": store.actor,
-                    "case_title": info.title,
-                }
-                stream.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {')
-                for number, table in enumerate(tables):
-                    if cancel is not None:
-                        cancel.raise_if_cancelled()
-                    progress(ProgressUpdate(number, len(tables), table.name))
-                    columns = json.dumps([column.name for column in table.columns])
-                    stream.write(
-                        ("," if number else "")
-                        + f'\n  {json.dumps(table.name)}: {{"columns": {columns}, "rows": ['
-                    )
-                    for index, row in enumerate(_rows(connection, table)):
-                        stream.write(("," if index else "") + "\n   " + json.dumps(row, ensure_ascii=False))
-                    stream.write("\n  ]}")
-                stream.write("\n }\n}\n")
-            progress(ProgressUpdate(len(tables), len(tables), "done"))
-    finally:
-        engine.dispose()
+    with store.table_snapshot() as snapshot, replaced_atomically(path, "w", encoding="utf-8") as stream:
+        head = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_revision": snapshot.revision,
+            "threadline_version": __version__,
+            "exported_at": datetime.now(UTC).isoformat(),
+            "exported_by": store.actor,
+            "case_title": store.case_info().title,
+        }
+        stream.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {')
+        for number, table in enumerate(tables):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            progress(ProgressUpdate(number, len(tables), table.name))
+            columns = json.dumps([column.name for column in table.columns])
+            stream.write(
+                ("," if number else "") + f'\n  {json.dumps(table.name)}: {{"columns": {columns}, "rows": ['
+            )
+            for index, row in enumerate(snapshot.rows(table)):
+                values = {key: to_json(value) for key, value in row.items()}
+                stream.write(("," if index else "") + "\n   " + json.dumps(values, ensure_ascii=False))
+            stream.write("\n  ]}")
+        stream.write("\n }\n}\n")
+    progress(ProgressUpdate(len(tables), len(tables), "done"))
     return ExportResult(Path(path), len(tables), size=Path(path).stat().st_size)
-
-
-def _unknown_tables(connection: Connection) -> list[str]:
-    names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars()
-    known = {table.name for table in Base.metadata.sorted_tables} | NOT_EXPORTED
-    return sorted(
-        name for name in names if name not in known and not name.startswith(("sqlite_", "source_fts_"))
-    )
 
 
 # --- import ----------------------------------------------------------------------------------------------
@@ -212,92 +159,38 @@ def import_case_json(
         raise InvalidValue(f"{file} has tables this Threadline does not know: {', '.join(unknown)}.")
     if "case_meta" not in given or not given["case_meta"].get("rows"):
         raise InvalidValue(f"{file} holds no case (its case_meta table is empty).")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sqlite.make_engine(path)
-    rows = 0
+    provenance = {"file": Path(file).name, "sha256": digest} | {
+        key: document.get(key)
+        for key in ("exported_at", "exported_by", "schema_revision", "threadline_version")
+    }
     try:
-        schema.create_schema(engine)
-        with engine.begin() as connection:
-            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            _clear_seeds(connection, [tables[name] for name in given if name != AuditEntry.__tablename__])
-            for number, (name, table) in enumerate(tables.items()):
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-                progress(ProgressUpdate(number, len(tables), name))
-                rows += _insert_table(connection, table, given.get(name))
-            _index_texts(connection)
-            connection.execute(
-                insert(AuditEntry).values(
-                    at=datetime.now(UTC),
-                    actor=actor or current_user(),
-                    action="import case from JSON",
-                    object_type="case",
-                    object_id=1,
-                    before=None,
-                    after={
-                        "file": Path(file).name,
-                        "sha256": digest,
-                        "exported_at": document.get("exported_at"),
-                        "exported_by": document.get("exported_by"),
-                        "schema_revision": document.get("schema_revision"),
-                        "threadline_version": document.get("threadline_version"),
-                    },
-                )
-            )
-    except BaseException as exc:
-        engine.dispose()
-        _remove(path)
-        if isinstance(exc, (KeyError, TypeError, ValueError)) and not isinstance(exc, ThreadlineError):
-            raise InvalidValue(f"{file} does not hold a consistent case: {exc}.") from exc
-        if exc.__class__.__module__.startswith("sqlalchemy"):
-            raise InvalidValue(
-                f"{file} does not hold a consistent case: {getattr(exc, 'orig', exc)}."
-            ) from exc
-        raise
-    engine.dispose()
+        rows = CaseStore.restore(
+            path,
+            {name: _decoded(tables[name], data) for name, data in given.items()},
+            provenance=provenance,
+            actor=actor,
+            progress=progress,
+            cancel=cancel,
+        )
+    except InvalidValue as exc:
+        reason = exc.message.removeprefix("The tables do not make a consistent case: ")
+        raise InvalidValue(f"{file} does not hold a consistent case: {reason}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidValue(f"{file} does not hold a consistent case: {exc}.") from exc
     _verified(path, document, file)
-    progress(ProgressUpdate(len(tables), len(tables), "done"))
     return ExportResult(path, rows, size=path.stat().st_size)
 
 
-def _clear_seeds(connection: Connection, tables: list[Table]) -> None:
-    """Empty the tables the file provides: a new case comes with seed rows (the built-in entity types)
-    that the file holds as they were in the exported case."""
-    for table in reversed(case_tables()):
-        if table in tables:
-            connection.execute(table.delete())
-
-
-def _insert_table(connection: Connection, table: Table, data: Any) -> int:
-    if data is None:
-        return 0
+def _decoded(table: Table, data: Any) -> TableRows:
+    """The rows of one table of the file as Python values, decoded as the store reads them."""
     columns = data.get("columns", [])
     unknown = sorted(set(columns) - set(table.c.keys()))
     if unknown:
         raise InvalidValue(
             f"The table {table.name} has columns this Threadline does not know: {', '.join(unknown)}."
         )
-    batch: list[dict[str, object]] = []
-    count = 0
     for row in data.get("rows", []):
-        batch.append({key: from_json(table, key, value) for key, value in row.items()})
-        if len(batch) >= _BATCH:
-            connection.execute(insert(table), batch)
-            count += len(batch)
-            batch = []
-    if batch:
-        connection.execute(insert(table), batch)
-        count += len(batch)
-    return count
-
-
-def _index_texts(connection: Connection) -> None:
-    statement = text(
-        "SELECT sources.id, sources.title, source_texts.text FROM sources "
-        "JOIN source_texts ON source_texts.source_id = sources.id ORDER BY sources.id"
-    )
-    for source_id, title, body in connection.execute(statement).all():
-        fts.index_source(connection, source_id, title, body)
+        yield {key: from_json(table, key, value) for key, value in row.items()}
 
 
 def _verified(path: Path, document: Mapping[str, Any], file: Path | str) -> None:

@@ -45,14 +45,17 @@ from app.core.records import (
     VerifyProblem,
     VerifyReport,
 )
-from app.core.source_prep import PreparedText, find_source_dates, source_fields
+from app.core.source_prep import PreparedText, source_fields
 from app.core.textnorm import normalize_text
 from app.store import audit, fts, schema
 from app.store import engine as sqlite
 from app.store.models import AuditEntry, CaseMeta, Original, Source, SourceText, utc_now
 
 if TYPE_CHECKING:
-    from app.core.date_extraction import DateMention
+    from contextlib import AbstractContextManager
+
+    from app.core.progress import CancelToken, ProgressSink
+    from app.store.case_import import TableRows, TableSnapshot
     from app.store.entities import EntityRepository
     from app.store.events import EventRepository
 
@@ -336,16 +339,12 @@ class CaseStore:
                     source_id=source.id, text=extraction.text, page_starts=list(extraction.page_starts)
                 )
             )
-            connection = session.connection()
             folded = prepared.folded if prepared else None
-            fts.index_source(connection, source.id, source.title, extraction.text, folded=folded)
-            if prepared is not None:
-                dates: Sequence[DateMention] = prepared.dates
-            else:
-                dates = find_source_dates(extraction.text, fields.published, fields.language)
-            from app.store.source_dates import insert_dates  # local: keeps the extractor out of start-up
+            fts.index_source(session.connection(), source.id, source.title, extraction.text, folded=folded)
+            from app.store.events import record_dates  # local: keeps the date extractor out of start-up
 
-            insert_dates(connection, source.id, dates, published=fields.published, language=fields.language)
+            dates = prepared.dates if prepared else None
+            record_dates(session, source.id, extraction.text, fields.published, fields.language, dates)
             audit.record(
                 session,
                 actor=self.actor,
@@ -549,6 +548,37 @@ class CaseStore:
                 )
                 for row in session.scalars(statement)
             ]
+
+    # -- every table at once: the JSON round trip (app.store.case_import) -------------------------
+
+    def table_snapshot(self) -> AbstractContextManager[TableSnapshot]:
+        """Every table as of one moment, in one read transaction, while others go on writing."""
+        from app.store.case_import import table_snapshot
+
+        return table_snapshot(self)
+
+    @classmethod
+    def restore(
+        cls,
+        path: Path | str,
+        tables: Mapping[str, TableRows],
+        *,
+        provenance: Mapping[str, object],
+        actor: str | None = None,
+        progress: ProgressSink | None = None,
+        cancel: CancelToken | None = None,
+    ) -> int:
+        """Create the case file ``path`` holding exactly ``tables``, in one transaction or not at all."""
+        from app.store.case_import import restore_case
+
+        return restore_case(
+            Path(path),
+            tables,
+            actor=actor or current_user(),
+            provenance=provenance,
+            progress=progress or (lambda _update: None),
+            cancel=cancel,
+        )
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -174,3 +174,23 @@ def test_every_table_of_a_case_file_is_exported(tmp_path: Path) -> None:
     }
     tables = {table.name for table in case_tables()}
     assert {n for n in names if not n.startswith(("sqlite_", "source_fts_"))} == tables | NOT_EXPORTED
+
+
+def test_a_cancelled_import_leaves_no_file(round_trip: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    from app.core.errors import Cancelled
+    from app.core.progress import CancelToken, ProgressUpdate
+
+    _original, exported, _copy = round_trip
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(update: ProgressUpdate) -> None:
+        seen.append(update.current)
+        if update.current == "evidence":  # half-way through the tables, inside the one transaction
+            token.cancel()
+
+    target = tmp_path / "cancelled.threadline"
+    with pytest.raises(Cancelled):
+        import_case_json(target, exported, progress=progress, cancel=token)
+    assert "sources" in seen and "evidence" in seen
+    assert not list(tmp_path.glob("cancelled.threadline*"))

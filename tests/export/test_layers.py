@@ -64,3 +64,21 @@ def test_the_pdf_report_needs_no_widgets(built: Built, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "r.pdf").stat().st_size > 10_000
+
+
+def test_exports_reach_the_case_only_through_the_store_facade() -> None:
+    """No SQLite in app/export: the JSON round trip reads and restores through ``CaseStore``."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "app" / "export"
+    for path in root.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        imported = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+        forbidden = {"sqlite3", "app.store.engine", "app.store.fts"} & imported
+        assert not forbidden, (path, forbidden)
+        assert "PRAGMA" not in source and "sqlite_master" not in source, path
