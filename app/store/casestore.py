@@ -45,7 +45,7 @@ from app.core.records import (
     VerifyProblem,
     VerifyReport,
 )
-from app.core.source_prep import PreparedText, source_fields
+from app.core.source_prep import PreparedText, find_source_dates, source_fields
 from app.core.textnorm import normalize_text
 from app.store import audit, fts, schema
 from app.store import engine as sqlite
@@ -54,6 +54,7 @@ from app.store.models import AuditEntry, CaseMeta, Original, Source, SourceText,
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from app.core.date_extraction import DateMention
     from app.core.progress import CancelToken, ProgressSink
     from app.store.case_import import TableRows, TableSnapshot
     from app.store.entities import EntityRepository
@@ -339,12 +340,16 @@ class CaseStore:
                     source_id=source.id, text=extraction.text, page_starts=list(extraction.page_starts)
                 )
             )
+            connection = session.connection()
             folded = prepared.folded if prepared else None
-            fts.index_source(session.connection(), source.id, source.title, extraction.text, folded=folded)
-            from app.store.events import record_dates  # local: keeps the date extractor out of start-up
+            fts.index_source(connection, source.id, source.title, extraction.text, folded=folded)
+            if prepared is not None:
+                dates: Sequence[DateMention] = prepared.dates
+            else:
+                dates = find_source_dates(extraction.text, fields.published, fields.language)
+            from app.store.source_dates import insert_dates  # local: keeps the extractor out of start-up
 
-            dates = prepared.dates if prepared else None
-            record_dates(session, source.id, extraction.text, fields.published, fields.language, dates)
+            insert_dates(connection, source.id, dates, published=fields.published, language=fields.language)
             audit.record(
                 session,
                 actor=self.actor,
