@@ -585,6 +585,7 @@ class TimelineRows:
     confidence: tuple[Confidence, ...]
     evidence_count: tuple[int, ...]
     lane_labels: tuple[tuple[LaneKey, str], ...] = ()
+    same_day_order: tuple[int | None, ...] = ()  # the investigator's order within a day (empty: none read)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -80,6 +80,10 @@ class TimelineItem:
     colour: str | None
     evidence_count: int | None = None
     tooltip: str | None = None
+    #: Where in its possible range a marker sits (0 … 1; None: the middle). Events of one day put in an
+    #: explicit order are spread across that day in that order, so the order shows once zoomed in and in
+    #: previous/next - still each within its own possible range, so no time is claimed.
+    sequence: float | None = None
 
     def __post_init__(self) -> None:
         if self.earliest is not None and self.latest is not None and self.earliest > self.latest:
@@ -127,8 +131,10 @@ def time_columns(items: Sequence[TimelineItem], marker_max_span: float = MARKER_
     earliest = np.where(np.isnan(earliest), -np.inf, earliest)
     latest = np.where(np.isnan(latest), np.inf, latest)
     is_bar = has_end | ~(latest - earliest <= marker_max_span)
+    sequence = np.array(list(map(attrgetter("sequence"), items)), dtype=np.float64).reshape(len(items))
+    sequence = np.where(np.isnan(sequence), 0.5, sequence)
     with np.errstate(invalid="ignore"):
-        middle = (earliest + latest) / 2
+        middle = earliest + (latest - earliest) * sequence
     anchor = np.where(np.isfinite(middle), middle, np.where(np.isfinite(earliest), earliest, latest))
     return TimeColumns(
         earliest=earliest,
@@ -291,12 +297,13 @@ def relative_order(a: TimelineItem, b: TimelineItem) -> Order:
 
 
 def time_order(columns: TimeColumns, ids: Sequence[int] | IntArray) -> IntArray:
-    """Indices of the placed items by time (earliest, then latest, then id), for previous/next keys.
+    """Indices of the placed items by time (earliest, then latest, then where the marker sits - which
+    follows an explicit order within a day - then id), for previous/next keys.
 
     This is a reading order, not a claim that one came first: see ``definitely_before``.
     """
     keys = np.asarray(ids, np.int64)
-    order = np.lexsort((keys, columns.latest, columns.earliest))
+    order = np.lexsort((keys, columns.anchor, columns.latest, columns.earliest))
     return order[columns.placed[order]]
 
 

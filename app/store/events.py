@@ -335,6 +335,35 @@ class EventRepository:
 
         return self._commit(build)
 
+    def move_within_day(self, event_id: int, step: int) -> EventEdit:
+        """Move an event ``step`` places earlier (negative) or later among the events of its day, in one
+        edit; every event of that day then has an explicit order (as the investigator now sees it)."""
+
+        def build(session: Session) -> EventEdit:
+            ids = _same_day_ids(session, event_id)
+            if event_id not in ids:
+                raise InvalidValue("Only an event within a single day can be put in order with others.")
+            position = ids.index(event_id)
+            target = position + step
+            if not 0 <= target < len(ids):
+                raise InvalidValue("The event is already the first or the last of its day.")
+            ids.insert(target, ids.pop(position))
+            rows = [_event(session, each) for each in ids]
+            updates = [
+                _row_update("events", row.id, row, {"same_day_order": number})
+                for number, row in enumerate(rows, start=1)
+            ]
+            return _updates_edit(session, "order events of a day", ids, updates)
+
+        return self._commit(build)
+
+    def same_day(self, event_id: int) -> list[int]:
+        """The events lying within the same single day as ``event_id`` (itself included), in the order the
+        table and the timeline show them: those put in order first, then by time and id. Empty when the
+        event is not within a single day (undated, a month, a range over days)."""
+        with self._store._read() as session:
+            return _same_day_ids(session, event_id)
+
     def clear_same_day_order(self, event_ids: Sequence[int]) -> EventEdit:
         ids = list(dict.fromkeys(event_ids))
 
@@ -559,12 +588,13 @@ class EventRepository:
             func.coalesce(EventDerived.flags, 0),
             type_coerce(Event.confidence, String),
             func.coalesce(EventDerived.evidence_count, 0),
+            Event.same_day_order,
             *([Event.category] if grouping is LaneGrouping.CATEGORY else []),  # strings cost: only if needed
         )
         statement = _filtered(select(*columns), filters, derived=True).order_by(Event.id)
         with self._store._read() as session:
             rows = _plain_rows(session, statement)
-            ids, titles, earliest, latest, certain0, certain1, flags, levels, evidence, *rest = (
+            ids, titles, earliest, latest, certain0, certain1, flags, levels, evidence, order, *rest = (
                 tuple(map(itemgetter(index), rows)) for index in range(len(columns))
             )
             categories: tuple[str, ...] = rest[0] if rest else ()
@@ -583,6 +613,7 @@ class EventRepository:
             confidence=confidence,
             evidence_count=evidence,
             lane_labels=labels,
+            same_day_order=order,
         )
 
     def histogram(self, filters: EventFilter = ALL_EVENTS, bins: int = 100) -> Histogram:
@@ -1128,6 +1159,20 @@ def _day_within(earliest: int | None, latest: int | None) -> int | None:
     if earliest is None or latest is None or not within_one_day(earliest, latest):
         return None
     return day_of(earliest)
+
+
+def _same_day_ids(session: Session, event_id: int) -> list[int]:
+    row = _event(session, event_id)
+    day = _day_within(row.earliest, row.latest)
+    if day is None:
+        return []
+    low, high = day * DAY_SECONDS, (day + 1) * DAY_SECONDS
+    statement = select(Event.id, Event.earliest, Event.latest, Event.same_day_order).where(
+        Event.earliest >= low, Event.earliest < high, Event.latest < high
+    )
+    rows = [found for found in session.execute(statement) if within_one_day(found[1], found[2])]
+    rows.sort(key=lambda found: (found[3] is None, found[3] or 0, found[1], found[2], found[0]))
+    return [found[0] for found in rows]
 
 
 def _same_day(old_earliest: int | None, earliest: int | None, latest: int | None) -> bool:

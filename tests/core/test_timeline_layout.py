@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, tzinfo
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -128,6 +129,19 @@ def test_time_order_reads_by_earliest_then_latest_then_id_and_skips_the_unplaced
     columns = time_columns(items)
     order = time_order(columns, [entry.id for entry in items])
     assert [items[i].id for i in order] == [40, 5, 10, 30]
+
+
+def test_events_put_in_order_within_a_day_sit_across_it_in_that_order() -> None:
+    start = at(2023, 7, 31)
+    items = [
+        dataclasses.replace(item(1, start, start + DAY), sequence=2 / 3),
+        dataclasses.replace(item(2, start, start + DAY), sequence=1 / 3),
+        item(3, start, start + DAY),
+    ]
+    columns = time_columns(items)
+    assert list(columns.anchor) == [start + DAY * 2 / 3, start + DAY / 3, start + DAY / 2]
+    assert not columns.is_bar.any(), "still markers within their possible range"
+    assert [items[i].id for i in time_order(columns, [entry.id for entry in items])] == [2, 3, 1]
 
 
 # --- lanes and packing ----------------------------------------------------------------------------------

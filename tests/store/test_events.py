@@ -335,6 +335,34 @@ def test_same_day_order(store: CaseStore, changes: list[Change]) -> None:
     assert store.events.event_ids() == [month, *ids, timed, next_day]
 
 
+def test_moving_an_event_within_its_day(store: CaseStore, changes: list[Change]) -> None:
+    ids = [store.events.create(f"E{n}", "2023-07-31").object_id or 0 for n in range(3)]
+    timed = store.events.create("At noon", "2023-07-31T12:00").object_id or 0
+    month = store.events.create("July", "2023-07").object_id or 0
+    store.events.create("Next day", "2023-08-01")
+    assert store.events.same_day(ids[1]) == [*ids, timed] and store.events.same_day(month) == []
+    changes.clear()
+    edit = store.events.move_within_day(timed, -1)
+    assert store.events.same_day(ids[0]) == [ids[0], ids[1], timed, ids[2]]
+    assert [store.events.get(i).same_day_order for i in (ids[0], ids[1], timed, ids[2])] == [1, 2, 3, 4]
+    assert store.events.event_ids()[1:5] == [ids[0], ids[1], timed, ids[2]], "the table's date order follows"
+    assert audit_actions(store, 1) == ["order events of a day"] and changes
+    rows = store.events.timeline_rows()
+    order = dict(zip(rows.ids, rows.same_day_order, strict=True))
+    assert (order[timed], order[ids[2]], order[month]) == (3, 4, None)
+    store.events.move_within_day(ids[0], 1)
+    assert store.events.same_day(timed) == [ids[1], ids[0], timed, ids[2]]
+    for wrong, step in ((ids[1], -1), (ids[2], 1)):
+        with pytest.raises(InvalidValue, match="first or the last"):
+            store.events.move_within_day(wrong, step)
+    with pytest.raises(InvalidValue, match="single day"):
+        store.events.move_within_day(month, 1)
+    store.events.revert(store.events.move_within_day(ids[2], -3))
+    assert store.events.same_day(timed) == [ids[1], ids[0], timed, ids[2]], "undone exactly"
+    store.events.revert(edit)
+    assert [store.events.get(i).same_day_order for i in (*ids, timed)] == [None] * 4, "back to time order"
+
+
 # --- evidence and confidence ---------------------------------------------------------------------------
 
 

@@ -485,6 +485,67 @@ def test_the_timeline_is_laid_out_on_a_worker_and_keeps_its_picture_until_the_ne
     assert view.layouts_made_here == 0
 
 
+def test_events_of_one_day_are_put_in_order_from_the_table_menu_and_undone(workspace: Workspace) -> None:
+    feature, window = workspace.feature, workspace.window
+    workspace.new_case()
+    events = workspace.store.events
+    ids = {
+        title: events.create(title, date).object_id or 0
+        for title, date in (
+            ("Boarding", "2023-07-31"),
+            ("Take-off", "2023-07-31"),
+            ("Landing", "2023-07-31"),
+            ("Next morning", "2023-08-01"),
+            ("That month", "2023-07"),
+        )
+    }
+    workspace.settle()
+    feature.table_dock.show()
+    feature.table_dock.raise_()
+    table = feature.table_dock.view
+    row = feature.table_model.row_of(ids["Landing"])
+    assert row is not None
+    asked: list[int] = []
+    feature.table_dock.context_requested.disconnect()  # the menu is looked at, not popped up offscreen
+    feature.table_dock.context_requested.connect(lambda event_id, _at: asked.append(event_id))
+    table.customContextMenuRequested.emit(table.visualRect(feature.table_model.index(row, 1)).center())
+    assert asked == [ids["Landing"]] and table.currentIndex().row() == row, "a right click selects the row"
+    menu = feature.event_menu(ids["Landing"])
+    assert feature.current_event() == ids["Landing"]
+    texts = [action.text() for action in menu.actions() if not action.isSeparator()]
+    assert "Move &Earlier in Its Day" in texts and "Move Lat&er in Its Day" in texts
+    assert feature.move_earlier_action.isEnabled() and not feature.move_later_action.isEnabled()
+    menu.close()
+
+    feature.move_earlier_action.trigger()  # Landing before Take-off
+    feature.move_earlier_action.trigger()  # … and before Boarding
+    workspace.settle()
+    day = [ids["Landing"], ids["Boarding"], ids["Take-off"]]
+    assert workspace.table_ids()[1:4] == day, "the table's date order follows"
+    assert not feature.move_earlier_action.isEnabled() and feature.move_later_action.isEnabled()
+    view = feature.timeline_dock.view
+    items = {item.id: item for item in feature.timeline_dock.items()}
+    assert [items[event_id].sequence for event_id in day] == [1 / 4, 2 / 4, 3 / 4]
+    view.select(ids["Boarding"])
+    view.setFocus()
+    press(view, Qt.Key.Key_Left)
+    assert view.selected() == ids["Landing"], "stepping on the timeline follows the order"
+    feature.select_event(ids["Boarding"])
+    assert feature.step(1) == ids["Take-off"] and feature.step(-1) == ids["Boarding"]
+    feature.select_event(ids["That month"])
+    assert not feature.move_earlier_action.isEnabled() and not feature.move_later_action.isEnabled()
+
+    assert window.undo_stack.undoText() == "Order events of a day"
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    workspace.settle()
+    assert workspace.table_ids()[1:4] == [ids["Boarding"], ids["Take-off"], ids["Landing"]]
+    assert all(item.sequence is None for item in feature.timeline_dock.items())
+    window.redo_action.trigger()
+    workspace.settle()
+    assert workspace.table_ids()[1:4] == [ids["Boarding"], ids["Landing"], ids["Take-off"]]
+
+
 def test_one_filter_bar_filters_the_table_and_the_timeline(workspace: Workspace) -> None:
     feature, qtbot = workspace.feature, workspace.qtbot
     workspace.new_case()

@@ -7,6 +7,11 @@ date underlines and evidence highlights of the source being read, and links to e
 session's ``case_opened``/``case_closed`` and uses the window's undo stack and store bridge, so it needs no
 change to the window beyond the line that makes it.
 
+Events of one day can be put in the order they happened: Move Earlier/Later in Its Day (Alt+Up/Down, the
+Events menu, and the menu of an event right-clicked in the table or on the timeline) is enabled when the
+event lies within one day and has a neighbour that way; each move is one store edit and one undo step, the
+table's date order and the timeline (markers spread across the day in that order, Previous/Next) follow.
+
 Selection is one value, ``current_event()``: a click on the timeline, a row of the table or a step with
 Next/Previous Event sets it, and the other views follow without echoing back. Every edit is one store edit
 wrapped in one undo command (``app.ui.events.commands``); the views refresh from the store's ``Change``\\ s.
@@ -28,7 +33,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QSplitter
 
@@ -200,6 +205,14 @@ class EventsFeature(QObject):
         self.filter_events_action = make("filter_events", tr("F&ilter Events…"), "Ctrl+Alt+F")
         self.copy_link_action = make("copy_event_link", tr("Copy Event &Link"), "Ctrl+Alt+L")
         self.open_link_action = make("open_event_link", tr("&Open Event Link…"))
+        self.edit_event_action = make("edit_event", tr("&Edit Event"))
+        self.move_earlier_action = make("move_event_earlier", tr("Move &Earlier in Its Day"), "Alt+Up")
+        self.move_later_action = make("move_event_later", tr("Move Lat&er in Its Day"), "Alt+Down")
+        for action in (self.move_earlier_action, self.move_later_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(tr("Events of the same day can be put in the order they happened"))
+        for view in (self.table_dock, self.timeline_dock):
+            view.addActions([self.move_earlier_action, self.move_later_action])
         self.zone_menu = QMenu(tr("Display &Time Zone"), self.window)
         self.zone_menu.setObjectName("event_zone_menu")
         self.zone_group = QActionGroup(self)
@@ -239,7 +252,7 @@ class EventsFeature(QObject):
 
     def event_actions(self) -> list[QAction]:
         """Enabled while an event is selected."""
-        return [self.delete_event_action, self.copy_link_action]
+        return [self.delete_event_action, self.copy_link_action, self.edit_event_action]
 
     def _create_menus(self) -> None:
         window = self.window
@@ -250,6 +263,8 @@ class EventsFeature(QObject):
         )
         menu.addSeparator()
         menu.addActions([self.delete_event_action, self.copy_link_action, self.open_link_action])
+        menu.addSeparator()
+        menu.addActions([self.move_earlier_action, self.move_later_action])
         menu.addSeparator()
         menu.addActions([self.next_event_action, self.previous_event_action, self.fit_timeline_action])
         menu.addAction(self.filter_events_action)
@@ -300,6 +315,13 @@ class EventsFeature(QObject):
         self.delete_event_action.triggered.connect(lambda: self._current and self.delete_event(self._current))
         self.copy_link_action.triggered.connect(lambda: self._current and self.copy_link(self._current))
         self.open_link_action.triggered.connect(self.ask_link)
+        self.edit_event_action.triggered.connect(lambda: self._current and self.edit_event(self._current))
+        self.move_earlier_action.triggered.connect(
+            lambda: self._current and self.move_in_day(self._current, -1)
+        )
+        self.move_later_action.triggered.connect(lambda: self._current and self.move_in_day(self._current, 1))
+        self.table_dock.context_requested.connect(self.show_event_menu)
+        self.timeline_dock.context_requested.connect(self.show_event_menu)
         self.next_event_action.triggered.connect(lambda: self.step(1))
         self.previous_event_action.triggered.connect(lambda: self.step(-1))
         self.fit_timeline_action.triggered.connect(self.fit_timeline)
@@ -376,11 +398,26 @@ class EventsFeature(QObject):
     def _update_event_actions(self) -> None:
         for action in self.event_actions():
             action.setEnabled(self._store is not None and self._current is not None)
+        day = self._day_of_current()
+        at = day.index(self._current) if self._current in day else -1
+        self.move_earlier_action.setEnabled(at > 0)
+        self.move_later_action.setEnabled(0 <= at < len(day) - 1)
+
+    def _day_of_current(self) -> list[int]:
+        """The events of the current event's day in their order (empty unless it lies within one day)."""
+        if self._store is None or self._current is None:
+            return []
+        try:
+            return self._store.events.same_day(self._current)
+        except NotFound:
+            return []
 
     def _on_change(self, change: Change) -> None:
         if change.object_type in ("event", "evidence"):
             self._chronology = None
             self._marks_timer.start(0)
+            if change.object_type == "event" and self._current is not None:
+                self._update_event_actions()  # a date changed: the day's neighbours may have too
             if (
                 change.object_type == "event"
                 and change.kind is ChangeKind.REMOVED
@@ -601,6 +638,40 @@ class EventsFeature(QObject):
             )
             self.edit_event(event_id)
         return event_id
+
+    def move_in_day(self, event_id: int, step: int) -> bool:
+        """Move an event one place earlier (-1) or later (1) among the events of its day: one undo step."""
+        store = self._store
+        if store is None:
+            return False
+        try:
+            title = store.events.get(event_id).title
+        except NotFound:
+            return False
+        if self._push(lambda: store.events.move_within_day(event_id, step), title) is None:
+            return False
+        self._update_event_actions()
+        return True
+
+    def show_event_menu(self, event_id: int, position: QPoint) -> QMenu:
+        """The menu of an event right-clicked in the table or on the timeline, at ``position``."""
+        menu = self.event_menu(event_id)
+        menu.popup(position)
+        return menu
+
+    def event_menu(self, event_id: int) -> QMenu:
+        """Edit, order within its day, link, delete: the event is made the current one first."""
+        if self._current != event_id:
+            self.select_event(event_id)
+        menu = QMenu(self.window)
+        menu.setObjectName("event_context_menu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.edit_event_action)
+        menu.addSeparator()
+        menu.addActions([self.move_earlier_action, self.move_later_action])
+        menu.addSeparator()
+        menu.addActions([self.copy_link_action, self.delete_event_action])
+        return menu
 
     def delete_event(self, event_id: int) -> bool:
         store = self._store

@@ -56,6 +56,7 @@ class EventsTableView(QTableView):
 class EventsTableDock(QDockWidget):
     event_selected = Signal(int)
     event_activated = Signal(int)
+    context_requested = Signal(int, QPoint)  # right click on a row (selected first): id, screen position
 
     def __init__(self, model: EventsTableModel, parent: QWidget | None = None) -> None:
         super().__init__(tr("Events"), parent)
@@ -93,6 +94,8 @@ class EventsTableDock(QDockWidget):
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         view.resized.connect(self.fit_columns)
         view.doubleClicked.connect(self._activated)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._row_menu)
         view.activated_by_key.connect(self._activated)
         selection = view.selectionModel()
         assert selection is not None
@@ -163,6 +166,17 @@ class EventsTableDock(QDockWidget):
         if self._echo or not current.isValid():
             return
         self.event_selected.emit(self.model.event_id_at(current.row()))
+
+    def _row_menu(self, position: QPoint) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        event_id = self.model.event_id_at(index.row())
+        if self.selected_event() != event_id:
+            self.view.selectRow(index.row())  # announced as a selection, so the editor follows
+        viewport = self.view.viewport()
+        assert viewport is not None
+        self.context_requested.emit(event_id, viewport.mapToGlobal(position))
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

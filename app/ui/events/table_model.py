@@ -150,6 +150,7 @@ class EventsTableModel(QAbstractTableModel):
         self._flush_timer.timeout.connect(self.apply_pending_changes)
         self._generation = 0
         self._task: Task | None = None
+        self._order_task: Task | None = None
         #: Read ids on a worker thread when the store or the filter changes (the window sets it).
         self.background = False
         self._italic = QFont()
@@ -211,9 +212,10 @@ class EventsTableModel(QAbstractTableModel):
         """Read the ids for a new store or filter: at once, or with ``background`` on a worker (the rows
         shown stay until the new ids arrive; another store's rows go at once)."""
         self._generation += 1
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        for task in (self._task, self._order_task):
+            if task is not None:
+                task.cancel()
+        self._task = self._order_task = None
         if self.background and self._store is not None:
             self._load_in_background()
             return
@@ -254,12 +256,14 @@ class EventsTableModel(QAbstractTableModel):
             self._task = None
 
     def is_loading(self) -> bool:
-        return self._task is not None
+        return self._task is not None or self._order_task is not None
 
     def wait(self) -> None:
         """Block until ids being read in the background are shown (tests, benchmarks)."""
-        while self._task is not None:
-            self._task.wait()
+        while self._task is not None or self._order_task is not None:
+            for task in (self._task, self._order_task):
+                if task is not None:
+                    task.wait()
             QCoreApplication.processEvents()
 
     def refresh(self) -> None:
@@ -268,7 +272,39 @@ class EventsTableModel(QAbstractTableModel):
         self._requery_keeping_persistent_indexes()
 
     def _requery_keeping_persistent_indexes(self) -> None:
-        new_ids = self._query_ids()
+        self._apply_order(self._query_ids())
+
+    def _resort(self) -> None:
+        """Events were edited: put the rows where the sort now puts them (a date moved, a day put in
+        order), the selection following its event. Read on a worker with ``background`` on."""
+        if not self.background or self._store is None:
+            self._requery_keeping_persistent_indexes()
+            return
+        if self._order_task is not None:
+            self._order_task.cancel()
+        store, filters, column, descending = self._store, self._filter, self._column, self._descending
+        generation = self._generation
+
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> list[int]:
+            with collector_paused():
+                return ids_in_order(store, filters, column, descending)
+
+        task = Task(work, self, name="event order")
+        task.succeeded.connect(lambda ids: self._reordered(generation, ids))
+        task.finished.connect(task.deleteLater)
+        task.finished.connect(lambda: self._order_task_done(task))
+        self._order_task = task
+        task.start()
+
+    def _reordered(self, generation: int, ids: list[int]) -> None:
+        if generation == self._generation and self._task is None and ids != self._ids:
+            self._apply_order(ids)
+
+    def _order_task_done(self, task: Task) -> None:
+        if self._order_task is task:
+            self._order_task = None
+
+    def _apply_order(self, new_ids: list[int]) -> None:
         if len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):
             self.beginResetModel()
             self._ids, self._rows = new_ids, None
@@ -433,7 +469,10 @@ class EventsTableModel(QAbstractTableModel):
         membership = any(change.kind is not ChangeKind.UPDATED for change in events) or self._filtered()
         if membership:
             self._follow_membership(self._query_ids())
-        self._refresh_rows(_ids_of(events, ChangeKind.UPDATED) | _ids_of(events, ChangeKind.ADDED))
+        updated = _ids_of(events, ChangeKind.UPDATED)
+        self._refresh_rows(updated | _ids_of(events, ChangeKind.ADDED))
+        if updated:
+            self._resort()
 
     def _filtered(self) -> bool:
         return self._filter != ALL_EVENTS

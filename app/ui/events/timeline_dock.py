@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -137,6 +137,7 @@ class TimelineDock(QDockWidget):
 
     event_selected = Signal(int)  # the user clicked or stepped to an event
     event_activated = Signal(int)  # double-click or Enter: edit it
+    context_requested = Signal(int, QPoint)  # right click on an event (selected first): id, screen position
     loaded = Signal()  # new items are shown (tests, benchmarks)
     failed = Signal(str)
 
@@ -214,6 +215,7 @@ class TimelineDock(QDockWidget):
             view.setObjectName("event_timeline")
             view.item_selected.connect(self._user_selected)
             view.item_activated.connect(self.event_activated)
+            view.item_context_requested.connect(self.context_requested)
             view.set_display_timezone(self._tz)
             self._body.replaceWidget(self._placeholder, view)
             self._placeholder.deleteLater()

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from app.core.event_records import EventFlag, LaneGrouping, LaneKey, TimelineRows
+from app.core.event_records import DAY_SECONDS, EventFlag, LaneGrouping, LaneKey, TimelineRows
 from app.core.records import Confidence
 
 if TYPE_CHECKING:  # numpy comes with the timeline's layout: loaded with the first case, not the window
@@ -142,6 +142,7 @@ class _Maker:
                 strict=True,
             )
         )
+        self.sequence = _sequence(rows)
         self.describe, self.previous, self.cache = describe, previous, cache
         self.lines: dict[tuple[Confidence, int], str | None] = {}
 
@@ -151,8 +152,21 @@ class _Maker:
         event_id, title, earliest, latest, first, last, flags, evidence, level = record
         key: tuple[object, ...] = ()
         cache = self.cache
+        sequence = self.sequence.get(event_id) if self.sequence else None
         if cache is not None:
-            key = (event_id, title, lane, earliest, latest, first, last, flags, evidence, level.value)
+            key = (
+                event_id,
+                title,
+                lane,
+                earliest,
+                latest,
+                first,
+                last,
+                flags,
+                evidence,
+                level.value,
+                sequence,
+            )
             found = self.previous.get(key)
             if found is not None:
                 cache[key] = found
@@ -182,10 +196,30 @@ class _Maker:
             None,
             evidence,
             line,
+            sequence,
         )
         if cache is not None:
             cache[key] = item
         return item
+
+
+def _sequence(rows: TimelineRows) -> dict[int, float]:
+    """Where the markers of events put in order within a day sit in that day: the n ordered events of a
+    day spread evenly across it, in their order (``TimelineItem.sequence``)."""
+    ordered = [
+        (event_id, position, earliest)
+        for event_id, position, earliest in zip(rows.ids, rows.same_day_order, rows.earliest, strict=False)
+        if position is not None and earliest is not None
+    ]
+    if not ordered:
+        return {}
+    last: dict[int, int] = defaultdict(int)
+    for _event_id, position, earliest in ordered:
+        day = earliest // DAY_SECONDS
+        last[day] = max(last[day], position)
+    return {
+        event_id: position / (last[earliest // DAY_SECONDS] + 1) for event_id, position, earliest in ordered
+    }
 
 
 def _certain(

@@ -118,6 +118,7 @@ class DrawnMarker:
 class TimelineView(QWidget):
     item_selected = Signal(int)
     item_activated = Signal(int)
+    item_context_requested = Signal(int, QPoint)  # right click on an item (now selected): id, screen position
     visible_range_changed = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None, *, max_bar_rows: int = DEFAULT_MAX_BAR_ROWS) -> None:
@@ -316,6 +317,7 @@ class TimelineView(QWidget):
         self.view_box.sigXRangeChanged.connect(self._refresh)
         self.view_box.sigResized.connect(self._refresh)
         self.view_box.clicked.connect(self._on_clicked)
+        self.view_box.context_clicked.connect(self._on_context_clicked)
         self.view_box.band_zoom_requested.connect(self._on_band_zoom)
         self.overview.region_changed.connect(self._on_overview_region)
         self.overview.recentre_requested.connect(self._on_overview_click)
@@ -813,6 +815,14 @@ class TimelineView(QWidget):
             self.item_activated.emit(self._data.items[index].id)
         else:
             self._select_by_user(index)
+
+    def _on_context_clicked(self, point: QPointF, screen: QPointF) -> None:
+        """A right click on an item selects it and asks for its menu (on a badge or nothing: no menu)."""
+        hit = self._hit(point)
+        if hit is None or self._data is None or hit[0] != "item":
+            return
+        self._select_by_user(hit[1])
+        self.item_context_requested.emit(self._data.items[hit[1]].id, screen.toPoint())
 
     def _on_band_zoom(self, low: float, high: float) -> None:
         origin = self._origin()

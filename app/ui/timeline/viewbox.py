@@ -13,6 +13,7 @@ class TimelineViewBox(pg.ViewBox):
     """A ViewBox that only ever moves along time; rows stay put (the view sets the y range)."""
 
     clicked = Signal(QPointF, bool)  # position in view (data) coordinates, double-click
+    context_clicked = Signal(QPointF, QPointF)  # a right click (no drag): view position, screen position
     band_zoom_requested = Signal(float, float)  # x range in view coordinates
 
     def __init__(self) -> None:
@@ -20,6 +21,10 @@ class TimelineViewBox(pg.ViewBox):
         self.setMouseEnabled(x=True, y=False)
 
     def mouseClickEvent(self, ev: Any) -> None:
+        if ev.button() == Qt.MouseButton.RightButton and not ev.double():  # a right drag is a band zoom
+            ev.accept()
+            self.context_clicked.emit(self.mapToView(ev.pos()), QPointF(ev.screenPos()))
+            return
         if ev.button() != Qt.MouseButton.LeftButton:
             ev.ignore()
             return
