@@ -1014,46 +1014,47 @@ def _replacements(
 # --- many texts in a worker process --------------------------------------------------------------------
 
 TextJob = tuple[int, str, "str | None", Sequence[SearchTerm]]  # source id, text, its fold (or None), terms
-CandidateFields = tuple[int, int, str, str, str, bool, float, str, "int | None"]
+CandidateRow = tuple[int, int, int, int, str, str, str, bool, float, str]
+"""A candidate for one entity as plain values, cheap to send between processes and to store: (entity,
+source, start, end, text, alias, kind, needs review, confidence, reason)."""
 
-_KINDS = {kind.value: kind for kind in MatchKind}
-_REASONS = {reason.value: reason for reason in ReviewReason}
 _worker_finder: tuple[tuple[str, ...], MentionFinder] | None = None
 
 
-def candidate_fields(candidate: Candidate) -> CandidateFields:
-    """A candidate as plain values, cheap to send between processes (``candidate_from_fields`` reverses)."""
-    c = candidate
-    return (
-        c.start,
-        c.end,
-        c.text,
-        c.alias,
-        c.kind.value,
-        c.needs_review,
-        c.confidence,
-        c.reason.value,
-        c.token_start,
-    )
-
-
-def candidate_from_fields(fields: CandidateFields) -> Candidate:
-    start, end, text, alias, kind, review, confidence, reason, token_start = fields
-    return Candidate(start, end, text, alias, _KINDS[kind], review, confidence, _REASONS[reason], token_start)
+def candidate_rows(
+    source_id: int, candidates: Iterable[Candidate], owners: Mapping[str, Sequence[int]]
+) -> list[CandidateRow]:
+    """The candidates of a source as rows, one for each entity ``owners`` gives for the alias matched."""
+    return [
+        (
+            owner,
+            source_id,
+            c.start,
+            c.end,
+            c.text,
+            c.alias,
+            c.kind.value,
+            c.needs_review,
+            c.confidence,
+            reason,
+        )
+        for c in candidates
+        for reason in (c.reason.value,)
+        for owner in owners.get(c.alias, ())
+    ]
 
 
 def find_in_texts(
-    aliases: tuple[str, ...], jobs: Sequence[TextJob]
-) -> list[tuple[int, list[CandidateFields]]]:
+    aliases: tuple[str, ...], owners: Mapping[str, Sequence[int]], jobs: Sequence[TextJob]
+) -> list[tuple[int, list[CandidateRow]]]:
     """``MentionFinder(aliases).find`` over many texts, for a worker process: the finder is built once per
-    set of aliases and kept (with its compiled names) for the next batch; candidates go back as plain
-    values."""
+    set of aliases and kept (with its compiled names) for the next batch; candidates go back as rows."""
     global _worker_finder
     if _worker_finder is None or _worker_finder[0] != aliases:
         _worker_finder = (aliases, MentionFinder(aliases))
     finder = _worker_finder[1]
     return [
-        (source_id, [candidate_fields(c) for c in finder.find(text, folded=folded, terms=terms)])
+        (source_id, candidate_rows(source_id, finder.find(text, folded=folded, terms=terms), owners))
         for source_id, text, folded, terms in jobs
     ]
 

@@ -20,10 +20,10 @@ import multiprocessing
 import os
 import re
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -52,7 +52,7 @@ from app.core.folding import fold
 from app.core.identifiers import Identifier, extract_identifiers
 from app.core.mentions import (
     Candidate,
-    CandidateFields,
+    CandidateRow,
     MatchKind,
     MentionFinder,
     NameSuggestion,
@@ -61,7 +61,7 @@ from app.core.mentions import (
     TextJob,
     Vocabulary,
     alias_words,
-    candidate_fields,
+    candidate_rows,
     find_in_texts,
     snap_to_words,
     suggest_name,
@@ -97,9 +97,9 @@ CONTEXT_WORDS = 6
 _COLOUR = re.compile("#[0-9a-fA-F]{6}")
 _PROGRESS_EVERY = 200  # sources between progress reports (and cancel checks) while finding
 _TEXT_BATCH = 400  # sources whose texts are loaded at once while finding
-_STORE_BATCH = 5_000  # candidates stored per write transaction: the write lock is held briefly
+_STORE_BATCH = 8_000  # candidates stored per write transaction (about 0.1 s): the write lock is held briefly
 _CHUNK = 500  # ids per statement, well below SQLite's variable limit
-_WORKER_MIN_SOURCES = 1_500  # sources to match before worker processes pay for their start
+_WORKER_MIN_PAIRS = 30_000  # (source, spelling) pairs to match before worker processes pay for their start
 _SCAN_WORKERS = 2
 _BATCHES_AHEAD = 6  # text batches handed to the workers before the first is collected
 _Model = TypeVar("_Model", bound=Base)
@@ -667,10 +667,22 @@ class EntityRepository:
         A cancel is seen between batches of sources: what was stored before it stays (pending candidates
         of the sources matched so far); a cancel before the first batch changes nothing.
         """
-        with self._store._read() as session:
-            plan = self._plan(session, entity_id, variants)
-        progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
-        dropped, records = self._store_found(plan, self._scan(plan, progress, cancel))
+        pool = _scan_pool() if entity_id is None else None  # a long find: workers start while planning
+        try:
+            vocabulary = self._vocabulary_soon() if variants else None
+            with self._store._read() as session:
+                plan = self._plan(session, entity_id, vocabulary)
+            pairs = sum(map(len, plan.sources.values()))
+            if pool is not None and pairs < _WORKER_MIN_PAIRS:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+            elif pool is None and pairs >= _WORKER_MIN_PAIRS:
+                pool = _scan_pool()
+            progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
+            dropped, records = self._store_found(plan, self._scan(plan, pool, progress, cancel))
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
         if dropped:
             self._store._notify(Change(ChangeKind.REMOVED, "candidate", tuple(dropped)))
         self._store._notify(Change(ChangeKind.UPDATED, "candidate", tuple(record.id for record in records)))
@@ -786,7 +798,12 @@ class EntityRepository:
 
     # -- finding, step by step ------------------------------------------------------------------------
 
-    def _plan(self, session: Session, entity_id: int | None, variants: bool) -> _Plan:
+    def _plan(
+        self, session: Session, entity_id: int | None, vocabulary: Callable[[], Vocabulary] | None
+    ) -> _Plan:
+        """What to look for (the aliases, and with a ``vocabulary`` their near misses) and, from the
+        index, which sources may hold which of them. The vocabulary is being read meanwhile (on another
+        connection): the aliases are looked up first."""
         rows = session.execute(select(Alias.entity_id, Alias.text)).all()
         by_words: dict[tuple[str, ...], set[int]] = {}
         for owner, text in rows:
@@ -802,41 +819,40 @@ class EntityRepository:
             entity_ids = set(session.scalars(select(Entity.id)))
         finder = MentionFinder(sorted(looked_for))
         terms = list(finder.alias_terms)
-        if variants and targets:
-            vocabulary = self._case_vocabulary(session)
-            terms += finder.variant_terms(vocabulary, of=sorted(targets), exclude=[text for _o, text in rows])
         connection = session.connection()
-        glued = {term: fts_vocab.glued_spellings(term) for term in terms if term.glued_latin}
-        in_index = fts_vocab.word_counts(connection, [token for tokens in glued.values() for token in tokens])
         sources: dict[int, list[SearchTerm]] = {}
-        for term in terms:
-            written_on = [token for token in glued.get(term, ()) if token in in_index]
-            expression = fts_vocab.search_expression(term, written_on)
-            for source_id in fts_vocab.sources_matching(connection, expression):
-                sources.setdefault(source_id, []).append(term)
+        _look_up(connection, terms, sources)
         cut = [term for term in terms if term.hyphen_splits]  # one-word names a line-end hyphen may cut
-        for source_id in fts_vocab.sources_with_hyphen_breaks(connection) if cut else ():
+        broken = fts_vocab.sources_with_hyphen_breaks(connection) if cut else []
+        if vocabulary is not None and targets:
+            exclude = [text for _owner, text in rows]
+            near = finder.variant_terms(vocabulary(), of=sorted(targets), exclude=exclude)
+            _look_up(connection, near, sources)
+        for source_id in broken:
             present = set(sources.setdefault(source_id, []))
             sources[source_id] += [term for term in cut if term not in present]
-        return _Plan(entity_id, entity_ids, finder, by_words, sources)
+        owners_of = {
+            alias: sorted(entity_ids.intersection(by_words.get(alias_words(alias), ())))
+            for alias in finder.aliases
+        }
+        return _Plan(entity_id, entity_ids, finder, by_words, sources, owners_of)
 
     def _scan(
-        self, plan: _Plan, progress: ProgressSink, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, list[CandidateFields]]]:
+        self,
+        plan: _Plan,
+        pool: ProcessPoolExecutor | None,
+        progress: ProgressSink,
+        cancel: CancelToken | None,
+    ) -> Iterator[tuple[int, list[CandidateRow]]]:
         """Each source of the plan with the candidates found in it (as plain values), in source order.
         Texts are read in short read transactions; with many sources, worker processes do the matching
         while the caller stores what came back."""
         ids = sorted(plan.sources)
         batches = [ids[start : start + _TEXT_BATCH] for start in range(0, len(ids), _TEXT_BATCH)]
-        pool = _scan_pool() if len(ids) >= _WORKER_MIN_SOURCES else None
-        try:
-            if pool is None:
-                yield from self._scan_here(plan, batches, progress, cancel)
-            else:
-                yield from self._scan_in(pool, plan, batches, progress, cancel)
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+        if pool is None:
+            yield from self._scan_here(plan, batches, progress, cancel)
+        else:
+            yield from self._scan_in(pool, plan, batches, progress, cancel)
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(ProgressUpdate(len(ids), len(ids), "storing candidates"))
@@ -862,7 +878,7 @@ class EntityRepository:
         batches: Sequence[Sequence[int]],
         progress: ProgressSink,
         cancel: CancelToken | None,
-    ) -> Iterator[tuple[int, list[CandidateFields]]]:
+    ) -> Iterator[tuple[int, list[CandidateRow]]]:
         total = sum(map(len, batches))
         done = 0
         for batch in batches:
@@ -872,7 +888,7 @@ class EntityRepository:
                         cancel.raise_if_cancelled()
                     progress(ProgressUpdate(done, total, f"source #{source_id}"))
                 candidates = plan.finder.find(text, folded=folded, terms=terms)
-                yield source_id, [candidate_fields(candidate) for candidate in candidates]
+                yield source_id, candidate_rows(source_id, candidates, plan.owners_of)
                 done += 1
 
     def _scan_in(
@@ -882,11 +898,11 @@ class EntityRepository:
         batches: Sequence[Sequence[int]],
         progress: ProgressSink,
         cancel: CancelToken | None,
-    ) -> Iterator[tuple[int, list[CandidateFields]]]:
+    ) -> Iterator[tuple[int, list[CandidateRow]]]:
         """Batches matched by worker processes, a few ahead of the one being collected; if the workers
         cannot run (a frozen app, a worker killed), the rest is matched here."""
         aliases = plan.finder.aliases
-        pending: deque[tuple[Sequence[int], Future[list[tuple[int, list[CandidateFields]]]]]] = deque()
+        pending: deque[tuple[Sequence[int], Future[list[tuple[int, list[CandidateRow]]]]]] = deque()
         total = sum(map(len, batches))
         queue = deque(batches)
         done = 0
@@ -894,7 +910,8 @@ class EntityRepository:
             while queue or pending:
                 while queue and len(pending) < _BATCHES_AHEAD:
                     batch = queue.popleft()
-                    pending.append((batch, pool.submit(find_in_texts, aliases, self._jobs(plan, batch))))
+                    jobs = self._jobs(plan, batch)
+                    pending.append((batch, pool.submit(find_in_texts, aliases, plan.owners_of, jobs)))
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 progress(ProgressUpdate(done, total, "matching names"))
@@ -908,7 +925,7 @@ class EntityRepository:
             yield from self._scan_here(plan, left, progress, cancel)
 
     def _store_found(
-        self, plan: _Plan, scanned: Iterable[tuple[int, list[CandidateFields]]]
+        self, plan: _Plan, scanned: Iterable[tuple[int, list[CandidateRow]]]
     ) -> tuple[list[int], list[CandidateRecord]]:
         """Store what a find finds as it comes, in short write transactions of at most ``_STORE_BATCH``
         candidates (or ``_CHUNK`` sources), each with its audit row; the first also drops the pending
@@ -917,12 +934,14 @@ class EntityRepository:
         dropped: list[int] = []
         records: list[CandidateRecord] = []
         kept = started = False
+        stamp: object = None
         for chunk in _store_chunks(scanned):
             with self._store._write() as session:
+                stamp = stamp or _stored_time(session.connection(), utc_now())
                 stale = [] if started else _stale_elsewhere(session, plan.entity_ids, plan.sources)
                 _delete_candidates(session, stale)
                 started = True
-                new, gone, seen = _store_candidates(session, plan, chunk)
+                new, gone, seen = _store_candidates(session, plan, chunk, stamp)
                 after = {"sources": len(chunk), "new": len(new), "dropped": len(stale) + len(gone)}
                 self._audit(session, "store mention candidates", "entity", plan.entity_id, after=after)
             records += new
@@ -939,6 +958,18 @@ class EntityRepository:
             with self._store._read() as session:
                 records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
         return dropped, sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
+
+    def _vocabulary_soon(self) -> Callable[[], Vocabulary]:
+        """Start reading the case vocabulary on a thread of its own (the index scan runs outside Python's
+        lock, alongside the plan's other look-ups); the function returned waits for it."""
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-vocabulary")
+        future = thread.submit(self._read_vocabulary)
+        thread.shutdown(wait=False)
+        return future.result
+
+    def _read_vocabulary(self) -> Vocabulary:
+        with self._store._read() as session:
+            return self._case_vocabulary(session)
 
     def _case_vocabulary(self, session: Session) -> Vocabulary:
         """The case's vocabulary, kept between finds until a source is added or removed. How many sources
@@ -1123,7 +1154,7 @@ class _Plan:
     finder: MentionFinder
     owners: dict[tuple[str, ...], set[int]]  # alias words → entities with that spelling
     sources: dict[int, list[SearchTerm]]  # source → the spellings the index says it contains
-    owners_of: dict[str, list[int]] = field(default_factory=dict)  # alias → entities searched, kept
+    owners_of: dict[str, list[int]]  # alias → the entities searched that have it
 
 
 def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -> bool:
@@ -1135,21 +1166,40 @@ def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -
     )
 
 
+def _look_up(connection: Any, terms: Sequence[SearchTerm], sources: dict[int, list[SearchTerm]]) -> None:
+    """Add each term to the sources the index says contain it (a Latin name also with a Hebrew or Arabic
+    prefix written onto it, where the index has such tokens)."""
+    glued = {term: fts_vocab.glued_spellings(term) for term in terms if term.glued_latin}
+    in_index = fts_vocab.word_counts(connection, [token for tokens in glued.values() for token in tokens])
+    for term in terms:
+        written_on = [token for token in glued.get(term, ()) if token in in_index]
+        expression = fts_vocab.search_expression(term, written_on)
+        for source_id in fts_vocab.sources_matching(connection, expression):
+            sources.setdefault(source_id, []).append(term)
+
+
 def _scan_pool() -> ProcessPoolExecutor | None:
     """Worker processes for matching, started with "spawn" as the import's are (a GUI process has threads,
     and forking a threaded process can deadlock the child); None on a single core."""
     workers = min(_SCAN_WORKERS, os.cpu_count() or 1)
     if workers < 2:
         return None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        for _ in range(workers):  # processes start on demand: start them (and import the matcher) now
+            pool.submit(find_in_texts, (), {}, [])
+    except (BrokenProcessPool, OSError, RuntimeError):
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    return pool
 
 
 def _store_chunks(
-    found: Iterable[tuple[int, list[CandidateFields]]],
-) -> Iterator[list[tuple[int, list[CandidateFields]]]]:
+    found: Iterable[tuple[int, list[CandidateRow]]],
+) -> Iterator[list[tuple[int, list[CandidateRow]]]]:
     """Runs of sources of at most ``_CHUNK`` sources and (unless one source has more) ``_STORE_BATCH``
     candidates: what one short write transaction stores."""
-    chunk: list[tuple[int, list[CandidateFields]]] = []
+    chunk: list[tuple[int, list[CandidateRow]]] = []
     size = 0
     for source_id, candidates in found:
         if chunk and (len(chunk) >= _CHUNK or size + len(candidates) > _STORE_BATCH):
@@ -1162,55 +1212,51 @@ def _store_chunks(
 
 
 def _store_candidates(
-    session: Session, plan: _Plan, chunk: list[tuple[int, list[CandidateFields]]]
+    session: Session, plan: _Plan, chunk: list[tuple[int, list[CandidateRow]]], stamp: object
 ) -> tuple[list[CandidateRecord], list[int], bool]:
     """For a run of scanned sources: insert new candidates, keep decided ones as they are, drop pending
-    ones not found again. Return the new records, the dropped ids and whether pending ones were kept."""
+    ones not found again. Return the new records, the dropped ids and whether pending ones were kept.
+
+    A source with no candidates and no mentions yet (most, on a first find) takes its rows as they are."""
     table = _CANDIDATES
     connection = session.connection()
-    source_ids = [source_id for source_id, _candidates in chunk]
-    existing = {
-        (owner, source_id, start, end): (candidate_id, status)
-        for candidate_id, owner, source_id, start, end, status in connection.execute(
-            select(
-                table.c.id, table.c.entity_id, table.c.source_id, table.c.start, table.c.end, table.c.status
-            ).where(table.c.source_id.in_(source_ids))
-        )
-        if owner in plan.entity_ids
-    }
+    source_ids = [source_id for source_id, _rows in chunk]
+    existing: dict[tuple[int, int, int, int], tuple[int, CandidateStatus]] = {}
+    for candidate_id, owner, source_id, start, end, status in connection.execute(
+        select(
+            table.c.id, table.c.entity_id, table.c.source_id, table.c.start, table.c.end, table.c.status
+        ).where(table.c.source_id.in_(source_ids))
+    ):
+        if owner in plan.entity_ids:
+            existing[(owner, source_id, start, end)] = (candidate_id, status)
+    had = {key[1] for key in existing}
     mentions = _mention_spans(session, source_ids)
     seen: set[int] = set()
-    new: list[tuple[Any, ...]] = []
-    added: set[tuple[int, int, int, int]] = set()
-    owners_of = plan.owners_of
-    for source_id, candidates in chunk:
-        spans = mentions.get(source_id, ())
-        for fields in candidates:
-            start, end, alias = fields[0], fields[1], fields[3]
-            owners = owners_of.get(alias)
-            if owners is None:
-                owners = owners_of[alias] = sorted(
-                    plan.entity_ids.intersection(plan.owners.get(alias_words(alias), ()))
-                )
-            for owner in owners:
-                key = (owner, source_id, start, end)
-                if key in existing:
-                    seen.add(existing[key][0])
-                    continue
-                if key in added or (spans and _overlaps_mention(spans, owner, start, end, same=True)):
-                    continue
-                added.add(key)
-                inside = bool(spans) and _overlaps_mention(spans, owner, start, end, same=False)
-                new.append(_candidate_row(owner, source_id, fields, inside))
+    new: list[CandidateRow] = []
+    for source_id, rows in chunk:
+        spans = mentions.get(source_id)
+        if not spans and source_id not in had:
+            new += rows
+            continue
+        for row in rows:
+            owner, _source, start, end = row[:4]
+            known = existing.get((owner, source_id, start, end))
+            if known is not None:
+                seen.add(known[0])
+            elif not spans:
+                new.append(row)
+            elif not _overlaps_mention(spans, owner, start, end, same=True):
+                inside = _overlaps_mention(spans, owner, start, end, same=False)
+                new.append(_inside_other(row) if inside else row)
     stale = [
         candidate_id
         for candidate_id, status in existing.values()
         if status is CandidateStatus.PENDING and candidate_id not in seen
     ]
     _delete_candidates(session, stale)
-    stamp = _stored_time(connection, utc_now())
+    tail = (_PENDING, None, stamp, None, "")
     ids = fts_vocab.insert_rows(
-        connection, "mention_candidates", _INSERT_COLUMNS, [(*row, stamp, None, "") for row in new]
+        connection, "mention_candidates", _INSERT_COLUMNS, [row + tail for row in new]
     )
     records = [_new_record(candidate_id, row) for candidate_id, row in zip(ids, new, strict=True)]
     return records, stale, bool(seen)
@@ -1253,7 +1299,9 @@ def _mention_spans(session: Session, source_ids: Collection[int]) -> dict[int, l
 def _stored_time(connection: Any, moment: datetime) -> object:
     """A timestamp as the candidates' ``created_at`` column stores it (for rows inserted as plain values)."""
     processor = _CANDIDATES.c.created_at.type.bind_processor(connection.dialect)
-    return processor(moment) if processor is not None else moment
+    value = processor(moment) if processor is not None else moment
+    # the driver would turn a datetime into this text once per row (its default adapter); do it once
+    return value.isoformat(" ") if isinstance(value, datetime) else value
 
 
 def _overlaps_mention(
@@ -1270,7 +1318,7 @@ def _overlaps_mention(
     return False
 
 
-_INSERT_COLUMNS = (
+_INSERT_COLUMNS = (  # a ``CandidateRow``, then what every new candidate has
     "entity_id",
     "source_id",
     "start",
@@ -1278,61 +1326,28 @@ _INSERT_COLUMNS = (
     "text",
     "alias",
     "kind",
-    "status",
     "needs_review",
     "confidence",
     "reason",
+    "status",
     "mention_id",
     "created_at",
     "decided_at",
     "decided_by",
 )
-
-
 _PENDING = CandidateStatus.PENDING.value
 _INSIDE_OTHER = ReviewReason.INSIDE_OTHER_MENTION.value
 
 
-def _candidate_row(
-    owner: int, source_id: int, fields: CandidateFields, inside_other: bool
-) -> tuple[Any, ...]:
-    """A new pending candidate (``mentions.candidate_fields``) as plain column values, in
-    ``_INSERT_COLUMNS`` order up to ``mention_id``."""
-    start, end, text, alias, kind, review, confidence, reason, _token_start = fields
-    if inside_other:
-        reason = reason if review else _INSIDE_OTHER
-        return (
-            owner,
-            source_id,
-            start,
-            end,
-            text[:1000],
-            alias[:500],
-            kind,
-            _PENDING,
-            1,
-            min(confidence, 0.5),
-            reason,
-            None,
-        )
-    return (
-        owner,
-        source_id,
-        start,
-        end,
-        text[:1000],
-        alias[:500],
-        kind,
-        _PENDING,
-        int(review),
-        confidence,
-        reason,
-        None,
-    )
+def _inside_other(row: CandidateRow) -> CandidateRow:
+    """A candidate inside another entity's mention: reviewed, at most half confident."""
+    owner, source_id, start, end, text, alias, kind, review, confidence, reason = row
+    reason = reason if review else _INSIDE_OTHER
+    return (owner, source_id, start, end, text, alias, kind, True, min(confidence, 0.5), reason)
 
 
-def _new_record(candidate_id: int, row: tuple[Any, ...]) -> CandidateRecord:
-    owner, source_id, start, end, text, alias, kind, _status, review, confidence, reason, _mention = row
+def _new_record(candidate_id: int, row: CandidateRow) -> CandidateRecord:
+    owner, source_id, start, end, text, alias, kind, review, confidence, reason = row
     return CandidateRecord(
         candidate_id,
         owner,

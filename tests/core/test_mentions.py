@@ -20,7 +20,7 @@ from app.core.mentions import (
     MentionFinder,
     ReviewReason,
     Vocabulary,
-    candidate_from_fields,
+    candidate_rows,
     find_candidates,
     find_in_texts,
     max_edits,
@@ -471,18 +471,25 @@ def test_the_markup_of_the_labelled_set_is_read_as_meant() -> None:
     ]
 
 
-def test_matching_many_texts_for_a_worker_gives_the_finders_candidates_as_plain_values() -> None:
+def test_matching_many_texts_for_a_worker_gives_the_finders_candidates_as_rows() -> None:
     texts = [
         (1, "Sergei Shoigu flew to Pyongyang; בפיונגיאנג נחת שויגו."),
         (2, "وصل شويغو إلى بيونغ يانغ"),
         (3, "Nothing here."),
     ]
     aliases = ("Sergei Shoigu", "Pyongyang", "פיונגיאנג", "שויגו", "شويغو", "بيونغ يانغ")
+    owners = {"Sergei Shoigu": [7], "שויגו": [7], "شويغو": [7, 9], "Pyongyang": [8], "פיונגיאנג": [8]}
     finder = MentionFinder(aliases)
     jobs = [(source_id, text, fold(text), finder.alias_terms) for source_id, text in texts]
-    found = find_in_texts(finder.aliases, jobs)
+    found = find_in_texts(finder.aliases, owners, jobs)
     assert [source_id for source_id, _rows in found] == [1, 2, 3]
-    for (_source_id, text), (_same, rows) in zip(texts, found, strict=True):
-        assert [candidate_from_fields(row) for row in rows] == finder.find(text)
+    for (source_id, text), (_same, rows) in zip(texts, found, strict=True):
+        assert rows == candidate_rows(source_id, finder.find(text), owners)
+        for owner, source, start, end, surface, alias, kind, review, confidence, reason in rows:
+            assert owner in owners[alias] and source == source_id and text[start:end] == surface
+            assert kind in {"exact", "prefixed"} and reason in {r.value for r in ReviewReason}
+            assert isinstance(review, bool) and 0 < confidence <= 1
+    assert [row[0] for row in found[1][1]] == [7, 9]  # شويغو for both entities; بيونغ يانغ for none
+    assert [row[4] for row in found[0][1]] == ["Sergei Shoigu", "Pyongyang", "פיונגיאנג", "שויגו"]
     assert found[2][1] == []
-    assert find_in_texts(finder.aliases, jobs[:1]) == found[:1]  # the kept finder gives the same
+    assert find_in_texts(finder.aliases, owners, jobs[:1]) == found[:1]  # the kept finder gives the same

@@ -674,7 +674,7 @@ def test_finding_in_worker_processes_finds_the_same_as_here(
     expected = [
         (c.entity_id, c.source_id, c.start, c.end, c.kind, c.reason) for c in store.entities.candidates()
     ]
-    monkeypatch.setattr(entities_module, "_WORKER_MIN_SOURCES", 1)
+    monkeypatch.setattr(entities_module, "_WORKER_MIN_PAIRS", 1)
     monkeypatch.setattr(entities_module, "_TEXT_BATCH", 2)
     again = store.entities.find_candidates()
     assert [(c.entity_id, c.source_id, c.start, c.end, c.kind, c.reason) for c in again] == expected
