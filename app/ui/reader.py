@@ -103,8 +103,14 @@ def paragraph_directions(text: str) -> list[Qt.LayoutDirection]:
 
 
 class HighlightKind(StrEnum):
-    """Kinds of highlight, in drawing order: a later kind is drawn over an earlier one."""
+    """Kinds of highlight, in drawing order: a later kind is drawn over an earlier one.
 
+    ``DATE`` is not a fill but a thin dotted underline, painted by the reader under the text like the
+    mentions (see ``set_mentions`` for why not extra selections) and below the line's descent, so the dots
+    and marks under Hebrew and Arabic letters stay clear of it.
+    """
+
+    DATE = "date"  # date expressions found in the source
     SEARCH = "search"
     MENTION = "mention"
     EVIDENCE = "evidence"
@@ -113,6 +119,7 @@ class HighlightKind(StrEnum):
 
 
 _HIGHLIGHT_COLOURS = {
+    HighlightKind.DATE: "#8d6e63",  # a muted brown, the underline's: visible on white and under the fills
     HighlightKind.SEARCH: "#fff176",
     HighlightKind.MENTION: "#b3e5fc",
     HighlightKind.EVIDENCE: "#c5e1a5",
@@ -168,6 +175,9 @@ class ReaderView(QTextEdit):
         self._mention_starts: list[int] = []
         self._mention_reach = 0  # the longest mention, in characters
         self._mention_pens: dict[str, tuple[QColor, QColor]] = {}  # colour -> (tint, underline)
+        self._underlined: list[tuple[int, int]] = []  # HighlightKind.DATE, by start
+        self._underlined_starts: list[int] = []
+        self._underlined_reach = 0
         self._press_pos: QPoint | None = None
         #: Gives the tooltip of a mention under the mouse (the window knows the entity); none: no tooltip.
         self.mention_tooltip: Callable[[SourceHighlight], str] | None = None
@@ -191,6 +201,7 @@ class ReaderView(QTextEdit):
         self._page = None
         self._highlights.clear()
         self._mentions, self._mention_starts = [], []
+        self._underlined, self._underlined_starts = [], []
         self.setExtraSelections([])
         self.setPlainText(text)
         self._check_positions_match(text)
@@ -278,6 +289,9 @@ class ReaderView(QTextEdit):
         self, spans: Iterable[tuple[int, int] | Span], kind: HighlightKind = HighlightKind.SEARCH
     ) -> None:
         """Replace the highlights of ``kind`` with ``spans`` (pairs or ``Span``s); other kinds stay."""
+        if kind is HighlightKind.DATE:
+            self._set_underlined(spans)
+            return
         char_format = QTextCharFormat()
         char_format.setBackground(QColor(_HIGHLIGHT_COLOURS[kind]))
         char_format.setForeground(QColor("#000000"))
@@ -299,7 +313,17 @@ class ReaderView(QTextEdit):
         if kind in (None, HighlightKind.MENTION):
             self._mentions, self._mention_starts = [], []
             self.viewport().update()
+        if kind in (None, HighlightKind.DATE):
+            self._set_underlined([])
         self._show_highlights()
+
+    def _set_underlined(self, spans: Iterable[tuple[int, int] | Span]) -> None:
+        pairs = ((span.start, span.end) if isinstance(span, Span) else span for span in spans)
+        length = self._offsets.length
+        self._underlined = sorted((start, end) for start, end in pairs if 0 <= start < end <= length)
+        self._underlined_starts = [start for start, _end in self._underlined]
+        self._underlined_reach = max((end - start for start, end in self._underlined), default=0)
+        self.viewport().update()
 
     def set_mentions(self, mentions: Sequence[SourceHighlight]) -> None:
         """Draw these mentions (replacing any shown), each in its entity type's colour.
@@ -368,6 +392,8 @@ class ReaderView(QTextEdit):
         return cursor
 
     def highlighted_spans(self, kind: HighlightKind) -> list[tuple[int, int]]:
+        if kind is HighlightKind.DATE:
+            return list(self._underlined)
         return [
             (
                 self._offsets.to_offset(s.cursor.selectionStart()),
@@ -503,14 +529,33 @@ class ReaderView(QTextEdit):
     # --- painting the mentions -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Mentions first, so the text, the selection and the other highlights are drawn over them."""
-        if self._mentions:
+        """Mentions and date underlines first, so the text, the selection and the other highlights are
+        drawn over them."""
+        if self._mentions or self._underlined:
             painter = QPainter(self.viewport())
             try:
-                self._paint_mentions(painter, event.rect())
+                if self._mentions:
+                    self._paint_mentions(painter, event.rect())
+                if self._underlined:
+                    self._paint_underlines(painter, event.rect())
             finally:
                 painter.end()
         super().paintEvent(event)
+
+    def _paint_underlines(self, painter: QPainter, area: QRect) -> None:
+        """A thin dotted line under each date, at the bottom of the line's descent."""
+        first, last = self._offsets_in(area)
+        begin = bisect_left(self._underlined_starts, first - self._underlined_reach)
+        stop = bisect_right(self._underlined_starts, last)
+        shift = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        pen = QPen(QColor(_HIGHLIGHT_COLOURS[HighlightKind.DATE]), 1, Qt.PenStyle.DotLine)
+        painter.setPen(pen)
+        for start, end in self._underlined[begin:stop]:
+            if end <= first:
+                continue
+            for box, y in self.span_boxes(start, end, underline="below"):
+                box.translate(shift)
+                painter.drawLine(QPointF(box.left(), y + shift.y()), QPointF(box.right(), y + shift.y()))
 
     def _paint_mentions(self, painter: QPainter, area: QRect) -> None:
         first, last = self._offsets_in(area)
@@ -543,8 +588,15 @@ class ReaderView(QTextEdit):
         """Where a mention is drawn (document coordinates): one box per visual run of it on each line,
         so a name broken over lines, or with a run in the other direction, is covered exactly; and the
         y of each box's underline."""
+        return self.span_boxes(mention.start, mention.end)
+
+    def span_boxes(
+        self, start_offset: int, end_offset: int, *, underline: str = "baseline"
+    ) -> list[tuple[QRectF, float]]:
+        """The boxes of a span (see ``mention_boxes``) and the y of its underline: just under the
+        baseline, or ``"below"`` the line's descent (clear of the marks under Arabic and Hebrew)."""
         document = self.document()
-        start, end = self._offsets.to_position(mention.start), self._offsets.to_position(mention.end)
+        start, end = self._offsets.to_position(start_offset), self._offsets.to_position(end_offset)
         boxes: list[tuple[QRectF, float]] = []
         block = document.findBlock(start)
         while block.isValid() and block.position() < end:
@@ -560,7 +612,10 @@ class ReaderView(QTextEdit):
                     continue
                 run_start, run_end = max(first, line_start), min(last, line_end)
                 top = origin.y() + line.y()
-                baseline = top + line.ascent() + 1.5
+                if underline == "below":
+                    baseline = top + line.ascent() + line.descent() + 0.5
+                else:
+                    baseline = top + line.ascent() + 1.5
                 runs = line.glyphRuns(run_start, run_end - run_start)
                 spans = [(run.boundingRect().left(), run.boundingRect().right()) for run in runs]
                 for left, right in _merged_spans(spans):  # runs of one font each may share their extent

@@ -158,6 +158,36 @@ def test_highlights_mark_exactly_the_spans(reader: ReaderView) -> None:
     assert reader.extraSelections() == []
 
 
+def test_dates_are_a_dotted_underline_below_the_letters_even_in_arabic(reader: ReaderView) -> None:
+    """``HighlightKind.DATE``: no fill, no extra selection, nothing drawn on the letters themselves - only
+    a thin line under the descent of the line, along the date, in Arabic and Hebrew as in English."""
+    dates = [*spans_of("2 آب/أغسطس 2023", TEXT), *spans_of("1 August 2023", TEXT)]
+    reader.highlight(hits := spans_of("Il-62M", TEXT), HighlightKind.SEARCH)
+    plain = reader.viewport().grab().toImage()
+    reader.highlight(dates, HighlightKind.DATE)
+    assert reader.highlighted_spans(HighlightKind.DATE) == sorted(dates)
+    assert len(reader.extraSelections()) == len(hits), "drawn by the reader, not as a selection"
+    marked = reader.viewport().grab().toImage()
+    shift = -reader.verticalScrollBar().value()
+    for start, end in dates:
+        boxes = reader.span_boxes(start, end, underline="below")
+        assert boxes
+        changed = 0
+        for box, line_y in boxes:
+            for x in range(int(box.left()) + 1, int(box.right()) - 1):
+                for y in range(int(box.top() + shift), int(line_y + shift) - 1):  # the letters' own rows
+                    assert plain.pixel(x, y) == marked.pixel(x, y), "nothing is drawn over the letters"
+                row = round(line_y + shift - 0.5)
+                changed += any(plain.pixel(x, y) != marked.pixel(x, y) for y in (row, row + 1))
+        assert changed > (boxes[0][0].width() - 2) / 4, "a dotted line runs along the date"
+    reader.clear_highlights(HighlightKind.DATE)
+    assert reader.highlighted_spans(HighlightKind.DATE) == []
+    assert reader.highlighted_spans(HighlightKind.SEARCH) == hits
+    reader.highlight(dates, HighlightKind.DATE)
+    reader.set_text(TEXT)
+    assert reader.highlighted_spans(HighlightKind.DATE) == [], "another text: its own dates"
+
+
 def test_highlights_after_an_emoji_land_on_the_words(reader: ReaderView) -> None:
     reader.highlight([Span(*span) for span in spans_of("NK Flightwatch", TEXT)], HighlightKind.MENTION)
     assert [s.cursor.selectedText() for s in reader.extraSelections()] == ["NK Flightwatch"] * 2

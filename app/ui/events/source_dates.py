@@ -1,9 +1,9 @@
 """Dates in the source being read: subtle underlines in the reader, and a list that turns one into an event.
 
 The store finds a source's date expressions (``EventRepository.dates_in``, which extracts them on first
-use, so it runs on a worker thread) and the reader shows each under a dotted line. The underline is part of
-the reader document's own character format, not one of its highlight kinds: search hits, mentions and the
-current quote are drawn over it and stay as they are.
+use, so it runs on a worker thread) and the reader shows each under a thin dotted line, its highlight kind
+``HighlightKind.DATE``: painted under the text and below the line's descent, so Arabic and Hebrew marks stay
+clear of it, and search hits, mentions and the current quote are drawn over it as they are.
 
 Underneath the event editor, "Dates in this source" lists them in reading order: the words as written and how
 they were read. Clicking a row shows it in the reader; clicking "+ Event" makes an event at that date with the
@@ -18,69 +18,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.core.dates import display
 from app.core.event_records import SourceDateRecord
 from app.ui.date_edit import ui_language
 from app.ui.events.formatting import tr
-from app.ui.reader import OffsetMap, ReaderView
+from app.ui.reader import HighlightKind, ReaderView
 from app.ui.sources_dock import BidiItemDelegate
-
-UNDERLINE_COLOUR = "#8d6e63"  # a muted brown: visible on white and under the highlight colours
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def underline_dates(reader: ReaderView, dates: Sequence[SourceDateRecord]) -> int:
-    """Underline ``dates`` (dotted) in the reader's document, replacing earlier underlines; returns how many.
-
-    Offsets are code points of the stored text, converted to the document's UTF-16 positions.
-    """
-    document = reader.document()
-    offsets = OffsetMap(reader.text())
-    cursor = QTextCursor(document)
-    cursor.beginEditBlock()
-    plain = QTextCharFormat()
-    plain.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
-    cursor.select(QTextCursor.SelectionType.Document)
-    cursor.mergeCharFormat(plain)
-    marked = QTextCharFormat()
-    marked.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-    marked.setUnderlineColor(QColor(UNDERLINE_COLOUR))
-    count = 0
-    for found in dates:
-        if not 0 <= found.start < found.end <= offsets.length:
-            continue
-        cursor.setPosition(offsets.to_position(found.start))
-        cursor.setPosition(offsets.to_position(found.end), QTextCursor.MoveMode.KeepAnchor)
-        cursor.mergeCharFormat(marked)
-        count += 1
-    cursor.endEditBlock()
-    return count
+    """Underline ``dates`` in the reader (``HighlightKind.DATE``: a subtle dotted line below the text),
+    replacing earlier ones; returns how many. Offsets are code points of the stored text."""
+    reader.highlight([(found.start, found.end) for found in dates], HighlightKind.DATE)
+    return len(reader.highlighted_spans(HighlightKind.DATE))
 
 
 def underlined_spans(reader: ReaderView) -> list[tuple[int, int]]:
     """The code-point spans drawn underlined as dates (for tests and accessibility)."""
-    offsets = OffsetMap(reader.text())
-    spans: list[tuple[int, int]] = []
-    block = reader.document().begin()
-    while block.isValid():
-        iterator = block.begin()
-        while not iterator.atEnd():
-            fragment = iterator.fragment()
-            style = fragment.charFormat().underlineStyle()
-            if style == QTextCharFormat.UnderlineStyle.DotLine:
-                start = offsets.to_offset(fragment.position())
-                end = offsets.to_offset(fragment.position() + fragment.length())
-                if spans and spans[-1][1] == start:
-                    spans[-1] = (spans[-1][0], end)
-                else:
-                    spans.append((start, end))
-            iterator += 1
-        block = block.next()
-    return spans
+    return reader.highlighted_spans(HighlightKind.DATE)
 
 
 class SourceDatesModel(QAbstractTableModel):
