@@ -11,8 +11,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.core.dates import parse
-from app.core.event_records import EventFilter, LaneGrouping
-from app.core.records import Change, ChangeKind, Stance
+from app.core.event_records import EventFilter, LaneGrouping, TimelineRows
+from app.core.records import Change, ChangeKind, Confidence, Stance
 from app.store import CaseStore
 from app.store.events import NewEvidence
 from app.ui.events.formatting import (
@@ -228,6 +228,39 @@ def test_lanes_by_source_put_an_event_in_each_source_it_quotes(events_case: Case
     lanes = list(dict.fromkeys(item.lane for item in items))
     assert lanes == ["מבט גלובלי", "مرصد الملاحة", "(no quote)"]
     assert len(items) == len(rows), "each event quotes one source here"
+
+
+def test_past_the_most_lanes_the_least_busy_share_one() -> None:
+    keys = [(1,), (1,), (1, 2), (2,), (3, 2), (3, 4), (4,), ()]  # lanes 1 and 2: 3 events, 3 and 4: 2
+    rows = TimelineRows(
+        grouping=LaneGrouping.SOURCE,
+        ids=tuple(range(1, 9)),
+        titles=tuple(f"E{n}" for n in range(1, 9)),
+        lane_keys=tuple(keys),
+        earliest=(epoch(2023, 7, 31),) * 8,
+        latest=(epoch(2023, 8, 1) - 1,) * 8,
+        certain_start=(None,) * 8,
+        certain_end=(None,) * 8,
+        flags=(0,) * 8,
+        confidence=(Confidence.UNKNOWN,) * 8,
+        evidence_count=(1,) * 8,
+        lane_labels=((4, "Delta"), (2, "Beta"), (1, "Alpha"), (3, "Gamma")),
+    )
+    every = items_from_rows(rows, no_lane="(no quote)")
+    assert list(dict.fromkeys(item.lane for item in every)) == [
+        "Delta",
+        "Beta",
+        "Alpha",
+        "Gamma",
+        "(no quote)",
+    ]
+    items = items_from_rows(rows, no_lane="(no quote)", max_lanes=3, other_lanes=lambda n: f"{n} others")
+    lanes: dict[str, list[int]] = {}
+    for item in items:
+        lanes.setdefault(item.lane, []).append(item.id)
+    assert list(lanes) == ["Beta", "Alpha", "2 others", "(no quote)"], "the busiest, in label order"
+    assert lanes["2 others"] == [5, 6, 7], "an event in two merged lanes is there once"
+    assert lanes["Alpha"] == [1, 2, 3] and lanes["(no quote)"] == [8]
 
 
 # --- words, dates and links ---------------------------------------------------------------------------------

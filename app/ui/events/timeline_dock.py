@@ -43,6 +43,9 @@ if TYPE_CHECKING:  # pyqtgraph and numpy load with the first case, not with the 
     from app.ui.timeline.data import TimelineData
 
 REFRESH_DELAY_MS = 150
+#: Lanes drawn on their own; past this the least busy share one (``items_from_rows``). Forty lanes fill a
+#: tall timeline already, and each costs the view its own drawing items to make.
+MAX_LANES = 40
 
 
 def _labelled(text: str, widget: QWidget) -> QWidget:
@@ -72,6 +75,7 @@ class _Words:
     """Everything the worker needs to say, translated beforehand in the GUI thread."""
 
     no_lane: dict[Grouping, str]
+    other: dict[Grouping, str]  # the lane of the less busy ones, past MAX_LANES ("{count}" of them)
     lanes: dict[str, str]  # confidence values -> their words
     describe: dict[tuple[Confidence, bool, bool], str]
 
@@ -96,6 +100,14 @@ class _Words:
                 Grouping.TAG: tr("(no tag)"),
                 Grouping.SOURCE: tr("(no quote)"),
             },
+            other={
+                Grouping.NONE: "",
+                Grouping.CATEGORY: tr("{count} other categories"),
+                Grouping.CONFIDENCE: "",
+                Grouping.ENTITY: tr("{count} other participants"),
+                Grouping.TAG: tr("{count} other tags"),
+                Grouping.SOURCE: tr("{count} other sources"),
+            },
             lanes={level.value: confidence_label(level) for level in Confidence},
             describe=describe,
         )
@@ -116,7 +128,13 @@ def load_items(
         return label
 
     return items_from_rows(
-        rows, cache=cache, no_lane=words.no_lane[grouping], describe=describe, label_of=label_of
+        rows,
+        cache=cache,
+        no_lane=words.no_lane[grouping],
+        describe=describe,
+        label_of=label_of,
+        max_lanes=MAX_LANES,
+        other_lanes=lambda count: words.other[grouping].format(count=f"{count:,}"),
     )
 
 

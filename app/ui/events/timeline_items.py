@@ -68,12 +68,18 @@ def items_from_rows(
     no_lane: str = "",
     describe: Callable[[Confidence, int], str] | None = None,
     label_of: Callable[[LaneKey, str], str] | None = None,
+    max_lanes: int | None = None,
+    other_lanes: Callable[[int], str] | None = None,
 ) -> list[TimelineItem]:
     """Items for ``rows``, lane by lane (see the module docstring).
 
     ``no_lane`` names the lane of events without a key; ``describe(confidence, flags)`` gives each item's
     extra tooltip line; ``label_of(key, label)`` what a lane header says. ``cache`` holds the items made
     last time and is refilled with those made now.
+
+    With more than ``max_lanes`` lanes (a thousand sources, four hundred entities) the busiest
+    ``max_lanes - 1`` keep their own and the rest share one, ``other_lanes(count)`` (an event once in it):
+    a lane a pixel high says nothing, and each lane costs the view its own drawing items.
     """
     previous = dict(cache) if cache is not None else {}
     if cache is not None:
@@ -92,9 +98,26 @@ def items_from_rows(
         for key in event_keys:
             members[key].append(index)
     records = make.records
-    items = [make(records[index], names[key]) for key, _label in labels for index in members.get(key, ())]
+    shown, rest = _busiest(labels, members, max_lanes)
+    items = [make(records[index], names[key]) for key, _label in shown for index in members.get(key, ())]
+    if rest:
+        other = other_lanes(len(rest)) if other_lanes is not None else f"+{len(rest)}"
+        once = sorted({index for key in rest for index in members.get(key, ())})
+        items.extend(make(records[index], other) for index in once)
     items.extend(make(records[index], no_lane) for index in lonely)
     return items
+
+
+def _busiest(
+    labels: Sequence[tuple[LaneKey, str]], members: dict[LaneKey, list[int]], max_lanes: int | None
+) -> tuple[list[tuple[LaneKey, str]], list[LaneKey]]:
+    """The lanes shown on their own (in label order) and the keys merged into one other lane."""
+    used = [label for label in labels if members.get(label[0])]
+    if max_lanes is None or len(used) <= max_lanes:
+        return list(labels), []
+    ranked = sorted(used, key=lambda label: -len(members[label[0]]))  # stable: label order among equals
+    kept = {key for key, _name in ranked[: max_lanes - 1]}
+    return [label for label in used if label[0] in kept], [key for key, _name in used if key not in kept]
 
 
 def _unique_names(
