@@ -389,11 +389,17 @@ def make_three_events(workspace: Workspace) -> dict[str, int]:
     return ids
 
 
-def click_timeline(workspace: Workspace, position: QPoint, *, double: bool = False) -> None:
+def click_timeline(
+    workspace: Workspace,
+    position: QPoint,
+    *,
+    double: bool = False,
+    button: Qt.MouseButton = Qt.MouseButton.LeftButton,
+) -> None:
     view = workspace.feature.timeline_dock.view
     viewport = view.plot.viewport()
     at = QPointF(viewport.mapFrom(view, position))
-    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    left, none = button, Qt.MouseButton.NoButton
     kinds = [(QEvent.Type.MouseButtonPress, left, left), (QEvent.Type.MouseButtonRelease, left, none)]
     if double:
         kinds += [(QEvent.Type.MouseButtonDblClick, left, left), (QEvent.Type.MouseButtonRelease, left, none)]
@@ -530,6 +536,19 @@ def test_events_of_one_day_are_put_in_order_from_the_table_menu_and_undone(works
     view.setFocus()
     press(view, Qt.Key.Key_Left)
     assert view.selected() == ids["Landing"], "stepping on the timeline follows the order"
+    feature.timeline_dock.raise_()
+    view.zoom_to(epoch(2023, 7, 31), epoch(2023, 8, 1))
+    workspace.qtbot.wait(20)
+    spots = [view.item_position(event_id) for event_id in day]
+    assert all(spot is not None for spot in spots)
+    assert [spot.x() for spot in spots if spot is not None] == sorted(spot.x() for spot in spots if spot), (
+        "zoomed in, the day's markers stand apart in their order"
+    )
+    asked.clear()
+    feature.timeline_dock.context_requested.disconnect()
+    feature.timeline_dock.context_requested.connect(lambda event_id, _at: asked.append(event_id))
+    click_timeline(workspace, spots[2] or QPoint(), button=Qt.MouseButton.RightButton)
+    assert asked == [ids["Take-off"]] and feature.current_event() == ids["Take-off"], "right click: its menu"
     feature.select_event(ids["Boarding"])
     assert feature.step(1) == ids["Take-off"] and feature.step(-1) == ids["Boarding"]
     feature.select_event(ids["That month"])
