@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -668,6 +668,7 @@ class EntityRepository:
         of the sources matched so far); a cancel before the first batch changes nothing.
         """
         pool = _scan_pool() if entity_id is None else None  # a long find: workers start while planning
+        stored = _Stored()
         try:
             vocabulary = self._vocabulary_soon() if variants else None
             with self._store._read() as session:
@@ -679,14 +680,21 @@ class EntityRepository:
             elif pool is None and pairs >= _WORKER_MIN_PAIRS:
                 pool = _scan_pool()
             progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
-            dropped, records = self._store_found(plan, self._scan(plan, pool, progress, cancel))
+            records = self._store_found(plan, self._scan(plan, pool, progress, cancel), stored)
+        except BaseException:
+            if stored.records or stored.dropped:  # cancelled (or failed) after some batches were stored
+                self._notify_found(stored.dropped, stored.records)
+            raise
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
+        self._notify_found(stored.dropped, records)
+        return records
+
+    def _notify_found(self, dropped: Sequence[int], records: Sequence[CandidateRecord]) -> None:
         if dropped:
             self._store._notify(Change(ChangeKind.REMOVED, "candidate", tuple(dropped)))
         self._store._notify(Change(ChangeKind.UPDATED, "candidate", tuple(record.id for record in records)))
-        return records
 
     def candidates(
         self,
@@ -925,14 +933,14 @@ class EntityRepository:
             yield from self._scan_here(plan, left, progress, cancel)
 
     def _store_found(
-        self, plan: _Plan, scanned: Iterable[tuple[int, list[CandidateRow]]]
-    ) -> tuple[list[int], list[CandidateRecord]]:
+        self, plan: _Plan, scanned: Iterable[tuple[int, list[CandidateRow]]], stored: _Stored
+    ) -> list[CandidateRecord]:
         """Store what a find finds as it comes, in short write transactions of at most ``_STORE_BATCH``
         candidates (or ``_CHUNK`` sources), each with its audit row; the first also drops the pending
-        candidates in sources the index no longer points to. Return the dropped ids and the records."""
+        candidates in sources the index no longer points to. ``stored`` follows what is committed;
+        return every pending candidate of the entities searched."""
         counts = {"sources": len(plan.sources), "found": 0, "new": 0, "dropped": 0}
-        dropped: list[int] = []
-        records: list[CandidateRecord] = []
+        dropped, records = stored.dropped, stored.records
         kept = started = False
         stamp: object = None
         for chunk in _store_chunks(scanned):
@@ -950,14 +958,14 @@ class EntityRepository:
             counts["found"] += sum(len(candidates) for _source_id, candidates in chunk)
         with self._store._write() as session:
             if not started:  # no source to look in: every pending candidate of the entities is stale
-                dropped = _stale_elsewhere(session, plan.entity_ids, ())
+                dropped += _stale_elsewhere(session, plan.entity_ids, ())
                 _delete_candidates(session, dropped)
             counts["new"], counts["dropped"] = len(records), len(dropped)
             self._audit(session, "find mention candidates", "entity", plan.entity_id, after=counts)
         if kept:  # pending candidates found before and again: read them all, with the new ones
             with self._store._read() as session:
-                records = _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
-        return dropped, sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
+                return _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
+        return sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
 
     def _vocabulary_soon(self) -> Callable[[], Vocabulary]:
         """Start reading the case vocabulary on a thread of its own (the index scan runs outside Python's
@@ -1155,6 +1163,14 @@ class _Plan:
     owners: dict[tuple[str, ...], set[int]]  # alias words → entities with that spelling
     sources: dict[int, list[SearchTerm]]  # source → the spellings the index says it contains
     owners_of: dict[str, list[int]]  # alias → the entities searched that have it
+
+
+@dataclass
+class _Stored:
+    """What a find has committed so far (told to subscribers even if it is cancelled midway)."""
+
+    dropped: list[int] = field(default_factory=list)
+    records: list[CandidateRecord] = field(default_factory=list)
 
 
 def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -> bool:

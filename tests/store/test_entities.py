@@ -679,3 +679,31 @@ def test_finding_in_worker_processes_finds_the_same_as_here(
     again = store.entities.find_candidates()
     assert [(c.entity_id, c.source_id, c.start, c.end, c.kind, c.reason) for c in again] == expected
     assert len(expected) == len(here) - 2
+
+
+def test_a_cancel_midway_keeps_the_batches_stored_and_says_so(
+    store: CaseStore, add_text: AddText, changes: list[Change], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import entities as entities_module
+
+    monkeypatch.setattr(entities_module, "_STORE_BATCH", 3)
+    monkeypatch.setattr(entities_module, "_PROGRESS_EVERY", 1)
+    for index in range(6):
+        add_text(f"Report {index}: Sergei Shoigu met Shoigu; שויגו נאם.", title=f"r{index}")
+    shoigu = _shoigu(store)
+    token = CancelToken()
+
+    def cancel_at_the_third(update: ProgressUpdate) -> None:
+        if update.done == 3:
+            token.cancel()
+
+    changes.clear()
+    with pytest.raises(Cancelled):
+        store.entities.find_candidates(shoigu, variants=False, progress=cancel_at_the_third, cancel=token)
+    kept = store.entities.candidates(shoigu)
+    assert len(kept) == 9 and len({c.source_id for c in kept}) == 3  # the batches stored before the cancel
+    told = [c for c in changes if c.object_type == "candidate"]
+    assert [(c.kind, sorted(c.ids)) for c in told] == [(ChangeKind.UPDATED, sorted(c.id for c in kept))]
+    actions = [e.action for e in store.audit_log(object_type="entity", object_id=shoigu)]
+    assert actions.count("store mention candidates") == 3 and "find mention candidates" not in actions
+    assert len(store.entities.find_candidates(shoigu, variants=False)) == 18  # a new find completes it

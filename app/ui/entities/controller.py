@@ -664,7 +664,9 @@ class EntitiesController(QObject):
         task.failed.connect(self.error)
         task.crashed.connect(self.error)
         task.cancelled.connect(
-            lambda: self.message.emit(tr("Finding mentions was cancelled; nothing changed."))
+            lambda: self.message.emit(
+                tr("Finding mentions was cancelled; the places found before it are kept for review.")
+            )
         )
         task.finished.connect(self._find_finished)
         task.finished.connect(task.deleteLater)
