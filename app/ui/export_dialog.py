@@ -527,6 +527,11 @@ class ExportDialog(QDialog):
         self._options_changed()
 
     def _options_changed(self) -> None:
+        if self._validate() and self.export_format is ExportFormat.PDF:
+            self._preview_timer.start()
+
+    def _validate(self) -> bool:
+        """Say what is wrong with the choices, if anything; Export is enabled only when nothing is."""
         try:
             self.filters()
             if self.export_format is ExportFormat.PDF:
@@ -535,11 +540,10 @@ class ExportDialog(QDialog):
             self.date_error.setText(exc.message)
             self.date_error.setVisible(True)
             self.export_button.setEnabled(False)
-            return
+            return False
         self.date_error.setVisible(False)
         self.export_button.setEnabled(self._export_task is None)
-        if self.export_format is ExportFormat.PDF:
-            self._preview_timer.start()
+        return True
 
     # --- preview ----------------------------------------------------------------------------------------
 
@@ -778,7 +782,7 @@ class ExportDialog(QDialog):
         task, self._export_task = self._export_task, None
         if task is not None:
             task.deleteLater()
-        self._options_changed()
+        self._validate()  # the choices have not changed: the preview stands
 
     def _cancel_or_close(self) -> None:
         if self._export_task is not None:

@@ -259,7 +259,10 @@ class ChartPainter:
             painter.drawLine(QLineF(band.left(), band.top(), band.right(), band.top()))
             if self.grouped:
                 first = next(row for row in page.rows if row >= lane.first_row)
-                label = lane.name + ("" if first == lane.first_row else " " + tr("(cont.)"))
+                # "(cont.)" only where the lane's first rows are on the previous part of the same period;
+                # a period page simply leaves out the rows with nothing in it
+                continued = page.part > 0 and first != lane.first_row
+                label = lane.name + (" " + tr("(cont.)") if continued else "")
                 rect = QRectF(
                     geometry.body.left() + pt(2), top, GUTTER - pt(6), float(self._heights[lines[0]]) * ROW
                 )
@@ -269,6 +272,7 @@ class ChartPainter:
 
     def _grid(self, painter: QPainter, used: QRectF, page: ChartPage, ticks: Sequence[Tick]) -> None:
         label_font = font(Face.SANS, 7.5)
+        metrics = QFontMetricsF(label_font, painter.device())
         for position, tick in enumerate(ticks):
             x = float(self.x_of(tick.time, page, used))
             painter.setPen(
@@ -276,9 +280,9 @@ class ChartPainter:
             )
             painter.drawLine(QLineF(x, used.top() - pt(3), x, used.bottom()))
             text = tick_label(tick, position == 0)
-            rect = QRectF(x + pt(1.5), used.top() - AXIS_H, pt(80), AXIS_H - pt(2))
-            if rect.left() < used.right() - pt(12):
-                rect.setRight(min(rect.right(), used.right() + pt(4)))
+            width = metrics.horizontalAdvance(text) + pt(1)
+            rect = QRectF(x + pt(1.5), used.top() - AXIS_H, width, AXIS_H - pt(2))
+            if rect.right() <= used.right() + pt(4):  # a label cut short at the edge reads as another date
                 draw_text(painter, rect, text, label_font, QColor("#333333"))
 
     # -- bars ----------------------------------------------------------------------------------------------
