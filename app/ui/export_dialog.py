@@ -214,6 +214,7 @@ class ExportDialog(QDialog):
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setObjectName("export_progress")
+        self.progress.setMinimumWidth(280)  # room for "Writing page 480  63%" on one line
         self.progress.setVisible(False)
         self.export_button = QPushButton(tr("Export…"))
         self.export_button.setObjectName("export_button")

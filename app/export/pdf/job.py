@@ -154,17 +154,15 @@ def run_job(
 ) -> PdfSummary:
     """Read the report from the case, lay it out, then write ``job.out`` or draw the preview pages."""
     from app.export.pdf import ensure_gui_application
-    from app.export.pdf.pages import layout_report, layout_steps
+    from app.export.pdf.pages import layout_report
     from app.export.report import load_report
     from app.store import CaseStore
 
+    reading, laying_out, finishing = _phases(progress, job.out is None)
     with CaseStore.open(job.case) as store:
-        report = load_report(store, job.options, progress=progress, cancel=cancel)
+        report = load_report(store, job.options, progress=reading, cancel=cancel)
     ensure_gui_application()
-    steps = layout_steps(report)
-    pages = layout_report(
-        report, job.setup, progress=progress, cancel=cancel, total=steps + max(len(report.entries) // 3, 1)
-    )
+    pages = layout_report(report, job.setup, progress=laying_out, cancel=cancel)
     counts = {
         "events": len(report.entries),
         "quotes": report.quote_count,
@@ -173,8 +171,7 @@ def run_job(
         "pid": os.getpid(),
     }
     if job.out is not None:
-        total = steps + pages.page_count
-        result = pages.write_pdf(job.out, progress=progress, cancel=cancel, done_before=steps, total=total)
+        result = pages.write_pdf(job.out, progress=finishing, cancel=cancel)
         return PdfSummary(str(result.path), result.pages, result.size, **counts)
     chosen = preview_indices(pages.page_count)
     for number, index in enumerate(chosen):
@@ -183,8 +180,28 @@ def run_job(
         png = image_png(pages.render(index, job.preview_dpi))
         if on_page is not None:
             on_page(index, pages.page_count, png)
-        progress(ProgressUpdate(number + 1, len(chosen), f"Drawing page {index + 1}"))
+        finishing(ProgressUpdate(number + 1, len(chosen), f"Drawing page {index + 1}"))
     return PdfSummary(None, pages.page_count, 0, previewed=len(chosen), **counts)
+
+
+#: Shares of the whole job: reading the case, laying out, then writing the PDF (or drawing the preview).
+_SHARES = {False: (0.1, 0.55, 0.35), True: (0.1, 0.5, 0.4)}
+_SCALE = 1000
+
+
+def _phases(progress: ProgressSink, preview: bool) -> tuple[ProgressSink, ProgressSink, ProgressSink]:
+    """One progress bar for the whole job: each phase's own count mapped onto its share of it."""
+    sinks: list[ProgressSink] = []
+    start = 0.0
+    for share in _SHARES[preview]:
+
+        def sink(update: ProgressUpdate, start: float = start, share: float = share) -> None:
+            fraction = min(update.done / update.total, 1.0) if update.total > 0 else 0.0
+            progress(ProgressUpdate(round((start + share * fraction) * _SCALE), _SCALE, update.current))
+
+        sinks.append(sink)
+        start += share
+    return sinks[0], sinks[1], sinks[2]
 
 
 def export_pdf(
