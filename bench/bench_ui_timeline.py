@@ -78,7 +78,8 @@ CHILD = textwrap.dedent(
     from app.ui.events import EventsFeature
     from app.ui.settings import Settings
     window = create_main_window(Settings(), Path(sys.argv[2]))
-    feature = EventsFeature(window)
+    feature = getattr(window, "events", None)  # the window installs its own now
+    feature = feature if isinstance(feature, EventsFeature) else EventsFeature(window)
     window.resize(1600, 1000)
     window.show()
     application.processEvents()
@@ -139,7 +140,8 @@ class Bench:
         from app.ui.settings import Settings
 
         self.window = create_main_window(Settings(), folder / "cases")
-        self.feature = EventsFeature(self.window)
+        installed = getattr(self.window, "events", None)  # the window installs its own now
+        self.feature = installed if isinstance(installed, EventsFeature) else EventsFeature(self.window)
         self.window.resize(*WINDOW_SIZE)
         self.window.show()
         self.process_events()
