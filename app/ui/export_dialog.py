@@ -174,6 +174,7 @@ class ExportDialog(QDialog):
         self._preview: Preview | None = None
         self._incoming: list[tuple[int, QImage]] = []  # pages of the preview under way
         self.last_pdf: PdfSummary | None = None  # what the last PDF export reported
+        self._hidden_names: dict[str, str] = {}  # an export's temporary file → the file chosen
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -689,6 +690,7 @@ class ExportDialog(QDialog):
         task.succeeded.connect(
             lambda result: self._pdf_written(PdfSummary.from_mapping(result), partial, path)
         )
+        self._hidden_names = {str(partial_path(partial)): str(path), str(partial): str(path)}
         return task
 
     def _pdf_written(self, summary: PdfSummary, partial: Path, path: Path) -> None:
@@ -711,6 +713,7 @@ class ExportDialog(QDialog):
         )
 
     def _data_task(self, path: Path) -> Task:
+        self._hidden_names = {}
         task = Task(self._export_work(path), self, name="export")
         task.succeeded.connect(self._exported)
         return task
@@ -775,6 +778,8 @@ class ExportDialog(QDialog):
         self.exported.emit(str(path))
 
     def _export_failed(self, message: str) -> None:
+        for hidden, chosen in self._hidden_names.items():  # the user knows the file they chose
+            message = message.replace(hidden, chosen)
         self.status.setText(message)
 
     def _export_finished(self) -> None:

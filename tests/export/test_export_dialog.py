@@ -180,7 +180,8 @@ def test_a_failed_export_says_why(qtbot: QtBot, dialog: ExportDialog, tmp_path: 
     with qtbot.waitSignal(task.failed, timeout=60_000) as signal:
         pass
     qtbot.waitUntil(lambda: dialog._export_task is None)
-    assert "Cannot write the PDF" in signal.args[0] and signal.args[0] in dialog.status.text()
+    assert "Cannot write the PDF" in signal.args[0]
+    assert dialog.status.text() == f"Cannot write the PDF to {path}."  # the file chosen, not the hidden one
     assert not path.parent.exists()
 
 
