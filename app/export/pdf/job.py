@@ -26,11 +26,12 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from app.core.errors import InvalidValue, ThreadlineError
+from app.core.errors import Cancelled, InvalidValue, ThreadlineError
 from app.core.event_records import LaneGrouping
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.core.records import Confidence
@@ -237,12 +238,16 @@ class _Channel:
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
         self._last = 0.0
+        self._parent = os.getppid()
 
     def send(self, message: Mapping[str, Any]) -> None:
-        self._stream.write(json.dumps(message, ensure_ascii=False) + "\n")
-        self._stream.flush()
+        with suppress(OSError):  # nobody is listening any more (the app quit): the job ends anyway
+            self._stream.write(json.dumps(message, ensure_ascii=False) + "\n")
+            self._stream.flush()
 
     def progress(self, update: ProgressUpdate) -> None:
+        if os.getppid() != self._parent:  # the app is gone: stop (write_pdf removes its partial file)
+            raise Cancelled("The program that asked for the report has gone.")
         now = time.monotonic()
         if now - self._last >= PROGRESS_INTERVAL_S or update.done >= update.total:
             self._last = now
