@@ -15,7 +15,7 @@ moves a row; the next sort or filter puts it where it now belongs.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import lru_cache
@@ -36,10 +36,12 @@ from PySide6.QtGui import QIcon
 
 from app.core.records import Change, ChangeKind, Reliability, SourceKind, SourceSummary
 from app.store import CaseStore
+from app.ui.paged_rows import PagedRows
 from app.ui.resources import icon
 from app.ui.store_bridge import StoreBridge
 
 PAGE_SIZE = 200
+_CachedRow = tuple[SourceSummary, tuple[str, ...]]  # the summary and its cells, formatted once
 FLUSH_INTERVAL_MS = 200  # changes arriving faster than this are applied together
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -167,9 +169,7 @@ class SourcesModel(QAbstractTableModel):
         super().__init__(parent)
         self._store: CaseStore | None = None
         self._bridge: StoreBridge | None = None
-        self._ids: list[int] = []
-        self._rows: dict[int, int] | None = {}  # id -> row, rebuilt lazily after insertions
-        self._cache: dict[int, tuple[SourceSummary, tuple[str, ...]]] = {}  # id -> (summary, cells)
+        self._rows: PagedRows[_CachedRow] = PagedRows(self._load_rows, page_size=PAGE_SIZE)
         self._order_by = "id"
         self._descending = False
         self._text = ""
@@ -189,11 +189,9 @@ class SourcesModel(QAbstractTableModel):
             self._bridge.changed.disconnect(self._on_change)
         self.beginResetModel()
         self._store, self._bridge = store, bridge
-        self._cache.clear()
         self._pending.clear()
         self._flush_timer.stop()
-        self._ids = self._query_ids()
-        self._rows = None
+        self._rows.set_ids(self._query_ids(), keep_cache=False)
         self.endResetModel()
         if bridge is not None:
             bridge.changed.connect(self._on_change)
@@ -234,8 +232,7 @@ class SourcesModel(QAbstractTableModel):
             return
         self._text, self._kind, self._language = text, kind, language or None
         self.beginResetModel()
-        self._ids = self._query_ids()
-        self._rows = None
+        self._rows.set_ids(self._query_ids())
         self.endResetModel()
         self.filter_changed.emit()
 
@@ -247,24 +244,24 @@ class SourcesModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-read the ids (same sort and filter) and drop the row cache."""
-        self._cache.clear()
+        self._rows.forget_all()
         self._requery_keeping_persistent_indexes()
 
     def _requery_keeping_persistent_indexes(self) -> None:
         new_ids = self._query_ids()
-        if len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):
+        if len(new_ids) != len(self._rows) or set(new_ids) != set(self._rows.ids):
             # other rows, not just another order (a write whose change is still on its way): start over
             self.beginResetModel()
-            self._ids, self._rows = new_ids, None
+            self._rows.set_ids(new_ids)
             self.endResetModel()
             return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
-        old_ids = [self._ids[index.row()] for index in old]
-        self._ids, self._rows = new_ids, None
-        rows = self._row_map()
+        old_ids = [self._rows.id_at(index.row()) for index in old]
+        self._rows.set_ids(new_ids)
         moved = [
-            self.index(rows[source_id], index.column()) for source_id, index in zip(old_ids, old, strict=True)
+            self.index(self._rows.row_of(source_id) or 0, index.column())
+            for source_id, index in zip(old_ids, old, strict=True)
         ]
         self.changePersistentIndexList(old, moved)
         self.layoutChanged.emit()
@@ -272,53 +269,39 @@ class SourcesModel(QAbstractTableModel):
     # --- ids and rows --------------------------------------------------------------------------------------
 
     def source_id_at(self, row: int) -> int:
-        return self._ids[row]
+        return self._rows.id_at(row)
 
     def row_of(self, source_id: int) -> int | None:
-        return self._row_map().get(source_id)
+        return self._rows.row_of(source_id)
 
     def source_ids(self) -> list[int]:
         """The ids in display order (a copy)."""
-        return list(self._ids)
+        return list(self._rows.ids)
 
     def summary_at(self, row: int) -> SourceSummary | None:
-        return self._summary(row)
-
-    def _row_map(self) -> dict[int, int]:
-        if self._rows is None:
-            self._rows = {source_id: row for row, source_id in enumerate(self._ids)}
-        return self._rows
-
-    def _summary(self, row: int) -> SourceSummary | None:
         cached = self._row(row)
         return cached[0] if cached is not None else None
 
-    def _row(self, row: int) -> tuple[SourceSummary, tuple[str, ...]] | None:
-        source_id = self._ids[row]
-        cached = self._cache.get(source_id)
-        if cached is None and self._store is not None:
-            self._fetch_page(row)
-            cached = self._cache.get(source_id)
+    def _row(self, row: int) -> _CachedRow | None:
+        if self._store is None:
+            return None
+        cached = self._rows.get(row)
+        if self._rows.fetched:
+            fetched, self._rows.fetched = self._rows.fetched, 0
+            self.rows_fetched.emit(fetched)
         return cached
 
-    def _remember(self, summary: SourceSummary) -> None:
-        """Cache the row with its cells already formatted: painting then only looks them up."""
-        self._cache[summary.id] = (summary, tuple(_display(summary, column) for column in Column))
-
-    def _fetch_page(self, row: int) -> None:
-        assert self._store is not None
-        first = row - row % PAGE_SIZE
-        wanted = [
-            source_id for source_id in self._ids[first : first + PAGE_SIZE] if source_id not in self._cache
-        ]
-        for summary in self._store.source_summaries(wanted):
-            self._remember(summary)
-        self.rows_fetched.emit(len(wanted))
+    def _load_rows(self, ids: list[int]) -> Iterator[tuple[int, _CachedRow]]:
+        """Rows with their cells already formatted: painting then only looks them up."""
+        if self._store is None:
+            return
+        for summary in self._store.source_summaries(ids):
+            yield summary.id, (summary, tuple(_display(summary, column) for column in Column))
 
     # --- Qt model API --------------------------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -344,10 +327,10 @@ class SourcesModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if role == _ALIGNMENT:
             return _TRAILING if column == _SIZE_COLUMN else _LEADING
-        if row >= len(self._ids):
+        if row >= len(self._rows):
             return None
         if role == _ID_ROLE:
-            return self._ids[row]
+            return self._rows.id_at(row)
         cached = self._row(row)
         if cached is None:
             return None
@@ -396,8 +379,7 @@ class SourcesModel(QAbstractTableModel):
             self._refresh(updated - removed)
 
     def _insert(self, added: Sequence[int]) -> None:
-        rows = self._row_map()
-        fresh = [source_id for source_id in dict.fromkeys(added) if source_id not in rows]
+        fresh = [source_id for source_id in dict.fromkeys(added) if self._rows.row_of(source_id) is None]
         if not fresh:
             return
         if self._order_by in _APPEND_ORDERS and not self.is_filtered():
@@ -405,7 +387,7 @@ class SourcesModel(QAbstractTableModel):
             if self._descending:
                 self._insert_run(0, fresh)
             else:
-                self._insert_run(len(self._ids), fresh)
+                self._insert_run(len(self._rows), fresh)
             return
         self._insert_where_sorted(set(fresh))
 
@@ -418,7 +400,6 @@ class SourcesModel(QAbstractTableModel):
         runs: list[tuple[int | None, list[int]]] = []  # (id of the shown source before the run, run)
         anchor: int | None = None
         previous_was_fresh = False
-        rows = self._row_map()
         for source_id in self._query_ids():
             if source_id in fresh:
                 if previous_was_fresh:
@@ -426,37 +407,33 @@ class SourcesModel(QAbstractTableModel):
                 else:
                     runs.append((anchor, [source_id]))
                 previous_was_fresh = True
-            elif source_id in rows:
+            elif self._rows.row_of(source_id) is not None:
                 anchor, previous_was_fresh = source_id, False
         for anchor_id, run in runs:
-            row = 0 if anchor_id is None else self._row_map()[anchor_id] + 1
+            anchor_row = None if anchor_id is None else self._rows.row_of(anchor_id)
+            row = 0 if anchor_row is None else anchor_row + 1
             self._insert_run(row, run)
 
     def _insert_run(self, row: int, ids: list[int]) -> None:
         self.beginInsertRows(QModelIndex(), row, row + len(ids) - 1)
-        self._ids[row:row] = ids
-        self._rows = None
+        self._rows.insert(row, ids)
         self.endInsertRows()
 
     def _remove(self, removed: set[int]) -> None:
+        self._rows.forget(removed)
         for source_id in removed:
-            self._cache.pop(source_id, None)
             row = self.row_of(source_id)
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
-                del self._ids[row]
-                self._rows = None
+                self._rows.remove_row(row)
                 self.endRemoveRows()
 
     def _refresh(self, updated: Iterable[int]) -> None:
         assert self._store is not None
-        shown = [source_id for source_id in updated if source_id in self._cache]
-        for source_id in updated:
-            self._cache.pop(source_id, None)
+        shown = [source_id for source_id in updated if self._rows.is_cached(source_id)]
+        self._rows.forget(updated)
         if not shown:
             return
-        for summary in self._store.source_summaries(shown):
-            self._remember(summary)
         last_column = len(Column) - 1
         for source_id in shown:
             row = self.row_of(source_id)
