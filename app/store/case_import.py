@@ -82,7 +82,9 @@ def _check_known(connection: Connection) -> None:
     unknown = sorted(
         name
         for name in names
-        if name not in known and not name.startswith(("sqlite_", "source_fts_")) and name not in NOT_COPIED
+        if name not in known
+        and not name.startswith((sqlite.INTERNAL_TABLE_PREFIX, fts.SHADOW_TABLE_PREFIX))
+        and name not in NOT_COPIED
     )
     if unknown:
         raise ThreadlineError(
@@ -130,7 +132,7 @@ def restore_case(
     try:
         schema.create_schema(engine)
         with engine.begin() as connection:
-            _defer_foreign_keys(connection)
+            sqlite.defer_foreign_keys(connection)
             for table in reversed(case_tables()):  # a new case's seed rows (entity types) give way
                 if table.name in tables and table.name != AuditEntry.__tablename__:
                     connection.execute(table.delete())
@@ -162,11 +164,6 @@ def restore_case(
     engine.dispose()
     progress(ProgressUpdate(len(by_name), len(by_name), "done"))
     return rows
-
-
-def _defer_foreign_keys(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
 
 def _insert(connection: Connection, table: Table, rows: TableRows) -> int:

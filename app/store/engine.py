@@ -20,6 +20,16 @@ APPLICATION_ID = 0x54484C4E
 BUSY_TIMEOUT_MS = 10_000
 
 
+#: Tables SQLite keeps for itself (``sqlite_sequence``, ``sqlite_stat1`` …): not part of a case.
+INTERNAL_TABLE_PREFIX = "sqlite_"
+
+
+def defer_foreign_keys(connection: Connection) -> None:
+    """Check foreign keys at commit rather than per statement, for this transaction only (a restore
+    inserts tables in whatever order; a dangling reference still fails the whole transaction)."""
+    connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+
+
 def make_engine(path: Path) -> Engine:
     """An engine on a case file with the pragmas every connection needs.
 

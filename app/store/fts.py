@@ -17,6 +17,9 @@ from sqlalchemy import Connection, text
 from app.core.folding import fold, prefixed_variants
 from app.core.query import Query, Term
 
+#: The tables FTS5 keeps behind ``source_fts`` (``source_fts_data``, ``source_fts_idx`` …).
+SHADOW_TABLE_PREFIX = "source_fts_"
+
 TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 
