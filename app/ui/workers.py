@@ -20,7 +20,6 @@ import logging
 import os
 import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -225,86 +224,13 @@ def run_task(
     return task
 
 
-class GuiThreadTask(QObject):
-    """``Task``'s interface for work that creates Qt objects (QTextDocument, QPdfWriter …): it runs in the
-    GUI thread, in the next event-loop turn, and keeps the window alive by processing events at each
-    progress report.
-
-    Why not a worker thread: a worker holding the GIL while Qt connects signals inside a new object can
-    deadlock against the GUI thread, which may hold Qt's connection lock while it asks for the GIL
-    (PySide looks up Python overrides during ``disconnect``). Pure-Python work (imports, search) is safe
-    on ``Task``; work that builds Qt objects runs here.
-    """
-
-    progressed = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-    crashed = Signal(str)
-    finished = Signal()
-
-    def __init__(self, work: Work, parent: QObject | None = None, *, name: str = "task") -> None:
-        super().__init__(parent)
-        self.name = name
-        self.token = CancelToken()
-        self._work = work
-        self._started = False
-        self._done = False
-        self._last_events = 0.0
-
-    def start(self) -> None:
-        if self._started:
-            raise RuntimeError("a task runs once")
-        self._started = True
-        QTimer.singleShot(0, self._run)
-
-    def cancel(self) -> None:
-        self.token.cancel()
-
-    def cancel_and_wait(self, msecs: int = -1) -> bool:
-        self.cancel()
-        return True
-
-    def wait(self, msecs: int = -1) -> bool:
-        return True
-
-    def is_running(self) -> bool:
-        return self._started and not self._done
-
-    def _progress(self, update: ProgressUpdate) -> None:
-        now = time.monotonic()
-        if now - self._last_events >= PROGRESS_INTERVAL_MS / 1000:
-            self._last_events = now
-            self.progressed.emit(update)
-            QCoreApplication.processEvents()
-        self.token.raise_if_cancelled()
-
-    @Slot()
-    def _run(self) -> None:
-        try:
-            result = self._work(self._progress, self.token)
-        except Cancelled:
-            self._finish(self.cancelled.emit)
-        except ThreadlineError as exc:
-            message = exc.message
-            self._finish(lambda: self.failed.emit(message))
-        except Exception:
-            log.exception("%s failed", self.name)
-            self._finish(lambda: self.crashed.emit(apology(self.name)))
-        else:
-            self._finish(lambda: self.succeeded.emit(result))
-
-    def _finish(self, emit: Callable[[], None]) -> None:
-        self._done = True
-        emit()
-        self.finished.emit()
-
-
 class ProcessTask(QObject):
     """``Task``'s interface for work run in a child Python process (``python -m MODULE``).
 
     Work that builds Qt objects for seconds (laying out and painting a report) cannot run on a worker
-    thread (see ``GuiThreadTask``) and should not run in the GUI thread: here it runs in a process of its
+    thread — a worker holding the GIL while Qt connects signals inside a new object can deadlock against
+    the GUI thread, which may hold Qt's connection lock while it asks for the GIL (PySide looks up Python
+    overrides during ``disconnect``) — and should not run in the GUI thread: here it runs in a process of its
     own, which the event loop only listens to (``QProcess``), so the window never waits. The child reads
     ``request`` on standard input and answers with one JSON object per line on standard output:
     ``{"progress": [done, total, what]}``, ``{"result": …}``, ``{"error": message}`` (a ``ThreadlineError``),
