@@ -232,28 +232,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """``threadline gui [CASE] [--open LINK]``; ``threadline gui LINK`` finds the link's case itself."""
+    from app.core.event_records import LINK_SCHEME, parse_link
+
     case: str | None = args.case
     link: str | None = args.link
-    if case is not None and case.strip().startswith(f"{_LINK_SCHEME}:"):
+    if case is not None and case.strip().startswith(f"{LINK_SCHEME}:"):
         if link is not None:
             raise _usage_error("Give one event link: either in place of the case or after --open.")
         case, link = None, case
-    if link is not None:
-        from app.ui.events.formatting import parse_link
-
-        if parse_link(link) is None:
-            raise _usage_error(
-                f"“{link}” is not a link to an event (they look like threadline://case/NAME/event/ID)."
-            )
+    if link is not None and parse_link(link) is None:
+        raise _usage_error(
+            f"“{link}” is not a link to an event (they look like threadline://case/NAME/event/ID)."
+        )
     from app.ui.application import run_gui
 
     return run_gui(Path(case) if case is not None else None, link)
 
 
 # -- presentation helpers ---------------------------------------------------------------------------
-
-
-_LINK_SCHEME = "threadline"
 
 
 class _UsageError(ThreadlineError):

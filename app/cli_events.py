@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import InvalidValue
+from app.core.event_records import EventLink, case_key
 
 EXIT_OK = 0
 _EVIDENCE = re.compile(r"(\d+):(\d+)-(\d+)(?::([a-z]+))?(?::(\d))?")
@@ -94,8 +95,10 @@ def cmd_event_list(args: argparse.Namespace) -> int:
 
     with CaseStore.open(args.case) as store:
         events = store.events.details(store.events.event_ids())
+        key = case_key(store.case_info().created_at)
+        name = store.path.name
     if args.json:
-        _print_json([_event_json(event) for event in events])
+        _print_json([_event_json(event) | {"link": EventLink(name, event.id, key).url()} for event in events])
         return EXIT_OK
     for event in events:
         flags = " DISPUTED" if event.disputed else ""

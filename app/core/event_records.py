@@ -54,6 +54,7 @@ from fractions import Fraction
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from app.core.dates import DatePoint, UncertainDate, definitely_before
 from app.core.errors import InvalidValue
@@ -664,3 +665,49 @@ class EventEdit:
             deleted=self.inserted,
             updated=tuple(update.inverse() for update in reversed(self.updated)),
         )
+
+
+# --- links to events ------------------------------------------------------------------------------------
+
+LINK_SCHEME = "threadline"
+
+
+@dataclass(frozen=True)
+class EventLink:
+    """``threadline://case/<case file name>/event/<id>?case=<case key>``.
+
+    The name says which file to look for; the key (``case_key``) says which case it must be, whatever its
+    file is called now and wherever it was moved: two cases both called "Flights.threadline" are told apart,
+    and a renamed case still opens its links. A link without a key (as first copied) is matched by name.
+    """
+
+    case_name: str  # the case file's name, e.g. "Demo case.threadline"
+    event_id: int
+    case_key: str = ""
+
+    def url(self) -> str:
+        path = f"{LINK_SCHEME}://case/{quote(self.case_name, safe='')}/event/{self.event_id}"
+        return f"{path}?case={self.case_key}" if self.case_key else path
+
+    def names_case(self, file_name: str, key: str) -> bool:
+        """Whether the link is to the case of that file name and key."""
+        return self.case_key == key if self.case_key else self.case_name == file_name
+
+
+_LINK = re.compile(
+    rf"{LINK_SCHEME}://case/(?P<case>[^/?#]+)/event/(?P<id>\d+)/?(?:\?case=(?P<key>[0-9a-f]{{12}}))?"
+)
+
+
+def case_key(created_at: datetime) -> str:
+    """A case's key in its links: a digest of the moment it was created, which no edit, copy or rename
+    changes (a copy made with Save a Copy holds the same events, so it may answer the same links)."""
+    return hashlib.sha256(created_at.isoformat().encode()).hexdigest()[:12]
+
+
+def parse_link(url: str) -> EventLink | None:
+    """The case and event a link names, or None if it is not an event link."""
+    match = _LINK.fullmatch(url.strip())
+    if match is None:
+        return None
+    return EventLink(unquote(match.group("case")), int(match.group("id")), match.group("key") or "")

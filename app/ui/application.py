@@ -92,7 +92,7 @@ def follow_link(window: MainWindow, link: str) -> None:
 def case_for_link(link: str, recent: list[Path], case_dir: Path) -> Path | None:
     """The case file an event link names: the most recent case of that file name, else one of that name
     in the case folder; None if there is none (the link is then explained once a case is open)."""
-    from app.ui.events.formatting import parse_link
+    from app.core.event_records import parse_link
 
     parsed = parse_link(link)
     if parsed is None:

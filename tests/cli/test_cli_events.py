@@ -226,8 +226,8 @@ def shown(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
 
 
 def link_to(case: Path, event_id: int) -> str:
+    from app.core.event_records import EventLink, case_key
     from app.store import CaseStore
-    from app.ui.events.formatting import EventLink, case_key
 
     store = CaseStore.open(case)
     try:
@@ -242,6 +242,8 @@ def test_gui_open_link_shows_the_event(case: Path, tmp_path: Path) -> None:
     )["id"]
     link = link_to(case, event_id)
     assert link.startswith(f"threadline://case/case.threadline/event/{event_id}?case=")
+    [listed] = json.loads(ok("event", "list", str(case), "--json"))
+    assert listed["link"] == link, "event list gives the link the app copies"
     window = shown(gui(tmp_path, str(case), "--open", link))
     assert window == {"case": "case.threadline", "event": event_id, "message": None}
 

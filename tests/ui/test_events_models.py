@@ -11,19 +11,11 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.core.dates import parse
-from app.core.event_records import EventFilter, LaneGrouping, TimelineRows
+from app.core.event_records import EventFilter, EventLink, LaneGrouping, TimelineRows, case_key, parse_link
 from app.core.records import Change, ChangeKind, Confidence, Stance
 from app.store import CaseStore
 from app.store.events import NewEvidence
-from app.ui.events.formatting import (
-    EventLink,
-    case_key,
-    event_date_text,
-    in_zone,
-    isolate,
-    parse_link,
-    sentence_around,
-)
+from app.ui.events.formatting import event_date_text, in_zone, isolate, sentence_around
 from app.ui.events.source_dates import SourceDatesModel
 from app.ui.events.table_model import PAGE_SIZE, Column, EventsTableModel
 from app.ui.events.timeline_items import Grouping, items_from_rows

@@ -18,13 +18,13 @@ from PySide6.QtGui import QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.event_records import EventFilter
+from app.core.event_records import EventFilter, case_key
 from app.core.records import Extraction, SourceKind, SourceMetadata, Stance
 from app.core.textnorm import normalize_text
 from app.store import CaseStore
 from app.ui.application import create_main_window
 from app.ui.events import EventsFeature
-from app.ui.events.formatting import case_key, sentence_around
+from app.ui.events.formatting import sentence_around
 from app.ui.events.source_dates import underlined_spans
 from app.ui.events.table_model import Column
 from app.ui.events.timeline_items import Grouping

@@ -38,7 +38,15 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QSplitter
 
 from app.core.errors import NotFound, ThreadlineError
-from app.core.event_records import BY_DATE, EventEdit, EvidenceRecord, SourceDateRecord
+from app.core.event_records import (
+    BY_DATE,
+    EventEdit,
+    EventLink,
+    EvidenceRecord,
+    SourceDateRecord,
+    case_key,
+    parse_link,
+)
 from app.core.progress import CancelToken, ProgressSink
 from app.core.records import Change, ChangeKind, Stance
 from app.store import CaseStore
@@ -47,15 +55,7 @@ from app.ui.events.editor import EventEditor
 from app.ui.events.entity_picker import EntityIndex
 from app.ui.events.event_picker import EventPickerDialog
 from app.ui.events.filters import FilterState
-from app.ui.events.formatting import (
-    EventLink,
-    case_key,
-    isolate,
-    parse_link,
-    resolve_timezone,
-    sentence_around,
-    tr,
-)
+from app.ui.events.formatting import isolate, resolve_timezone, sentence_around, tr
 from app.ui.events.settings import EventsSettings
 from app.ui.events.source_dates import SourceDatesPanel, underline_dates
 from app.ui.events.table_dock import EventsTableDock
@@ -111,6 +111,7 @@ class EventsFeature(QObject):
         self._current: int | None = None
         self._chronology: list[int] | None = None
         self._dates_task: Task | None = None
+        self._dates_running: list[Task] = []  # not finished yet, the current one and any it replaced
         self._dates_source: int | None = None
         self._zone_name = "UTC"
         self._case_key = ""
@@ -369,8 +370,8 @@ class EventsFeature(QObject):
         """After the window's handler, while the store is still open."""
         self.editor.set_store(None, None)
         self.window.undo_stack.clear()  # nothing may point at the closing case
-        if self._dates_task is not None:
-            self._dates_task.cancel_and_wait()
+        for running in list(self._dates_running):  # the current one and any it replaced
+            running.cancel_and_wait()
         if self.evidence_picker is not None:
             self.evidence_picker.close()
         self.timeline_dock.set_store(None, None)
@@ -733,11 +734,14 @@ class EventsFeature(QObject):
         task.finished.connect(task.deleteLater)
         task.finished.connect(lambda: self._dates_task_done(task))
         self._dates_task = task
+        self._dates_running.append(task)
         task.start()
 
     def _dates_task_done(self, task: Task) -> None:
         if self._dates_task is task:
             self._dates_task = None
+        if task in self._dates_running:
+            self._dates_running.remove(task)
 
     def _dates_found(self, source_id: int, dates: list[SourceDateRecord]) -> None:
         if self._store is None or self.reader.source_id() != source_id or self._dates_source != source_id:

@@ -14,12 +14,9 @@ case is refused with a message naming the case it is for.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QCoreApplication, QTimeZone
@@ -28,8 +25,6 @@ from app.core.dates import DatePoint, Precision, UncertainDate, display, parse
 from app.core.errors import InvalidValue
 from app.core.event_records import CREDIBILITY_MEANING
 from app.core.records import Confidence, Stance
-
-LINK_SCHEME = "threadline"
 
 
 def tr(text: str, context: str = "Events") -> str:
@@ -194,44 +189,3 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # --- links -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventLink:
-    """``threadline://case/<case file name>/event/<id>?case=<case key>``.
-
-    The name says which file to look for; the key (``case_key``) says which case it must be, whatever its
-    file is called now and wherever it was moved: two cases both called "Flights.threadline" are told apart,
-    and a renamed case still opens its links. A link without a key (as first copied) is matched by name.
-    """
-
-    case_name: str  # the case file's name, e.g. "Demo case.threadline"
-    event_id: int
-    case_key: str = ""
-
-    def url(self) -> str:
-        path = f"{LINK_SCHEME}://case/{quote(self.case_name, safe='')}/event/{self.event_id}"
-        return f"{path}?case={self.case_key}" if self.case_key else path
-
-    def names_case(self, file_name: str, key: str) -> bool:
-        """Whether the link is to the case of that file name and key."""
-        return self.case_key == key if self.case_key else self.case_name == file_name
-
-
-_LINK = re.compile(
-    rf"{LINK_SCHEME}://case/(?P<case>[^/?#]+)/event/(?P<id>\d+)/?(?:\?case=(?P<key>[0-9a-f]{{12}}))?"
-)
-
-
-def case_key(created_at: datetime) -> str:
-    """A case's key in its links: a digest of the moment it was created, which no edit, copy or rename
-    changes (a copy made with Save a Copy holds the same events, so it may answer the same links)."""
-    return hashlib.sha256(created_at.isoformat().encode()).hexdigest()[:12]
-
-
-def parse_link(url: str) -> EventLink | None:
-    """The case and event a link names, or None if it is not an event link."""
-    match = _LINK.fullmatch(url.strip())
-    if match is None:
-        return None
-    return EventLink(unquote(match.group("case")), int(match.group("id")), match.group("key") or "")

@@ -151,6 +151,7 @@ class EventsTableModel(QAbstractTableModel):
         self._generation = 0
         self._task: Task | None = None
         self._order_task: Task | None = None
+        self._abandoned: list[Task] = []  # replaced while running, not yet finished
         #: Read ids on a worker thread when the store or the filter changes (the window sets it).
         self.background = False
         self._italic = QFont()
@@ -213,8 +214,9 @@ class EventsTableModel(QAbstractTableModel):
         shown stay until the new ids arrive; another store's rows go at once)."""
         self._generation += 1
         for task in (self._task, self._order_task):
-            if task is not None:
+            if task is not None:  # its result is dropped; ``wait`` still waits for it (closing the store)
                 task.cancel()
+                self._abandoned.append(task)
         self._task = self._order_task = None
         if self.background and self._store is not None:
             self._load_in_background()
@@ -254,14 +256,17 @@ class EventsTableModel(QAbstractTableModel):
     def _task_done(self, task: Task) -> None:
         if self._task is task:
             self._task = None
+        if task in self._abandoned:
+            self._abandoned.remove(task)
 
     def is_loading(self) -> bool:
         return self._task is not None or self._order_task is not None
 
     def wait(self) -> None:
-        """Block until ids being read in the background are shown (tests, benchmarks)."""
-        while self._task is not None or self._order_task is not None:
-            for task in (self._task, self._order_task):
+        """Block until ids being read in the background are shown, and reads abandoned for newer ones have
+        ended (before the store closes; tests, benchmarks)."""
+        while self._task is not None or self._order_task is not None or self._abandoned:
+            for task in (self._task, self._order_task, *self._abandoned):
                 if task is not None:
                     task.wait()
             QCoreApplication.processEvents()
@@ -282,6 +287,7 @@ class EventsTableModel(QAbstractTableModel):
             return
         if self._order_task is not None:
             self._order_task.cancel()
+            self._abandoned.append(self._order_task)
         store, filters, column, descending = self._store, self._filter, self._column, self._descending
         generation = self._generation
 
@@ -303,6 +309,8 @@ class EventsTableModel(QAbstractTableModel):
     def _order_task_done(self, task: Task) -> None:
         if self._order_task is task:
             self._order_task = None
+        if task in self._abandoned:
+            self._abandoned.remove(task)
 
     def _apply_order(self, new_ids: list[int]) -> None:
         if len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):
