@@ -696,6 +696,21 @@ def test_a_date_in_the_source_becomes_an_event_in_one_click(workspace: Workspace
     start = text.index("31 ביולי 2023")
     assert window.reader.highlighted_spans(HighlightKind.CURRENT) == [(start, start + len("31 ביולי 2023"))]
 
+    # The same in Arabic: one click, the date and the Arabic sentence around it.
+    arabic = workspace.add_source(ARABIC, "مرصد الملاحة", "ar")
+    workspace.show_source(arabic)
+    assert panel.model.data(panel.model.index(0, 0)) == "1 أغسطس 2023"
+    assert [ARABIC[start:end] for start, end in underlined_spans(window.reader)] == ["1 أغسطس 2023"]
+    rect = panel.view.visualRect(panel.model.index(0, 2))
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    from_arabic = workspace.store.events.get(feature.current_event() or 0)
+    assert from_arabic.start_edtf == "2023-08-01" and from_arabic.id != event_id
+    assert [(quote.quote, quote.stance) for quote in from_arabic.evidence] == [
+        ("هبطت الطائرة في بيونغ يانغ يوم 1 أغسطس 2023 بعد توقف في إيركوتسك.", Stance.SUPPORTS)
+    ]
+    workspace.window.undo_action.trigger()
+    assert workspace.store.events.count() == 1, "one undo step"
+
     # A quote in the editor opens its source at the quote.
     other = workspace.add_source(ENGLISH, "Statement", "en")
     workspace.show_source(other)
