@@ -93,6 +93,15 @@ class LaneBarsItem(pg.GraphicsObject):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def set_bars(self, bars: BarArrays, bounds: QRectF) -> None:
+        """Other bars (a new layout) in the same item: cheaper than a new item in the scene."""
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = bounds
+        self.bars = bars
+        self.whiskers = np.zeros((0, 3))
+        self.update()
+
     def set_whiskers(self, lines: NDArray[np.float64], colour: QColor) -> None:
         self.whiskers = lines
         self.whisker_colour = colour

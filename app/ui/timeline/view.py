@@ -337,10 +337,6 @@ class TimelineView(QWidget):
         self.overview.apply_palette(palette)
 
     def _rebuild(self, prepared: TimelineData | None = None) -> None:
-        for lane_items in self._lane_items:
-            for graphics in lane_items:
-                self.view_box.removeItem(graphics)
-        self._lane_items = []
         self._visible = None
         previous = (
             None if self._selected is None or self._data is None else self._data.items[self._selected].id
@@ -352,16 +348,28 @@ class TimelineView(QWidget):
             self.layouts_made_here += 1 if self._items else 0
         self._selected = data.index(previous) if previous is not None else None
         origin = data.origin
-        for lane in data.lanes:
+        spare = self._lane_items[len(data.lanes) :]
+        for lane_items in spare:  # lanes no longer there
+            for graphics in lane_items:
+                self.view_box.removeItem(graphics)
+        kept = self._lane_items[: len(data.lanes)]
+        self._lane_items = []
+        for number, lane in enumerate(data.lanes):
             top, rows = lane.lane.first_row, lane.lane.rows
             bounds = QRectF(data.domain[0] - origin, top, data.domain[1] - data.domain[0], rows)
-            bars = LaneBarsItem(lane.bars, bounds)
-            markers = MarkerItem()
-            markers.setZValue(5)
-            text = LaneTextItem()
-            text.setZValue(10)
-            for graphics in (bars, markers, text):
-                self.view_box.addItem(graphics, ignoreBounds=True)
+            if number < len(kept):  # a lane's items are reused: adding and removing them costs more
+                bars, markers, text = kept[number]
+                bars.set_bars(lane.bars, bounds)
+                markers.clear()
+                text.set_labels([], self.view_box.viewRect())
+            else:
+                bars = LaneBarsItem(lane.bars, bounds)
+                markers = MarkerItem()
+                markers.setZValue(5)
+                text = LaneTextItem()
+                text.setZValue(10)
+                for graphics in (bars, markers, text):
+                    self.view_box.addItem(graphics, ignoreBounds=True)
             self._lane_items.append((bars, markers, text))
         self.bands.lanes = [(lane.lane.first_row, lane.lane.rows) for lane in data.lanes]
         self._layout_rows()
