@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
@@ -39,6 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("threadline: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, and nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"threadline: {(exc.strerror or str(exc)).lower()}{where}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,8 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("case", type=Path, metavar="CASE")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--published", metavar="DATE", help="published date for every imported file (EDTF/ISO)")
-    imp.add_argument("--max-size", type=int, metavar="MB", help="size limit per file in MB (default 250)")
-    imp.add_argument("--workers", type=int, metavar="N", help="extraction processes (default: up to 2)")
+    imp.add_argument(
+        "--max-size", type=_positive_int, metavar="MB", help="size limit per file in MB (default 250)"
+    )
+    imp.add_argument(
+        "--workers", type=_positive_int, metavar="N", help="extraction processes (default: up to 2)"
+    )
     _json_flag(imp)
     imp.set_defaults(handler=cmd_import)
 
@@ -100,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 
@@ -107,16 +129,23 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 # -- commands ----------------------------------------------------------------------------------------------
 
 
+CASE_SUFFIX = ".threadline"
+
+
 def cmd_new(args: argparse.Namespace) -> int:
+    from app.core.errors import CaseFileError
     from app.store import CaseStore
 
-    title = args.title or args.case.stem
-    with CaseStore.create(args.case, title=title, investigator=args.investigator) as store:
+    path: Path = args.case if args.case.suffix else args.case.with_name(args.case.name + CASE_SUFFIX)
+    if not path.parent.is_dir():
+        raise CaseFileError(f"There is no folder {path.parent}; create it first, or choose another place.")
+    title = args.title or path.stem
+    with CaseStore.create(path, title=title, investigator=args.investigator) as store:
         info = store.case_info()
     if args.json:
-        _print_json({"case": str(args.case), "title": info.title, "investigator": info.investigator})
+        _print_json({"case": str(path), "title": info.title, "investigator": info.investigator})
     else:
-        print(f"Created case “{info.title}” at {args.case}")
+        print(f"Created case “{info.title}” at {path}")
     return EXIT_OK
 
 

@@ -402,7 +402,7 @@ class CaseStore:
     def source(self, source_id: int) -> SourceDetail:
         with self._read() as session:
             row = _get_source(session, source_id)
-            text_row = session.get_one(SourceText, source_id)
+            text_row = _stored_text(session, source_id)
             return SourceDetail(
                 id=row.id,
                 title=row.title,
@@ -429,12 +429,15 @@ class CaseStore:
     def source_text(self, source_id: int) -> str:
         with self._read() as session:
             _get_source(session, source_id)
-            return session.get_one(SourceText, source_id).text
+            return _stored_text(session, source_id).text
 
     def original_bytes(self, source_id: int) -> bytes:
         with self._read() as session:
             sha256 = _get_source(session, source_id).sha256
-            return session.get_one(Original, sha256).data
+            original = session.get(Original, sha256)
+            if original is None:
+                raise CaseFileError(_damaged(f"the original bytes of source #{source_id} are missing"))
+            return original.data
 
     def children_of(self, source_id: int) -> list[SourceSummary]:
         with self._read() as session:
@@ -677,6 +680,17 @@ def _clean_source_value(key: str, value: object) -> object:
     if key in ("author", "publisher", "url"):
         return str(value).strip() or None if value is not None else None
     return str(value)
+
+
+def _stored_text(session: Session, source_id: int) -> SourceText:
+    stored = session.get(SourceText, source_id)
+    if stored is None:
+        raise CaseFileError(_damaged(f"source #{source_id} has no stored text"))
+    return stored
+
+
+def _damaged(what: str) -> str:
+    return f"The case file is damaged: {what}. Run “threadline verify” on it, and restore it from a copy."
 
 
 def _check_original(session: Session, source_id: int, sha256: str, size: int) -> list[VerifyProblem]:

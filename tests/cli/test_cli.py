@@ -86,6 +86,8 @@ def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
         (("import", str(case), str(tmp_path), "--published", "soon"), "not a date"),
         (("sources", str(tmp_path / "missing.threadline")), "No case file"),
         (("new", str(case)), "already exists"),
+        (("new", str(tmp_path / "no-such-folder" / "x.threadline")), "There is no folder"),
+        (("import-json", str(tmp_path / "new.threadline"), str(tmp_path / "nothere.json")), "no such file"),
     ]
     for args, message in cases:
         result = threadline(*args)
@@ -112,3 +114,44 @@ def test_verify_exits_non_zero_and_names_the_problem(tmp_path: Path, corpus: Pat
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert threadline("search").returncode == 2
     assert threadline("frobnicate").returncode == 2
+    refused = threadline("import", str(tmp_path / "c.threadline"), str(tmp_path), "--max-size", "0")
+    assert refused.returncode == 2 and "must be at least 1" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def test_a_new_case_gets_the_suffix_and_stays_where_asked(tmp_path: Path) -> None:
+    created = threadline("new", "evidence", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "evidence.threadline").is_file() and not (tmp_path / "evidence").exists()
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_a_damaged_case_gets_a_message_not_a_traceback(tmp_path: Path, corpus: Path) -> None:
+    import sqlite3
+
+    case = tmp_path / "case.threadline"
+    threadline("new", str(case))
+    threadline("import", str(case), str(corpus / "he.txt"))
+    with sqlite3.connect(case) as raw:
+        raw.execute("PRAGMA foreign_keys = OFF")
+        raw.execute("DELETE FROM source_texts")
+    shown = threadline("show", str(case), "1")
+    assert shown.returncode == 1 and "damaged" in shown.stderr and "Traceback" not in shown.stderr
+
+
+def test_output_cut_short_by_its_reader_is_not_an_error_message(tmp_path: Path, corpus: Path) -> None:
+    case = tmp_path / "case.threadline"
+    threadline("new", str(case))
+    for index in range(40):
+        (corpus / f"note{index}.txt").write_text(f"Note {index} on the Il-62M.\n")
+    threadline("import", str(case), str(corpus))
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    pipeline = subprocess.run(
+        f"{sys.executable} -m app sources {case} | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert pipeline.stdout.startswith("ID") and "Traceback" not in pipeline.stderr
