@@ -522,6 +522,7 @@ class CaseStore:
                     problems.append(
                         VerifyProblem("index", f"source #{source_id} is missing from the search index")
                     )
+            problems += _check_spans(session)
             session.rollback()
         return VerifyReport(len(sources), tuple(problems))
 
@@ -680,6 +681,58 @@ def _clean_source_value(key: str, value: object) -> object:
     if key in ("author", "publisher", "url"):
         return str(value).strip() or None if value is not None else None
     return str(value)
+
+
+#: Mismatched quotes or mentions listed one by one before the rest are only counted.
+SPAN_PROBLEMS_LISTED = 20
+
+
+def _check_spans(session: Session) -> list[VerifyProblem]:
+    """Every evidence quote and entity mention must still be exactly the characters its offsets name:
+    a citation that points elsewhere would send a reader of the report to the wrong words."""
+    from app.store.models import Evidence, Mention  # local: verify is rare, start-up is not
+
+    checks = (
+        (
+            "quote",
+            "evidence",
+            select(Evidence.source_id, Evidence.id, Evidence.start, Evidence.end, Evidence.quote),
+        ),
+        (
+            "mention",
+            "mention",
+            select(Mention.source_id, Mention.id, Mention.start, Mention.end, Mention.text),
+        ),
+    )
+    problems: list[VerifyProblem] = []
+    for what, name, statement in checks:
+        wrong = 0
+        texts: dict[int, str] = {}
+        for source_id, row_id, start, end, stored in session.execute(
+            statement.order_by(statement.selected_columns[0])
+        ):
+            if source_id not in texts:
+                texts = {
+                    source_id: session.scalar(
+                        select(SourceText.text).where(SourceText.source_id == source_id)
+                    )
+                    or ""
+                }
+            if texts[source_id][start:end] == stored:
+                continue
+            wrong += 1
+            if wrong <= SPAN_PROBLEMS_LISTED:
+                problems.append(
+                    VerifyProblem(
+                        what,
+                        f"{name} #{row_id} no longer matches characters {start}–{end} of source #{source_id}",
+                    )
+                )
+        if wrong > SPAN_PROBLEMS_LISTED:
+            problems.append(
+                VerifyProblem(what, f"… and {wrong - SPAN_PROBLEMS_LISTED} more {name} rows like these")
+            )
+    return problems
 
 
 def _stored_text(session: Session, source_id: int) -> SourceText:

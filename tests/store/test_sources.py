@@ -193,6 +193,31 @@ def test_verify_passes_then_names_tampering(store: CaseStore, case_path: Path, a
     assert f"source #{second} is missing from the search index" in details
 
 
+def test_verify_names_quotes_and_mentions_that_no_longer_match_their_text(
+    store: CaseStore,
+    case_path: Path,
+    add_text,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.store.events import NewEvidence
+
+    text = "The Il-62M landed in Pyongyang on 31 July 2023 after a stop in Vladivostok."
+    source_id = add_text(text)
+    start = text.index("Pyongyang")
+    store.events.create("Landing", "2023-07-31", evidence=[NewEvidence(source_id, 0, 30, credibility=2)])
+    entity = store.entities.add("location", "Pyongyang")
+    store.entities.tag(source_id, start, start + len("Pyongyang"), entity.id)
+    assert store.verify().ok
+    with sqlite3.connect(case_path) as raw:
+        raw.execute('UPDATE evidence SET start = start + 5, "end" = "end" + 5')
+        raw.execute("UPDATE source_texts SET text = replace(text, 'Pyongyang', 'Pjöngjang')")
+    report = store.verify()
+    details = " | ".join(problem.detail for problem in report.problems)
+    assert not report.ok
+    assert {problem.what for problem in report.problems} == {"quote", "mention"}
+    assert f"no longer matches characters 5–35 of source #{source_id}" in details
+    assert f"of source #{source_id}" in details and "mention #" in details
+
+
 def test_save_copy_is_a_complete_case(store: CaseStore, tmp_path: Path, add_text) -> None:  # type: ignore[no-untyped-def]
     source_id = add_text("copied text", title="Copied")
     copy = tmp_path / "copy.threadline"
