@@ -15,7 +15,7 @@ from app.core.dates import Precision, UncertainDate
 from app.core.errors import ThreadlineError
 from app.core.event_records import EventDetail
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
-from app.export.report import ReportFilters, event_filter
+from app.export.report import ReportFilters, check_filter_names, event_filter
 from app.store import CaseStore
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -106,6 +106,7 @@ def chosen_events(
     """The events ``filters`` choose (all without), in date order, read a chunk at a time."""
     filters = filters or ReportFilters()
     tags = {tag.name: tag.id for tag in store.events.event_tags()}
+    check_filter_names(store, filters)
     ids = store.events.event_ids(event_filter(filters, tags))
     total = len(ids)
     progress(ProgressUpdate(0, total, "Reading events"))

@@ -42,6 +42,7 @@ from app.core.records import CaseInfo, Confidence, SourceDetail
 from app.store import CaseStore
 
 _DETAILS_CHUNK = 200  # events read per call, between progress reports and cancel checks
+_LISTED = 12  # entities named in the message about an unknown one
 
 
 class ReportPart(StrEnum):
@@ -196,6 +197,28 @@ def event_filter(filters: ReportFilters, tag_ids: Mapping[str, int]) -> EventFil
         else confidences_at_least(filters.min_confidence),
         undated=filters.include_undated,
     )
+
+
+def check_filter_names(store: CaseStore, filters: ReportFilters) -> None:
+    """Refuse a category or entity the case does not have, naming the ones it has (as for tags, in
+    ``event_filter``): a mistyped name must not quietly give an empty report."""
+    if filters.categories:
+        known = store.events.categories()
+        unknown = [name for name in filters.categories if name not in known]
+        if unknown:
+            listed = ", ".join(known) or "none"
+            raise InvalidValue(f"No event has the category “{unknown[0]}” (categories of events: {listed}).")
+    if filters.entity_ids:
+        entities = {summary.id: summary for summary in store.entities.list_entities()}
+        missing = [entity_id for entity_id in filters.entity_ids if entity_id not in entities]
+        if missing:
+            taking_part = [summary for summary in entities.values() if summary.events]
+            listed = ", ".join(f"#{summary.id} {summary.name}" for summary in taking_part[:_LISTED])
+            more = f" and {len(taking_part) - _LISTED} more" if len(taking_part) > _LISTED else ""
+            raise NotFound(
+                f"No entity #{missing[0]} in this case (entities taking part in events: "
+                f"{listed or 'none'}{more}; see threadline entity list)."
+            )
 
 
 def describe_filters(filters: ReportFilters, entity_names: Mapping[int, str]) -> tuple[str, ...]:
@@ -381,8 +404,7 @@ def load_report(
     events_repo = store.events
     tags = {tag.name: tag.id for tag in events_repo.event_tags()}
     filters = options.filters
-    for entity_id in filters.entity_ids:
-        store.entities.get(entity_id)  # NotFound names the missing one
+    check_filter_names(store, filters)
     query = event_filter(filters, tags)
     ids = events_repo.event_ids(query)
     total = len(ids)

@@ -144,3 +144,44 @@ def test_export_pdf_in_a_time_zone(built: Built, tmp_path: Path) -> None:
     wrong = threadline("export", "pdf", str(built.path), str(tmp_path / "x.pdf"), "--tz", "Nowhere/Land")
     assert wrong.returncode == 1 and "--tz: there is no time zone “Nowhere/Land”" in wrong.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--category", "nosuch", "No event has the category “nosuch” (categories of events: "),
+        ("--tag", "nosuch", "No event has the tag “nosuch” (tags on events: "),
+        ("--entity", "999", "No entity #999 in this case (entities taking part in events: #"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["pdf", "csv", "timelinejs", "timesketch"])
+def test_an_unknown_filter_name_is_an_error_naming_what_exists(
+    built: Built, tmp_path: Path, kind: str, option: str, value: str, message: str
+) -> None:
+    """A mistyped category, tag or entity must not quietly give an empty report: every export refuses it
+    alike (one line, status 1, the names the case has) and writes nothing."""
+    out = tmp_path / ("x.jsonl" if kind == "timesketch" else "x.out")
+    result = threadline("export", kind, str(built.path), str(out), option, value)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("threadline: " + message), result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_known_category_gives_a_report_of_that_category(built: Built, tmp_path: Path) -> None:
+    out = tmp_path / "movement.pdf"
+    summary = json.loads(
+        ok(
+            "export",
+            "pdf",
+            str(built.path),
+            str(out),
+            "--category",
+            "movement",
+            "--parts",
+            "chronology",
+            "--json",
+        )
+    )
+    assert summary["events"] > 0
+    text = plain("\n".join(pdf_pages(out)))
+    assert text.count("category: movement") == summary["events"] and "category: meeting" not in text
