@@ -220,6 +220,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                         "title": hit.title,
                         "score": round(hit.score, 4),
                         "offsets": [[span.start, span.end] for span in hit.hits],
+                        "more_offsets": hit.more_hits,
+                        "title_offsets": [[span.start, span.end] for span in hit.title_hits],
                         "snippet": hit.snippet.text,
                         "snippet_start": hit.snippet.start,
                         "snippet_highlights": [[s.start, s.end] for s in hit.snippet.highlights],
@@ -229,12 +231,19 @@ def cmd_search(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    print(f"{results.total} source(s) match “{results.query}”" + (":" if results.hits else "."))
+    shown = f", the best {len(results.hits)} shown" if len(results.hits) < results.total else ""
+    print(f"{results.total} source(s) match “{results.query}”{shown}" + (":" if results.hits else "."))
     for hit in results.hits:
-        first = f"@{hit.hits[0].start}" if hit.hits else ""
-        print(f"#{hit.source_id} {hit.title}  ({len(hit.hits)} hit(s){', first ' + first if first else ''})")
+        print(f"#{hit.source_id} {hit.title}  ({_hit_count(hit)})")
         print(f"    {_marked_snippet(hit.snippet)}")
     return EXIT_OK
+
+
+def _hit_count(hit: Any) -> str:
+    if not hit.hits:
+        return "in the title only" if hit.title_hits else "0 hits"
+    count = f"{len(hit.hits)}{'+' if hit.more_hits else ''} hit{'s' if len(hit.hits) > 1 else ''}"
+    return f"{count}, first @{hit.hits[0].start}"
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

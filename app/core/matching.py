@@ -295,13 +295,14 @@ class Matcher:
         self.prefixed = prefixed
         self._groups = groups
 
-    def find(self, text: str) -> list[Span]:
-        """All non-overlapping hits, in order."""
-        return [hit.span for hit in self.find_detailed(text)]
+    def find(self, text: str, *, limit: int | None = None) -> list[Span]:
+        """All non-overlapping hits, in order (the first ``limit`` of them, if given)."""
+        return [hit.span for hit in self.find_detailed(text, limit=limit)]
 
-    def find_detailed(self, text: str) -> list[MatchSpan]:
-        """All non-overlapping hits, in order, with the term each one matched and where its name starts."""
-        if self.pattern is None or not text:
+    def find_detailed(self, text: str, *, limit: int | None = None) -> list[MatchSpan]:
+        """All non-overlapping hits, in order, with the term each one matched and where its name starts;
+        with ``limit``, only the first that many (a 70 MB text can hold a million hits)."""
+        if self.pattern is None or not text or limit == 0:
             return []
         shadow = _shadow(text)
         offsets = _OffsetMapper(shadow)
@@ -322,6 +323,8 @@ class Matcher:
             while end > name + 1 and text[end - 1] in FORMAT_IGNORABLES:
                 end -= 1  # a trailing bidi mark belongs to the layout, not to the word
             hits.append(MatchSpan(start, end, name, term))
+            if len(hits) == limit:
+                break
             previous_end = match.end()
         return hits
 

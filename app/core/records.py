@@ -178,13 +178,19 @@ class Snippet:
     highlights: tuple[Span, ...]
 
 
+#: Matches listed per source in a search result: enough to show and count, bounded for huge texts.
+MAX_HITS_LISTED = 1000
+
+
 @dataclass(frozen=True)
 class SearchHit:
     source_id: int
     title: str
     score: float
-    hits: tuple[Span, ...]  # every match in the source text, in order
+    hits: tuple[Span, ...]  # the matches in the source text, in order (the first ``MAX_HITS_LISTED``)
     snippet: Snippet
+    title_hits: tuple[Span, ...] = ()  # matches in the title
+    more_hits: bool = False  # the text holds more matches than ``hits`` lists
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from app.core.errors import CaseFileError, InvalidValue, NotFound, QueryError
 from app.core.matching import compile_matcher, make_snippet
 from app.core.query import parse_query
 from app.core.records import (
+    MAX_HITS_LISTED,
     AddedSource,
     AuditRecord,
     CaseInfo,
@@ -498,8 +499,19 @@ class CaseStore:
         hits = []
         for source_id, score in ranked:
             row = by_id[source_id]
-            spans = tuple(matcher.find(row.text))
-            hits.append(SearchHit(source_id, row.title, -score, spans, make_snippet(row.text, spans)))
+            spans = tuple(matcher.find(row.text, limit=MAX_HITS_LISTED + 1))
+            listed = spans[:MAX_HITS_LISTED]
+            hits.append(
+                SearchHit(
+                    source_id,
+                    row.title,
+                    -score,
+                    listed,
+                    make_snippet(row.text, listed),
+                    title_hits=tuple(matcher.find(row.title)),
+                    more_hits=len(spans) > MAX_HITS_LISTED,
+                )
+            )
         return SearchResults(query_text, total, tuple(hits))
 
     # -- integrity --------------------------------------------------------------------------------

@@ -247,7 +247,7 @@ class SnippetDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         painter.setPen(muted)
         count_option = self._line_option(widget is not None and widget.isRightToLeft(), not rtl)
-        painter.drawText(QRectF(layout.count), hit_count_text(len(hit.hits)), count_option)
+        painter.drawText(QRectF(layout.count), hit_count_text(hit), count_option)
         document = snippet_document(hit.snippet, hit.snippet.start > 0, option.font, text_colour)
         document.setTextWidth(layout.snippet.width())
         painter.translate(layout.snippet.topLeft())
@@ -281,7 +281,7 @@ class SnippetDelegate(QStyledItemDelegate):
     def _layout(self, rect: QRect, font: QFont, hit: SearchHit, rtl: bool) -> _RowLayout:
         inner = rect.adjusted(self.MARGIN, self.MARGIN, -self.MARGIN, -self.MARGIN)
         title_height = QFontMetrics(self._title_font(font)).height()
-        count_width = QFontMetrics(font).horizontalAdvance(hit_count_text(len(hit.hits))) + self.MARGIN
+        count_width = QFontMetrics(font).horizontalAdvance(hit_count_text(hit)) + self.MARGIN
         line = QRect(inner.left(), inner.top(), inner.width(), title_height)
         if rtl:  # reading side on the right: title right, count at the line's end on the left
             count = QRect(line.left(), line.top(), count_width, title_height)
@@ -309,7 +309,14 @@ class SnippetDelegate(QStyledItemDelegate):
         return option
 
 
-def hit_count_text(count: int) -> str:
+def hit_count_text(hit: SearchHit) -> str:
+    """How many matches a source holds: "3 hits", "1000+ hits", or "in the title" when only its title
+    matched (its text then has nothing to highlight)."""
+    count = len(hit.hits)
+    if not count and hit.title_hits:
+        return QCoreApplication.translate("SearchPanel", "in the title")
+    if hit.more_hits:
+        return QCoreApplication.translate("SearchPanel", "%Ln+ hits", None, count)
     if count == 1:
         return QCoreApplication.translate("SearchPanel", "1 hit")
     return QCoreApplication.translate("SearchPanel", "%Ln hits", None, count)

@@ -51,6 +51,20 @@ def test_latin_name_joined_to_an_arabic_proclitic_by_a_tatweel(store: CaseStore,
     assert hit_texts(store, "Il-62M") == {source: ["Il-62M"]}
 
 
+def test_a_title_only_match_says_so_and_huge_texts_list_a_bounded_number_of_hits(
+    store: CaseStore,
+    add_text,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.core.records import MAX_HITS_LISTED
+
+    titled = add_text("Nothing about aircraft in this text.", title="Il-62M arrivals")
+    crowded = add_text("The Il-62M landed. " * (MAX_HITS_LISTED + 500), title="Log")
+    found = {hit.source_id: hit for hit in store.search("Il-62M").hits}
+    assert (found[titled].hits, [(s.start, s.end) for s in found[titled].title_hits]) == ((), [(0, 6)])
+    assert len(found[crowded].hits) == MAX_HITS_LISTED and found[crowded].more_hits
+    assert not found[titled].more_hits and found[crowded].title_hits == ()
+
+
 def test_latin_is_case_and_accent_insensitive(store: CaseStore, sources: dict[str, int]) -> None:
     assert hit_texts(store, "sao paulo") == {sources["en"]: ["São", "Paulo"]}
     assert hit_texts(store, '"sao paulo"') == {sources["en"]: ["São Paulo"]}

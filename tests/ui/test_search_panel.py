@@ -205,3 +205,15 @@ def test_rtl_rows_are_drawn_on_the_right(panel: SearchPanel, qtbot: QtBot) -> No
     en_left, _en_right = ink_extent("Open Skies Ledger")
     assert he_right > image.width() - 30, "a Hebrew snippet starts at the right edge"
     assert en_left < 30, "an English snippet starts at the left edge"
+
+
+def test_the_hit_count_says_title_only_and_bounded_counts(qapp: QApplication) -> None:
+    from app.core.records import Snippet, Span
+    from app.ui.search_panel import hit_count_text
+
+    snippet = Snippet("text", 0, ())
+    title_only = SearchHit(1, "Il-62M", 1.0, (), snippet, title_hits=(Span(0, 6),))
+    assert hit_count_text(title_only) == "in the title"
+    many = tuple(Span(i, i + 1) for i in range(1000))
+    assert hit_count_text(SearchHit(2, "Log", 1.0, many, snippet, more_hits=True)) == "1000+ hits"
+    assert hit_count_text(SearchHit(3, "x", 1.0, many[:1], snippet)) == "1 hit"
