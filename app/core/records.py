@@ -52,6 +52,7 @@ class ImportStatus(StrEnum):
     IMPORTED = "imported"
     DUPLICATE = "duplicate"
     FAILED = "failed"
+    SKIPPED = "skipped"  # a hidden file or folder inside a folder: left out on purpose, and said so
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,12 @@ FileReader = Callable[[str], FileResult]  # a path in, what a worker learned abo
 # -- collecting files ---------------------------------------------------------------------------------
 
 
-def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def collect_paths(paths: Iterable[str | os.PathLike[str]], skipped: list[Path] | None = None) -> list[Path]:
     """The files to import: given files as they are, folders recursively in name order.
 
-    Hidden files and folders (".git", ".DS_Store", Windows' hidden attribute) inside folders are skipped;
-    a hidden path given explicitly is taken. Folder symlinks are followed once: a loop ends at a folder
+    Hidden files and folders (".git", ".DS_Store", Windows' hidden attribute) inside folders are skipped
+    (and added to ``skipped``, a hidden folder once for all it holds); a hidden path given explicitly is
+    taken. Folder symlinks are followed once: a loop ends at a folder
     already visited. Devices, pipes and sockets inside folders are skipped. A path that is missing or a
     folder that cannot be listed stays in the list, so the import reports it.
     """
@@ -63,7 +64,7 @@ def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        found = _walk(path) if path.is_dir() else [path]
+        found = _walk(path, skipped) if path.is_dir() else [path]
         for file in found:
             if file not in seen:
                 seen.add(file)
@@ -71,7 +72,7 @@ def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return collected
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, skipped: list[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     visited: set[tuple[int, int]] = set()
     stack = [root]
@@ -89,6 +90,8 @@ def _walk(root: Path) -> list[Path]:
         subfolders: list[Path] = []
         for entry in entries:
             if _hidden(entry):
+                if skipped is not None:
+                    skipped.append(Path(entry.path))
                 continue
             if _is_dir(entry):
                 subfolders.append(Path(entry.path))
@@ -334,7 +337,8 @@ def import_paths(
     Cancelling stops between files: the files already written stay, the rest are not touched, and the
     report ends with a line saying how many were left out.
     """
-    files = [path for path in collect_paths(paths) if not _belongs_to_case(path, store)]
+    hidden: list[Path] = []
+    files = [path for path in collect_paths(paths, hidden) if not _belongs_to_case(path, store)]
     total = len(files)
     workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
     overrides = SourceMetadata(published=published) if published else None
@@ -360,7 +364,12 @@ def import_paths(
         results.close()  # stops the workers; files not yet written are simply dropped
     if done < total:
         outcomes.append(_cancelled_note(total - done, total))
-    return outcomes
+    return outcomes + [_skipped_note(path) for path in sorted(hidden, key=lambda path: path.parts)]
+
+
+def _skipped_note(path: Path) -> ImportOutcome:
+    what = "hidden folder, skipped with all it holds" if path.is_dir() else "hidden file, skipped"
+    return ImportOutcome(display_name(path), ImportStatus.SKIPPED, reason=f"{what} (name it to import it)")
 
 
 class _CommitPacer:

@@ -175,6 +175,7 @@ def status_label(status: ImportStatus) -> str:
         ImportStatus.IMPORTED: tr("ImportSummary", "Imported"),
         ImportStatus.DUPLICATE: tr("ImportSummary", "Duplicate"),
         ImportStatus.FAILED: tr("ImportSummary", "Failed"),
+        ImportStatus.SKIPPED: tr("ImportSummary", "Skipped"),
     }[status]
 
 
@@ -259,6 +260,8 @@ def summary_headline(outcomes: Sequence[ImportOutcome], cancelled: bool) -> str:
         )
     if failed:
         parts.append(tr("ImportSummary", "%n failed", "", failed))
+    if skipped := counts[ImportStatus.SKIPPED]:
+        parts.append(plural(tr("ImportSummary", "%n hidden item(s) skipped", "", skipped), skipped))
     text = ", ".join(parts) + "."
     if cancelled:
         return (

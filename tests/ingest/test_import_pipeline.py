@@ -65,7 +65,13 @@ def tree(tmp_path: Path) -> Path:
 
 
 def test_collect_paths_recurses_in_order_and_skips_hidden_loops_and_pipes(tree: Path) -> None:
-    found = collect_paths([tree])
+    skipped: list[Path] = []
+    found = collect_paths([tree], skipped)
+    assert sorted(path.relative_to(tree).as_posix() for path in skipped) == [
+        ".git",
+        ".hidden.txt",
+        "sub/.DS_Store",
+    ]
     assert [path.relative_to(tree).as_posix() for path in found] == [
         "a-hebrew.txt",
         "sub/b-russian.md",
@@ -82,7 +88,12 @@ def test_folder_tree_import(tree: Path, store: CaseStore) -> None:
         ("a-hebrew.txt", ImportStatus.IMPORTED),
         ("b-russian.md", ImportStatus.IMPORTED),
         ("c-arabic.html", ImportStatus.IMPORTED),
+        (".git", ImportStatus.SKIPPED),
+        (".hidden.txt", ImportStatus.SKIPPED),
+        (".DS_Store", ImportStatus.SKIPPED),
     ]
+    assert outcomes[3].reason == "hidden folder, skipped with all it holds (name it to import it)"
+    assert outcomes[4].reason == "hidden file, skipped (name it to import it)"
     assert [(u.done, u.total) for u in updates] == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert updates[-1].current == str(tree / "sub" / "deeper" / "c-arabic.html")
     sources = {source.id: source for source in store.list_sources()}
@@ -162,7 +173,7 @@ def test_a_file_changed_after_reading_is_not_stored(
 def test_a_refusal_by_the_store_leaves_no_trace(tree: Path, store: CaseStore, case_path: Path) -> None:
     before = table_counts(case_path)
     outcomes = import_paths(store, [tree], imported_by="tester", published="in the spring")
-    assert {outcome.status for outcome in outcomes} == {ImportStatus.FAILED}
+    assert {outcome.status for outcome in outcomes} == {ImportStatus.FAILED, ImportStatus.SKIPPED}
     assert all(outcome.reason for outcome in outcomes)
     assert table_counts(case_path) == before
 
