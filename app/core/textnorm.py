@@ -139,3 +139,35 @@ def guess_language(text: str) -> str:
         if words and sum(word in _ENGLISH_MARKERS for word in words) / len(words) > 0.08:
             return "en"
     return "und"
+
+
+#: The explicit bidi formatting characters (embeddings, overrides, isolates and their pops) by their
+#: Unicode abbreviations. Bidi *marks* (LRM, RLM, ALM) are not among them: they only act as a strong
+#: letter would, and cannot make text read in an order other than the one it is stored in.
+BIDI_CONTROL_NAMES: dict[str, str] = {
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+}
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROL_MARKER = re.compile("⟦(?:" + "|".join(BIDI_CONTROL_NAMES.values()) + ")⟧")
+
+
+def reveal_bidi_controls(text: str) -> str:
+    """``text`` with each explicit bidi control replaced by a visible, inert marker ("⟦RLO⟧").
+
+    For what is *shown* of stored text (a report, a page to read), never for what is stored. An override
+    reorders what follows it on screen, so "report\\u202eexe.fdp" displays as "reportpdf.exe": the stored
+    characters and the displayed ones differ, which is how file names and amounts get spoofed. Shown as
+    markers (plain letters and brackets, neutral to the bidi algorithm) the text reads in the order it is
+    stored, and the reader sees that a control was there. ``BIDI_CONTROL_MARKER`` finds the markers.
+    """
+    if not _BIDI_CONTROLS.search(text):
+        return text
+    return _BIDI_CONTROLS.sub(lambda found: f"⟦{BIDI_CONTROL_NAMES[found.group()]}⟧", text)

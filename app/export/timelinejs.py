@@ -10,14 +10,15 @@ starts at its known end. Undated events cannot be placed and are left out (count
 
 Each slide's text is HTML made from the description (Markdown, raw HTML off), the participants and every
 quote with its citation ``[n]``, followed by the sources it cites, numbered as in the PDF report (in order
-of first citation over the chosen events). Groups are the report's lanes (an event in several lanes, under
-entity or tag lanes, goes in the first).
+of first citation over the chosen events). Groups are the report's lanes (an event in several lanes,
+under entity or tag lanes, goes in the first). Bidi embedding, override and isolate controls in the text
+are shown as markers ("⟦RLO⟧"), as in the PDF; the CSV, Timesketch and JSON exports keep the text exact.
 """
 
 from __future__ import annotations
 
 import json
-from html import escape
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,18 @@ from markdown_it import MarkdownIt
 from app.core.dates import DatePoint, UncertainDate
 from app.core.event_records import LaneGrouping
 from app.core.progress import CancelToken, ProgressSink, ignore_progress
+from app.core.textnorm import reveal_bidi_controls
 from app.export.common import ExportResult, replaced_atomically
 from app.export.report import ChronologyEntry, Report, ReportOptions, ReportPart, SourceEntry, load_report
 from app.store import CaseStore
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text for the slides' HTML, its bidi controls revealed ("⟦RLO⟧"): TimelineJS is for reading, and an
+    override would show other characters than those stored (the PDF report does the same)."""
+    return html_escape(reveal_bidi_controls(text), quote=quote)
 
 
 def date_fields(point: DatePoint, display: str | None = None) -> dict[str, Any]:
@@ -83,7 +91,7 @@ def slide_text(entry: ChronologyEntry, sources: dict[int, SourceEntry]) -> str:
     event = entry.event
     parts: list[str] = []
     if event.description.strip():
-        parts.append(_MARKDOWN.render(event.description))
+        parts.append(_MARKDOWN.render(reveal_bidi_controls(event.description)))
     meta = [f"Confidence: {escape(event.confidence.value)}"]
     if event.disputed:
         meta.append("<strong>disputed</strong>: a source contradicts it")
@@ -142,7 +150,7 @@ def timeline_json(report: Report) -> tuple[dict[str, Any], int]:
     case = report.case
     intro = [f"<p>{escape(line)}</p>" for line in report.filter_summary]
     if case.notes.strip():
-        intro.insert(0, _MARKDOWN.render(case.notes))
+        intro.insert(0, _MARKDOWN.render(reveal_bidi_controls(case.notes)))
     intro.append(
         f"<p>{len(report.entries)} of {report.total_events} events; generated "
         f"{report.generated_at.strftime('%Y-%m-%d %H:%M UTC')} by Threadline"

@@ -11,9 +11,11 @@ forms, which NFKC folds back to the letters.
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -66,3 +68,53 @@ def logical(text: str) -> str:
 def squash(text: str) -> str:
     """Without any white space: the extractor moves spaces around numbers and punctuation."""
     return re.sub(r"\s+", "", text)
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """A word (or, for Hebrew and Arabic, often a single letter) as ``pdftotext -bbox`` places it, in
+    points from the page's top left; ``text`` is NFKC-folded (Arabic presentation forms → letters)."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def page_words(path: Path, page: int) -> list[Glyphs]:
+    """The words of page ``page`` (1-based) with their boxes: where a reader *sees* each piece of text."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        Glyphs(plain(html.unescape(text)), float(x0), float(y0), float(x1), float(y1))
+        for x0, y0, x1, y1, text in _WORD.findall(out)
+    ]
+
+
+def lines_with(words: list[Glyphs], text: str) -> list[list[Glyphs]]:
+    """The lines that hold the word ``text``: for each such word, the words whose vertical middles lie in
+    its box, left to right."""
+    return [
+        sorted(
+            (word for word in words if anchor.top <= (word.top + word.bottom) / 2 <= anchor.bottom),
+            key=lambda word: word.left,
+        )
+        for anchor in words
+        if anchor.text == text
+    ]
+
+
+def visual(words: list[Glyphs]) -> str:
+    """The characters of ``words`` as they stand on the page, left to right (letters of a right-to-left
+    word come out reversed, as they are seen)."""
+    return "".join(
+        word.text if len(word.text) == 1 or not _mostly_rtl(word.text) else word.text[::-1] for word in words
+    )

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+from app.core.textnorm import reveal_bidi_controls
 from app.core.timeline_layout import (
     IntArray,
     LaneLayout,
@@ -119,7 +120,7 @@ def draw_text(
     """One line of text in ``rect``, elided to fit, in the direction its first strong character says
     (``ltr``: left to right whatever it holds, for a label that starts with a number)."""
     metrics = QFontMetricsF(qfont, painter.device())
-    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    shown = metrics.elidedText(reveal_bidi_controls(text), Qt.TextElideMode.ElideRight, rect.width())
     option = QTextOption(align | Qt.AlignmentFlag.AlignVCenter)
     option.setWrapMode(QTextOption.WrapMode.NoWrap)
     rtl = not ltr and is_rtl(shown)

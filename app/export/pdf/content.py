@@ -25,6 +25,7 @@ from app.export.pdf.flow import (
     ALERT,
     MUTED,
     DocWriter,
+    Isolated,
     TextFlow,
     block_format,
     cell_paragraph,
@@ -78,6 +79,17 @@ def size_text(size: int) -> str:
             return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit} ({size:,} bytes)"
         value /= 1024
     return f"{size:,} bytes"
+
+
+def listed(items: Sequence[str], separator: str, fmt: QTextCharFormat) -> list[tuple[str, QTextCharFormat]]:
+    """Runs of ``items`` (each ``Isolated``, so names in different scripts keep their order) between
+    separators."""
+    runs: list[tuple[str, QTextCharFormat]] = []
+    for number, item in enumerate(items):
+        if number:
+            runs.append((separator, fmt))
+        runs.append((item, fmt))
+    return runs
 
 
 # --- styles ---------------------------------------------------------------------------------------------
@@ -258,12 +270,11 @@ def entry_flow(
     if event.description.strip():
         doc.markdown(event.description, block_format(below=2), st.body)
     if event.participants:
-        names = [p.name + (f" ({p.role})" if p.role else "") for p in event.participants]
-        doc.paragraph(block_format(below=1), (tr("Taking part: "), st.label), ("; ".join(names), st.value))
+        names = [Isolated(p.name + (f" ({p.role})" if p.role else "")) for p in event.participants]
+        doc.paragraph(block_format(below=1), (tr("Taking part: "), st.label), *listed(names, "; ", st.value))
     if event.tags:
-        doc.paragraph(
-            block_format(below=1), (tr("Tags: "), st.label), (", ".join(t.name for t in event.tags), st.value)
-        )
+        tags = [Isolated(tag.name) for tag in event.tags]
+        doc.paragraph(block_format(below=1), (tr("Tags: "), st.label), *listed(tags, ", ", st.value))
     for quote in entry.quotes:
         _quote(doc, quote.evidence, quote.source_number, quote.locator)
     if not entry.quotes:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QRegularExpression, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QTextTableFormat,
 )
 
+from app.core.textnorm import BIDI_CONTROL_MARKER, reveal_bidi_controls
 from app.export.pdf.fonts import Face, font
 from app.export.pdf.geometry import pt, reference_device
 
@@ -40,6 +41,8 @@ MUTED = QColor("#555555")
 ACCENT = QColor("#1f4e79")
 ALERT = QColor("#b00020")
 RULE = QColor("#9a9a9a")
+CONTROL = QColor("#8a6d00")  # a revealed bidi control ("⟦RLO⟧"): visible, but not read as the text
+FSI, PDI = "\u2068", "\u2069"
 
 #: Markdown in descriptions and notes: CommonMark with GitHub's tables and strike-through, raw HTML off.
 MARKDOWN = QTextDocument.MarkdownFeature(
@@ -92,8 +95,19 @@ def block_format(
     return result
 
 
+class Isolated(str):
+    """A run set apart from its neighbours' direction: "Taking part: A; B" with A in Hebrew and B in Arabic
+    would otherwise read as one right-to-left run, B before A. ``DocWriter`` wraps it in FSI … PDI, the
+    only bidi controls it lets into a document (those in the text itself are revealed, see below)."""
+
+
 class DocWriter:
-    """Builds one ``QTextDocument`` paragraph by paragraph, at a fixed width, in layout units."""
+    """Builds one ``QTextDocument`` paragraph by paragraph, at a fixed width, in layout units.
+
+    Every text it is given goes through ``reveal_bidi_controls``: an embedding, override or isolate in
+    user data (a title, a quote, a name) is printed as a marker in a muted colour instead of reordering
+    what follows, so the report shows the characters as stored. Only ``Isolated`` runs add isolates.
+    """
 
     def __init__(self, width: float, device: QImage | None = None) -> None:
         self.device = device if device is not None else reference_device()
@@ -118,14 +132,13 @@ class DocWriter:
         else:
             self.cursor.insertBlock(block)
         for text, fmt in runs:
-            if text:
-                self.cursor.insertText(_one_paragraph(text), fmt)
+            insert_run(self.cursor, text, fmt)
 
     def markdown(self, text: str, block: QTextBlockFormat, fmt: QTextCharFormat) -> None:
         """Markdown (raw HTML off) as paragraphs of the body style."""
         self.paragraph(block)
         start = self.cursor.position()
-        self.cursor.insertMarkdown(text, MARKDOWN)
+        self.cursor.insertMarkdown(reveal_bidi_controls(text), MARKDOWN)
         end = self.cursor.position()
         span = QTextCursor(self.document)
         span.setPosition(start)
@@ -169,6 +182,7 @@ class DocWriter:
         return inner
 
     def flow(self) -> TextFlow:
+        mark_controls(self.document)
         return TextFlow(self.document, self.device)
 
 
@@ -181,8 +195,26 @@ def cell_paragraph(
     else:
         cursor.insertBlock(block)
     for text, fmt in runs:
-        if text:
-            cursor.insertText(_one_paragraph(text), fmt)
+        insert_run(cursor, text, fmt)
+
+
+def insert_run(cursor: QTextCursor, text: str, fmt: QTextCharFormat) -> None:
+    """``text`` with its bidi controls revealed (an ``Isolated`` run between FSI and PDI)."""
+    if not text:
+        return
+    shown = reveal_bidi_controls(_one_paragraph(text))
+    cursor.insertText(FSI + shown + PDI if isinstance(text, Isolated) else shown, fmt)
+
+
+def mark_controls(document: QTextDocument) -> None:
+    """Set the revealed bidi controls in a muted colour, so they do not read as part of the text."""
+    pattern = QRegularExpression(BIDI_CONTROL_MARKER.pattern)
+    found = document.find(pattern)
+    while not found.isNull():
+        muted = QTextCharFormat()
+        muted.setForeground(QBrush(CONTROL))
+        found.mergeCharFormat(muted)
+        found = document.find(pattern, found)
 
 
 def _one_paragraph(text: str) -> str:

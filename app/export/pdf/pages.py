@@ -24,6 +24,7 @@ from app import __version__
 from app.core.errors import ThreadlineError
 from app.core.event_records import LaneGrouping
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
+from app.core.textnorm import reveal_bidi_controls
 from app.export.chart_data import ChartPage, chart_layout, chart_pages
 from app.export.common import zone_named
 from app.export.pdf.chart import ChartGeometry, ChartPainter, draw_text
@@ -177,10 +178,10 @@ class ReportPages:
             writer = QPdfWriter(str(partial))
             writer.setPageLayout(self.setup.page_layout())
             writer.setResolution(int(UNITS_PER_INCH))
-            writer.setTitle(f"{self.report.case.title} — " + tr("timeline report"))
+            writer.setTitle(reveal_bidi_controls(f"{self.report.case.title} — " + tr("timeline report")))
             writer.setCreator(f"Threadline {__version__}")
             if self.report.case.investigator:
-                writer.setAuthor(self.report.case.investigator)
+                writer.setAuthor(reveal_bidi_controls(self.report.case.investigator))
             painter = QPainter()
             if not painter.begin(writer):
                 raise ThreadlineError(tr("Cannot write the PDF to {path}.").format(path=destination))
