@@ -60,10 +60,18 @@ class PagedRows(Generic[Row]):
         self._rows = None
 
     def remove_row(self, row: int) -> int:
-        removed = self._ids.pop(row)
+        return self.remove_rows(row, row)[0]
+
+    def remove_rows(self, first: int, last: int) -> list[int]:
+        """Remove rows ``first`` to ``last`` (inclusive) and forget their cached values."""
+        removed = self._ids[first : last + 1]
+        del self._ids[first : last + 1]
         self._rows = None
-        self._cache.pop(removed, None)
+        self.forget(removed)
         return removed
+
+    def __contains__(self, item_id: object) -> bool:
+        return isinstance(item_id, int) and self.row_of(item_id) is not None
 
     # -- the cache -------------------------------------------------------------------------------------
 

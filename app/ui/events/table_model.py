@@ -26,8 +26,7 @@ Columns sort in the store, except two: *Disputed* puts disputed events first (ea
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, tzinfo
 from enum import IntEnum
 from typing import Any, NamedTuple
@@ -58,6 +57,7 @@ from app.store import CaseStore
 from app.ui.date_edit import ERROR_COLOUR, ui_language
 from app.ui.events.formatting import confidence_label, event_date_text, tr
 from app.ui.events.timeline_items import collector_paused
+from app.ui.paged_rows import PagedRows
 from app.ui.store_bridge import StoreBridge
 from app.ui.workers import Task
 
@@ -135,9 +135,9 @@ class EventsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._store: CaseStore | None = None
         self._bridge: StoreBridge | None = None
-        self._ids: list[int] = []
-        self._rows: dict[int, int] | None = {}
-        self._cache: OrderedDict[int, _Row] = OrderedDict()  # least recently fetched first
+        self._rows: PagedRows[_Row] = PagedRows(
+            self._load_rows, page_size=PAGE_SIZE, max_cached=MAX_CACHED_ROWS
+        )
         self._filter: EventFilter = ALL_EVENTS
         self._column = Column.DATE
         self._descending = False
@@ -163,7 +163,7 @@ class EventsTableModel(QAbstractTableModel):
     def set_store(self, store: CaseStore | None, bridge: StoreBridge | None) -> None:
         if self._bridge is not None:
             self._bridge.changed.disconnect(self._on_change)
-        if self._store is not store and self._ids:
+        if self._store is not store and len(self._rows):
             self._show_ids([])  # another case's rows never stay while this one's load
         self._store, self._bridge = store, bridge
         self._pending.clear()
@@ -187,9 +187,7 @@ class EventsTableModel(QAbstractTableModel):
         if tz == self._tz:
             return
         self._tz = tz
-        self._cache.clear()
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+        self._forget_every_row()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """A query in the store; selections and the current row follow their events."""
@@ -225,8 +223,7 @@ class EventsTableModel(QAbstractTableModel):
 
     def _show_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
-        self._cache.clear()
-        self._ids, self._rows = ids, None
+        self._rows.set_ids(ids, keep_cache=False)
         self.endResetModel()
         self.ids_changed.emit()
 
@@ -273,7 +270,7 @@ class EventsTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Read the ids again and forget every cached row."""
-        self._cache.clear()
+        self._rows.forget_all()
         self._requery_keeping_persistent_indexes()
 
     def _requery_keeping_persistent_indexes(self) -> None:
@@ -303,7 +300,7 @@ class EventsTableModel(QAbstractTableModel):
         task.start()
 
     def _reordered(self, generation: int, ids: list[int]) -> None:
-        if generation == self._generation and self._task is None and ids != self._ids:
+        if generation == self._generation and self._task is None and ids != self._rows.ids:
             self._apply_order(ids)
 
     def _order_task_done(self, task: Task) -> None:
@@ -313,19 +310,19 @@ class EventsTableModel(QAbstractTableModel):
             self._abandoned.remove(task)
 
     def _apply_order(self, new_ids: list[int]) -> None:
-        if len(new_ids) != len(self._ids) or set(new_ids) != set(self._ids):
+        if len(new_ids) != len(self._rows) or set(new_ids) != set(self._rows.ids):
             self.beginResetModel()
-            self._ids, self._rows = new_ids, None
+            self._rows.set_ids(new_ids)
             self.endResetModel()
             self.ids_changed.emit()
             return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
-        old_ids = [self._ids[index.row()] for index in old]
-        self._ids, self._rows = new_ids, None
-        rows = self._row_map()
+        old_ids = [self._rows.id_at(index.row()) for index in old]
+        self._rows.set_ids(new_ids)
         moved = [
-            self.index(rows[event_id], index.column()) for event_id, index in zip(old_ids, old, strict=True)
+            self.index(self._rows.row_of(event_id) or 0, index.column())
+            for event_id, index in zip(old_ids, old, strict=True)
         ]
         self.changePersistentIndexList(old, moved)
         self.layoutChanged.emit()
@@ -334,20 +331,20 @@ class EventsTableModel(QAbstractTableModel):
     # --- ids and rows --------------------------------------------------------------------------------
 
     def event_id_at(self, row: int) -> int:
-        return self._ids[row]
+        return self._rows.id_at(row)
 
     def row_of(self, event_id: int) -> int | None:
-        return self._row_map().get(event_id)
+        return self._rows.row_of(event_id)
 
     def event_ids(self) -> list[int]:
         """The ids in display order (a copy)."""
-        return list(self._ids)
+        return list(self._rows.ids)
 
     def summary_at(self, row: int) -> EventSummary | None:
         """The event's summary as the store has it now (one query; the model keeps only its text)."""
-        if self._store is None or not 0 <= row < len(self._ids):
+        if self._store is None or not 0 <= row < len(self._rows):
             return None
-        found = self._store.events.summaries([self._ids[row]])
+        found = self._store.events.summaries([self._rows.id_at(row)])
         return found[0] if found else None
 
     def cells_at(self, row: int) -> tuple[str, ...] | None:
@@ -355,40 +352,29 @@ class EventsTableModel(QAbstractTableModel):
         cached = self._row(row)
         return cached.cells if cached is not None else None
 
-    def _row_map(self) -> dict[int, int]:
-        if self._rows is None:
-            self._rows = {event_id: row for row, event_id in enumerate(self._ids)}
-        return self._rows
-
     def _row(self, row: int) -> _Row | None:
-        event_id = self._ids[row]
-        cached = self._cache.get(event_id)
-        if cached is None and self._store is not None:
-            self._fetch_page(row)
-            cached = self._cache.get(event_id)
+        if self._store is None:
+            return None
+        cached = self._rows.get(row)
+        if self._rows.fetched:
+            fetched, self._rows.fetched = self._rows.fetched, 0
+            self.rows_fetched.emit(fetched)
         return cached
 
-    def _fetch_page(self, row: int) -> None:
-        assert self._store is not None
-        first = row - row % PAGE_SIZE
-        wanted = [
-            event_id for event_id in self._ids[first : first + PAGE_SIZE] if event_id not in self._cache
-        ]
-        for summary in self._store.events.summaries(wanted):
-            self._remember(summary)
-        while len(self._cache) > MAX_CACHED_ROWS:
-            self._cache.popitem(last=False)
-        self.rows_fetched.emit(len(wanted))
+    def _load_rows(self, ids: list[int]) -> Iterator[tuple[int, _Row]]:
+        """Rows with their cells and tooltips already formatted: painting then only looks them up."""
+        if self._store is None:
+            return
+        for summary in self._store.events.summaries(ids):
+            cells = self._cells(summary)
+            tooltips = tuple(_tooltip(summary, column, cells) for column in Column)
+            yield summary.id, _Row(cells, tooltips, summary.disputed, summary.confidence_overridden)
 
-    def _remember(self, summary: EventSummary) -> None:
-        cells = self._cells(summary)
-        self._cache[summary.id] = _Row(
-            cells,
-            tuple(_tooltip(summary, column, cells) for column in Column),
-            summary.disputed,
-            summary.confidence_overridden,
-        )
-        self._cache.move_to_end(summary.id)
+    def _forget_every_row(self) -> None:
+        """Every cached row is stale (another zone, a participant renamed): views read them again."""
+        self._rows.forget_all()
+        if len(self._rows):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
     def _cells(self, summary: EventSummary) -> tuple[str, ...]:
         return (
@@ -404,7 +390,7 @@ class EventsTableModel(QAbstractTableModel):
     # --- Qt model API --------------------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -432,10 +418,10 @@ class EventsTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if role == _ALIGNMENT:
             return _TRAILING if column == _EVIDENCE_COLUMN else _LEADING
-        if row >= len(self._ids):
+        if row >= len(self._rows):
             return None
         if role == _ID_ROLE:
-            return self._ids[row]
+            return self._rows.id_at(row)
         cached = self._row(row)
         if cached is None:
             return None
@@ -471,9 +457,7 @@ class EventsTableModel(QAbstractTableModel):
             return
         events = [change for change in pending if change.object_type == "event"]
         if any(change.object_type == "entity" for change in pending):  # a participant renamed or merged
-            self._cache.clear()
-            if self._ids:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+            self._forget_every_row()
         membership = any(change.kind is not ChangeKind.UPDATED for change in events) or self._filtered()
         if membership:
             self._follow_membership(self._query_ids())
@@ -488,16 +472,12 @@ class EventsTableModel(QAbstractTableModel):
     def _follow_membership(self, new_ids: list[int]) -> None:
         """Remove rows whose events are gone or no longer match; insert new ones where they sort."""
         keep = set(new_ids)
-        gone = [row for row, event_id in enumerate(self._ids) if event_id not in keep]
+        gone = [row for row, event_id in enumerate(self._rows.ids) if event_id not in keep]
         for first, last in reversed(_runs(gone)):
             self.beginRemoveRows(QModelIndex(), first, last)
-            for event_id in self._ids[first : last + 1]:
-                self._cache.pop(event_id, None)
-            del self._ids[first : last + 1]
-            self._rows = None
+            self._rows.remove_rows(first, last)
             self.endRemoveRows()
-        shown = self._row_map()
-        fresh = {event_id for event_id in new_ids if event_id not in shown}
+        fresh = {event_id for event_id in new_ids if event_id not in self._rows}
         if fresh:
             self._insert_where_sorted(new_ids, fresh)
         self.ids_changed.emit()
@@ -507,7 +487,6 @@ class EventsTableModel(QAbstractTableModel):
         runs: list[tuple[int | None, list[int]]] = []
         anchor: int | None = None
         previous_was_fresh = False
-        shown = self._row_map()
         for event_id in ordered:
             if event_id in fresh:
                 if previous_was_fresh:
@@ -515,24 +494,21 @@ class EventsTableModel(QAbstractTableModel):
                 else:
                     runs.append((anchor, [event_id]))
                 previous_was_fresh = True
-            elif event_id in shown:
+            elif event_id in self._rows:
                 anchor, previous_was_fresh = event_id, False
         for anchor_id, run in runs:
-            row = 0 if anchor_id is None else self._row_map()[anchor_id] + 1
+            anchor_row = None if anchor_id is None else self._rows.row_of(anchor_id)
+            row = 0 if anchor_row is None else anchor_row + 1
             self.beginInsertRows(QModelIndex(), row, row + len(run) - 1)
-            self._ids[row:row] = run
-            self._rows = None
+            self._rows.insert(row, run)
             self.endInsertRows()
 
     def _refresh_rows(self, updated: Iterable[int]) -> None:
         assert self._store is not None
-        shown = [event_id for event_id in updated if event_id in self._cache]
-        for event_id in updated:
-            self._cache.pop(event_id, None)
+        shown = [event_id for event_id in updated if self._rows.is_cached(event_id)]
+        self._rows.forget(updated)
         if not shown:
             return
-        for summary in self._store.events.summaries(shown):
-            self._remember(summary)
         last = len(Column) - 1
         for event_id in shown:
             row = self.row_of(event_id)
