@@ -828,14 +828,16 @@ class EntityRepository:
         finder = MentionFinder(sorted(looked_for))
         terms = list(finder.alias_terms)
         connection = session.connection()
-        sources: dict[int, list[SearchTerm]] = {}
-        _look_up(connection, terms, sources)
         cut = [term for term in terms if term.hyphen_splits]  # one-word names a line-end hyphen may cut
-        broken = fts_vocab.sources_with_hyphen_breaks(connection) if cut else []
         if vocabulary is not None and targets:
+            # the index answers for the aliases on another connection while near misses are worked out
+            aliases_found = _in_background(self._aliases_in_index, terms, bool(cut))
             exclude = [text for _owner, text in rows]
             near = finder.variant_terms(vocabulary(), of=sorted(targets), exclude=exclude)
+            sources, broken = aliases_found()
             _look_up(connection, near, sources)
+        else:
+            sources, broken = _aliases_in_index(connection, terms, bool(cut))
         for source_id in broken:
             present = set(sources.setdefault(source_id, []))
             sources[source_id] += [term for term in cut if term not in present]
@@ -970,10 +972,13 @@ class EntityRepository:
     def _vocabulary_soon(self) -> Callable[[], Vocabulary]:
         """Start reading the case vocabulary on a thread of its own (the index scan runs outside Python's
         lock, alongside the plan's other look-ups); the function returned waits for it."""
-        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-vocabulary")
-        future = thread.submit(self._read_vocabulary)
-        thread.shutdown(wait=False)
-        return future.result
+        return _in_background(self._read_vocabulary)
+
+    def _aliases_in_index(
+        self, terms: Sequence[SearchTerm], hyphens: bool
+    ) -> tuple[dict[int, list[SearchTerm]], list[int]]:
+        with self._store._read() as session:
+            return _aliases_in_index(session.connection(), terms, hyphens)
 
     def _read_vocabulary(self) -> Vocabulary:
         with self._store._read() as session:
@@ -1180,6 +1185,26 @@ def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -
         and any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
         for part in wanted
     )
+
+
+_Result = TypeVar("_Result")
+
+
+def _in_background(work: Callable[..., _Result], *args: object) -> Callable[[], _Result]:
+    """Run ``work(*args)`` on a thread of its own; the function returned waits for its result."""
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="find-mentions")
+    future = thread.submit(work, *args)
+    thread.shutdown(wait=False)
+    return future.result
+
+
+def _aliases_in_index(
+    connection: Any, terms: Sequence[SearchTerm], hyphens: bool
+) -> tuple[dict[int, list[SearchTerm]], list[int]]:
+    """The sources holding each term, and (with ``hyphens``) those with a word cut at a line end."""
+    sources: dict[int, list[SearchTerm]] = {}
+    _look_up(connection, terms, sources)
+    return sources, fts_vocab.sources_with_hyphen_breaks(connection) if hyphens else []
 
 
 def _look_up(connection: Any, terms: Sequence[SearchTerm], sources: dict[int, list[SearchTerm]]) -> None:
