@@ -28,7 +28,9 @@ Conventions (the labelled sets in ``tests/core/data`` follow them):
   "نيسان" the car maker) need a day, a year or a qualifier.
 * ``inferred`` is True when part of the value did not come from the expression itself: the year of
   "31 July" (from the publication date – or, without one, from the last full date before it in the
-  same text), or the whole of "yesterday". ``note`` says where it came from.
+  same text: one with at least a month, "4 August 2023", "July 2023", "31.07.2023"; a bare year such as
+  "resolution 2397 (2017)" or "since mid-2019" never lends its year), or the whole of "yesterday".
+  ``note`` says where it came from. A publication date wins over any date in the text.
 * Year of a day or month without a year: the publication year, unless that puts the date more than three
   months after publication – then the previous year ("late December" in a January article); and a date
   more than nine months *before* publication moves to the next year ("3 January" published on
@@ -1147,6 +1149,7 @@ def _finish(reading: _Reading, context: _Context) -> list[DateMention]:
             reading.end = right.end()
     ranged, listed = _try_range(reading, context)
     if ranged is not None:
+        _note_context_year(reading, context)
         return [ranged]
     left = _left_match(context, reading.start)
     if left is not None and left["opn"] == "החל" and not reading.prefix.startswith("מ"):
@@ -1168,10 +1171,17 @@ def _finish(reading: _Reading, context: _Context) -> list[DateMention]:
             value = _apply_part(value, groups["part"] or "", groups["elr"] or "", reading, context)
         if value is not None and groups["opn"]:
             value = _apply_open(value, groups["opn"])
-    if reading.kind in ("date", "year", "decade") and reading.year is not None and not reading.inferred:
-        context.context_year = (reading.year, context.text[reading.start : reading.end])
+    _note_context_year(reading, context)
     mention = _mention(reading, start, value, context)
     return [mention] if listed is None else [listed, mention]
+
+
+def _note_context_year(reading: _Reading, context: _Context) -> None:
+    """Remember the year of a full date ("4 August 2023", "July 2023", "31.07.2023") for later dates
+    without one. A bare year never counts: "resolution 2397 (2017)", "since mid-2019" say nothing about
+    when "3 August" was."""
+    if reading.year is not None and reading.month is not None and not reading.inferred:
+        context.context_year = (reading.year, context.text[reading.start : reading.end])
 
 
 def _attach_weekday(reading: _Reading, context: _Context) -> None:

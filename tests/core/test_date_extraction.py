@@ -221,6 +221,70 @@ def test_a_weekday_written_with_a_date_joins_it_and_is_checked() -> None:
     assert wrong.note == "the text says Tuesday, but that date was a Monday"
 
 
+# --- a date without a year takes its year from a full date, never from a bare year -----------------
+
+DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
+
+
+def test_a_bare_year_or_a_citation_never_lends_its_year() -> None:
+    text = "4 August 2023\n… resolution 2397 (2017) … In a statement on 3 August the airline said …"
+    mentions = extract_dates(text, published=None)
+    assert [(m.text, _edtf(m), m.inferred) for m in mentions] == [
+        ("4 August 2023", "2023-08-04", False),
+        ("2017", "2017", False),
+        ("3 August", "2023-08-03", True),
+    ]
+    assert mentions[2].note == "year from the date mentioned before (4 August 2023)"
+    cited = "… resolution 2397 (2017) … In a statement on 3 August the airline said …"
+    assert [(m.text, _edtf(m)) for m in extract_dates(cited, published=None)] == [
+        ("2017", "2017"),
+        ("3 August", None),  # no full date before it and no publication date: left unresolved, not 2017
+    ]
+    assert found(cited) == [("2017", "2017"), ("3 August", "2023-08-03")]  # publication known: it decides
+
+
+def test_the_demo_article_without_a_publication_date_takes_2023_not_2017() -> None:
+    text = (DEMO / "en-open-skies-ledger-2023-08-04.md").read_text(encoding="utf-8")
+    mentions = extract_dates(text, published=None)
+    after_citation = [m for m in mentions if m.start > text.index("2397 (2017)")]
+    assert [(m.text, _edtf(m)) for m in after_citation] == [
+        ("2017", "2017"),
+        ("3 August", "2023-08-03"),
+        ("March", "2023-03"),
+    ]
+    assert all(m.inferred and "2017" not in m.note for m in after_citation[1:])
+
+
+def test_a_hebrew_month_after_mid_2019_is_not_put_in_2019() -> None:
+    text = "…מאז אמצע 2019 … או אולי עוד באוגוסט"
+    mentions = extract_dates(text, published=None)
+    assert [(m.text, _edtf(m)) for m in mentions] == [("מאז אמצע 2019", "2019-05/.."), ("באוגוסט", None)]
+    assert mentions[1].inferred and "needs a reference date" in mentions[1].note
+    # after a full date, that date's year is used
+    radar = (DEMO / "he-civil-radar-2023-08-01.txt").read_bytes().decode("windows-1255")
+    (august,) = [m for m in extract_dates(radar, published=None) if m.text == "באוגוסט"]
+    assert _edtf(august) == "2023-08" and "31 ביולי 2023" in august.note
+
+
+@pytest.mark.parametrize(
+    ("context", "expected_year"),
+    [("July 2023", 2023), ("31.07.2021", 2021), ("2022-07", 2022), ("summer 2019", None), ("in 2019", None)],
+)
+def test_only_a_date_with_a_month_gives_the_context_year(context: str, expected_year: int | None) -> None:
+    mentions = extract_dates(f"Seen {context}. The ship left on 3 August.", published=None)
+    assert mentions[-1].text == "3 August"
+    value = mentions[-1].value
+    assert (value.points[0].year if value else None) == expected_year
+
+
+def test_a_publication_date_wins_over_a_full_date_in_the_text() -> None:
+    mentions = extract_dates(
+        "The memo, dated 11 Nov 2019, was shared on 12 Nov.", published=date(2023, 12, 1)
+    )
+    assert _edtf(mentions[1]) == "2023-11-12"
+    assert mentions[1].note == "year from the publication date"
+
+
 # --- traps ----------------------------------------------------------------------------------------
 
 
