@@ -1,14 +1,16 @@
-"""Finding date expressions in English, Hebrew and Arabic text, with their values and honest provenance.
+"""Finding date expressions in English, Hebrew, Arabic and Russian text, with values and honest provenance.
 
 How it works: the text is copied once through a *length-preserving* fold (Arabic-Indic digits → 0-9,
 hamza seats → ا, dash and geresh variants unified), so every offset found in the copy is an offset into
 the original. A cheap token pass looks up each word in a table of trigger words (month names with the
-Hebrew and Arabic prefixes they carry, seasons, decades, relative words) and each number; only there is
-an anchor regex tried. Around an anchor small regexes look for the rest of the expression: a day, a
-year, a time and its zone, a weekday written with the date, a range or list ("between … and …", "3–5",
-"בין … ל…", "2 و3"), qualifiers ("around", "בסביבות", "حوالي", "early", "בסוף", "أواخر", "the third
-quarter of"), open bounds ("before", "מאז", "منذ", "بحلول"). Left qualifiers are tried only where a run
-of qualifier words ends at the anchor, which keeps a 5 KB article at about a millisecond.
+Hebrew and Arabic prefixes they carry, Russian month names in each case, seasons, decades, relative
+words) and each number; only there is an anchor regex tried. Around an anchor small regexes look for the
+rest of the expression: a day, a year, a time and its zone, a weekday written with the date, a range or
+list ("between … and …", "3–5", "בין … ל…", "2 و3", "с … по …", "между … и …"), qualifiers ("around",
+"בסביבות", "حوالي", "около", "early", "בסוף", "أواخر", "в середине", "the third quarter of"), open bounds
+("before", "מאז", "منذ", "بحلول", "до", "с"). Left qualifiers are tried only where a run of qualifier
+words ends at the anchor, which keeps a 5 KB article at about a millisecond; every Russian alternative
+starts with a lookahead for a Cyrillic letter, so other text pays nothing for it.
 
 Month names come from our own tables, so we do not inherit dateparser's mistakes (it reads "ב-31 ביולי"
 as the 8th, copies the base day into month-only dates, ignores "האחרון" and does not know the Levantine
@@ -18,9 +20,11 @@ and scanning whole texts with it is far too slow.
 Conventions (the labelled sets in ``tests/core/data`` follow them):
 
 * ``text[start:end]`` is the exact expression, offsets are code points. Separate prepositions and cues
-  ("in", "on", "ב-", "في", "عام", "בשנת") are left out; words that change the value are in ("around",
-  "before", "between … and …", "last March", "early 2020"). A prefix attached to a month name is part of
-  the word and so of the span ("ביולי 2023", "بتموز").
+  ("in", "on", "ב-", "في", "عام", "בשנת", "в", "на") are left out; words that change the value are in
+  ("around", "before", "between … and …", "last March", "early 2020", "около", "до", "с … по …"). A prefix
+  attached to a month name is part of the word and so of the span ("ביולי 2023", "بتموز"). Russian "года",
+  "году", "г." after a year are in ("31 июля 2023 года", "в 2019 году" → "2019 году") and make the number
+  a year without a cue.
 * A year alone counts only after a cue ("in 2019", "ב-2019", "عام 2019", "(2018)", "the 2014 agreement")
   or inside a range or qualifier, so "2,000 people", "page 2019", phone numbers, "Il-62M", "2:30",
   "version 3.12" are not dates. A month name alone needs a cue too; those that are also ordinary words
@@ -38,15 +42,20 @@ Conventions (the labelled sets in ``tests/core/data`` follow them):
   year applies the window to its start ("from November through February" in October: Nov – next Feb).
 * Without a publication date a relative expression ("yesterday", "last March") is still reported, with
   ``value=None`` and the note "needs a reference date", so the investigator sees it and can resolve it.
-* Weeks start on Monday in English text and on Sunday in Hebrew and Arabic text. A bare weekday ("on
-  Monday") is the latest such day on or before publication (future tense is not detected); "next" moves
-  forward, "last" strictly back. A weekday written next to a full date joins it, and a note says when
-  the two disagree.
-* Numeric dates are day-first (Israel, the Arab world, Europe). In English text a slash date whose first
-  two numbers could both be the month (03/04/2022) is marked uncertain (``?``) with a note; 12/31/2022
-  can only be American and is read so. "2018-2020" and "2019-20" are ranges of years, "2023-07" a month.
+* Russian months with "этого/прошлого/следующего года" ("в марте этого года", "2 августа прошлого года")
+  take the publication year (minus or plus one): relative and inferred, as "last March" is.
+* Weeks start on Monday in English and Russian text and on Sunday in Hebrew and Arabic text. A bare
+  weekday ("on Monday") is the latest such day on or before publication (future tense is not detected);
+  "next" moves forward, "last" strictly back. A weekday written next to a full date joins it, and a note
+  says when the two disagree.
+* Numeric dates are day-first (Israel, the Arab world, Europe, Russia). In English text a slash date whose
+  first two numbers could both be the month (03/04/2022) is marked uncertain (``?``) with a note (not in
+  Hebrew, Arabic or Russian text: language "he", "ar", "ru" or the script); 12/31/2022 can only be
+  American and is read so. "2018-2020" and "2019-20" are ranges of years, "2023-07" a month.
 * Not read: Hebrew- and Hijri-calendar dates ("כ״ה בתמוז תשפ״ג", "15 رمضان 1444"), "today" (too often
-  "nowadays"), vague spans ("in recent months", "within two weeks").
+  "nowadays"; Russian "сегодня" is read, as Russian news uses it for the day of publication), "накануне"
+  (the eve of the story's day, not of publication), vague spans ("in recent months", "within two weeks").
+  A Russian weekday needs "в"/"во" before it ("в среду"; "среда" is also "environment").
 """
 
 from __future__ import annotations
@@ -149,11 +158,31 @@ _AR_MONTHS = [
 ]  # fmt: skip
 _AR_TWO_WORD = [("كانون", "ثاني", 1), ("كانون", "اول", 12), ("تشرين", "اول", 10), ("تشرين", "ثاني", 11)]
 _AR_SHORT = [("اب", 8)]  # also "father" once folded: only "و" may precede it, and never alone
+#: Russian month names in the cases news uses: nominative, genitive ("31 июля"), prepositional ("в июле"),
+#: dative ("к июлю").
+_RU_MONTHS = [
+    (f"{stem}{ending}", number)
+    for number, (stem, endings) in enumerate(
+        [
+            ("январ", "ьяею"), ("феврал", "ьяею"), ("март", ("", "а", "е", "у")), ("апрел", "ьяею"),
+            ("ма", "йяею"), ("июн", "ьяею"), ("июл", "ьяею"), ("август", ("", "а", "е", "у")),
+            ("сентябр", "ьяею"), ("октябр", "ьяею"), ("ноябр", "ьяею"), ("декабр", "ьяею"),
+        ],
+        1,
+    )
+    for ending in endings
+]  # fmt: skip
+_RU_ABBREVIATIONS = [
+    ("янв", 1), ("фев", 2), ("февр", 2), ("мар", 3), ("апр", 4), ("июн", 6), ("июл", 7), ("авг", 8),
+    ("сен", 9), ("сент", 9), ("окт", 10), ("ноя", 11), ("нояб", 11), ("дек", 12),
+]  # fmt: skip
 
 _MONTH_KEYS: dict[str, int] = {}
 for _name, _number in _EN_MONTHS + _EN_ABBREVIATIONS:
     _MONTH_KEYS[_name.lower()] = _number
 for _name, _number in _HE_MONTHS + _HE_ABBREVIATIONS + _AR_MONTHS + _AR_SHORT:
+    _MONTH_KEYS[_name] = _number
+for _name, _number in _RU_ABBREVIATIONS + _RU_MONTHS:  # "июн" and "июл" are forms too
     _MONTH_KEYS[_name] = _number
 for _first, _second, _number in _AR_TWO_WORD:
     _MONTH_KEYS[f"{_first} {_second}"] = _number
@@ -166,6 +195,7 @@ _AMBIGUOUS_MONTHS = (
     | {"מאי", "מרץ", "מרס"}
     | {name for name, _ in _HE_ABBREVIATIONS}
     | {"اب", "نيسان", "اوت", "جوان"}
+    | {name for name, _ in _RU_ABBREVIATIONS} - {name for name, _ in _RU_MONTHS}
 )
 
 _HE_DAY_PREFIXES = ("ב", "ל", "מ", "וב", "ול", "ומ")
@@ -193,16 +223,33 @@ _AR_MONTH_RE = "|".join(
     [rf"{first}\s+(?:ال)?{second}" for first, second, _ in _AR_TWO_WORD]
     + sorted((name for name, _ in _AR_MONTHS), key=len, reverse=True)
 )
-_MONTH_BARE = rf"(?:{_EN_MONTH_RE}|{_HE_MONTH_RE}|{_AR_MONTH_RE}|اب)(?![\w])"
+#: Put before every Russian alternative: other text fails it at once instead of trying each word.
+_CYR = f"(?=[{chr(0x400)}-{chr(0x4FF)}])"
+_RU_MONTH_RE = (
+    _CYR
+    + "(?i:"
+    + _alternation(name for name, _ in _RU_MONTHS)
+    + "|"
+    + "|".join(rf"{name}\." for name, _ in sorted(_RU_ABBREVIATIONS, key=lambda item: -len(item[0])))
+    + "|"
+    + _alternation(name for name, _ in _RU_ABBREVIATIONS)
+    + ")"
+)
+_MONTH_BARE = rf"(?:{_EN_MONTH_RE}|{_HE_MONTH_RE}|{_AR_MONTH_RE}|{_RU_MONTH_RE}|اب)(?![\w])"
 _MONTH = (
     rf"(?:(?:{_alternation(_HE_PREFIXES)})?(?:{_HE_MONTH_RE})"
-    rf"|(?:{_alternation(_AR_PREFIXES)})?(?:{_AR_MONTH_RE})|{_EN_MONTH_RE}|و?اب)(?![\w])"
+    rf"|(?:{_alternation(_AR_PREFIXES)})?(?:{_AR_MONTH_RE})|{_EN_MONTH_RE}|{_RU_MONTH_RE}|و?اب)(?![\w])"
 )
 _DOUBLE_MONTH = rf"(?:\s*[/(]\s*(?P<m2>{_MONTH_BARE})(?:\s*\))?)?"
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
 _YEAR = r"(?:1[0-9]|20)[0-9]{2}"
 _NUM_BEFORE = r"(?:(?<![\w.,:/+])(?<![0-9][-–])|(?<=[\s(]و))"  # "و2021": Arabic "and" is attached
-_NUM_AFTER = r"(?![\w]|[.,:/\-–][0-9])"
+_NUM_AFTER = r"(?!(?!гг?\.)[\w]|[.,:/\-–][0-9])"  # "2023г.": the Russian abbreviation of "year"
+#: What Russian writes after a year ("2023 года", "в 2019 году", "2019-м году", "2023 г.", "1990-х годах"):
+#: part of the expression, and a sign that the number is a year.
+_RU_YEAR_WORD = _compile(
+    r"(?:-(?:го|м|й))?(?:\s*(?i:гг\.|г\.)|\s+(?i:годах|годов|годом|года|году|годы|год))(?![\w])"
+)
 
 
 def _month_number(token: str) -> tuple[int, str, str]:
@@ -222,6 +269,15 @@ _SEASON_WORDS = {
     "spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24,
     "אביב": 21, "קיץ": 22, "סתיו": 23, "חורף": 24,
     "ربيع": 21, "صيف": 22, "خريف": 23, "شتاء": 24,
+}  # fmt: skip
+#: Russian seasons with a year: "летом 2019 года" (instrumental), "лето 2019", "весны 2020".
+_RU_SEASON_WORDS = {
+    f"{stem}{ending}": code
+    for stem, endings, code in (
+        ("весн", ("ой", "а", "у", "ы"), 21), ("лет", ("ом", "о", "а"), 22), ("осен", ("ью", "ь", "и"), 23),
+        ("зим", ("ой", "а", "у", "ы"), 24),
+    )
+    for ending in endings
 }  # fmt: skip
 _TENS_WORDS = {
     "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8,
@@ -254,10 +310,42 @@ _WEEKDAYS = {
     "ראשון": 6, "שני": 0, "שלישי": 1, "רביעי": 2, "חמישי": 3, "שישי": 4, "שבת": 5,
     "א": 6, "ב": 0, "ג": 1, "ד": 2, "ה": 3, "ו": 4,
     "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعة": 4, "السبت": 5, "الاحد": 6,
+    "понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3, "пятницу": 4, "пятница": 4,
+    "субботу": 5, "суббота": 5, "воскресенье": 6,
 }  # fmt: skip
+#: Russian modifiers of a week, month, year or weekday, in every gender and case news uses.
+_RU_PAST = ("прошл", "минувш", "предыдущ")
+_RU_NEXT = ("следующ", "будущ", "наступающ", "ближайш", "грядущ")
+_RU_MODIFIERS = _alternation(
+    {f"прошл{ending}" for ending in ("ом", "ой", "ую", "ый", "ого", "ое", "ая")}
+    | {
+        stem + ending
+        for stem in ("минувш", "предыдущ", "следующ", "будущ", "наступающ", "ближайш", "грядущ", "текущ")
+        for ending in ("ем", "ей", "ую", "ий", "его", "ее", "ая")
+    }
+    | {f"нынешн{ending}" for ending in ("ем", "ей", "юю", "ий", "его", "ее", "яя")}
+    | {"этом", "этой", "эту", "этот", "этого", "сего"}  # not "это" ("it"): "в это воскресенье" is rare
+)
+_RU_DAY_WORDS = {"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1, "послезавтра": 2}
 _PAST = {"last", "past", "האחרון", "האחרונה", "שעבר", "שעברה", "הקודם", "הקודמת", "الماضي", "الماضية",
          "المنصرم", "المنصرمة", "الفائت", "الفائتة"}  # fmt: skip
 _NEXT = {"next", "coming", "הבא", "הבאה", "הקרוב", "הקרובה", "المقبل", "المقبلة", "القادم", "القادمة"}
+
+
+def _ru_step(modifier: str) -> int:
+    """-1, 0 or 1 for a Russian modifier: "прошлом" (last), "этом"/"текущем" (this), "следующем" (next)."""
+    word = modifier.lower()
+    return -1 if word.startswith(_RU_PAST) else 1 if word.startswith(_RU_NEXT) else 0
+
+
+def _ru_unit(word: str) -> str:
+    """ "day", "week", "month" or "year" for a Russian unit word in any case ("неделе", "лет")."""
+    word = word.lower()
+    if word.startswith(("дн", "ден")):
+        return "day"
+    return "week" if word.startswith("недел") else "month" if word.startswith("месяц") else "year"
+
+
 _UNIT_NAMES = {
     "week": "week", "month": "month", "year": "year", "שבוע": "week", "חודש": "month", "שנה": "year",
     "השבוע": "week", "החודש": "month", "השנה": "year", "الاسبوع": "week", "الشهر": "month",
@@ -268,6 +356,8 @@ _ZONES = {
     "بتوقيت القدس": "Asia/Jerusalem", "بتوقيت بيروت": "Asia/Beirut", "بتوقيت دمشق": "Asia/Damascus",
     "بتوقيت غزة": "Asia/Gaza", "بتوقيت مكة": "Asia/Riyadh", "بتوقيت القاهرة": "Africa/Cairo",
     "بتوقيت غرينتش": "UTC", "moscow time": "Europe/Moscow", "kyiv time": "Europe/Kyiv",
+    "по московскому времени": "Europe/Moscow", "по киевскому времени": "Europe/Kyiv",
+    "по минскому времени": "Europe/Minsk", "по гринвичу": "UTC",
 }  # fmt: skip
 
 # --- the anchor pass ------------------------------------------------------------------------------
@@ -287,13 +377,29 @@ _DECADE = (
     r"|(?P<dhew>עשרים|שלושים|ארבעים|חמישים|שישים|שבעים|שמונים|תשעים))(?![\w])"
     r"|(?<![\w])(?:[وف]?[بل]?)?(?:ال)?(?P<dar>عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"
     r"(?:\s+(?:من\s+)?(?P<dcent>القرن\s+(?:الماضي|العشرين|المنصرم|الحالي|الحادي\s+والعشرين)))?(?![\w])"
+    r"|(?<![\w'])(?P<dru>(?:1[5-9]|20)?[0-9]0)-(?i:ые|ых|х|е)(?![\w])"  # "1990-х (годах)", "90-е"
 )
 _SEASON = (
     rf"(?<![\w])(?P<sen>(?i:spring|summer|autumn|fall|winter))(?:\s+of)?\s+(?P<sey>{_YEAR})(?![\w])"
     rf"|(?<![\w])(?:ו?ב)?(?P<she>אביב|קיץ|סתיו|חורף)\s+(?:של\s+)?(?P<shey>{_YEAR})(?![\w])"
     rf"|(?<![\w])(?:[وف]?ب?)?(?:ال)?(?P<sar>ربيع|صيف|خريف|شتاء)\s+(?:(?:عام|سنة)\s+)?(?P<sary>{_YEAR})(?![\w])"
+    rf"|(?<![\w]){_CYR}(?P<sru>(?i:{_alternation(_RU_SEASON_WORDS)}))\s+(?P<sruy>{_YEAR}){_NUM_AFTER}"
 )
 _EN_WEEKDAY = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_RU_WEEKDAY = "понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье"
+_RU_NUMBERS = {
+    "один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "пару": 2, "три": 3, "четыре": 4, "пять": 5,
+    "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
+}  # fmt: skip
+#: Russian relative expressions. A weekday ("в понедельник") must follow "в"/"во" (checked when read).
+_RU_RELATIVE = (
+    rf"|{_CYR}(?i:(?P<rrud>позавчера|вчера|сегодня|завтра|послезавтра)"
+    r"(?:\s+(?:утром|днём|днем|вечером|ночью))?"
+    rf"|(?P<rrago>(?:(?P<rrn>{_alternation(_RU_NUMBERS)})\s+)?"
+    r"(?P<rru>дня|дней|день|неделю|недели|недель|месяца|месяцев|месяц|года|лет|год)\s+назад)"
+    rf"|(?P<rrunit>(?P<rrum>{_RU_MODIFIERS})\s+(?P<rruu>месяце|месяца|месяц|году|года|год|неделе|неделю|недели|неделя))"
+    rf"|(?P<rwru>(?:(?P<rwrum>{_RU_MODIFIERS})\s+)?(?P<rwrud>{_RU_WEEKDAY})(?!\s+обитания)))"
+)
 _RELATIVE = (
     r"(?<![\w])(?:"
     r"(?P<rdby>(?i:the\s+day\s+before\s+yesterday)|שלשום|اول\s+امس|امس\s+الاول)"
@@ -316,8 +422,7 @@ _RELATIVE = (
     r"|(?P<rwhe>(?:ו?ב)?יום\s+(?P<rwhed>ראשון|שני|שלישי|רביעי|חמישי|שישי|שבת|[אבגדהו]')"
     r"(?:\s+(?P<rwhem>האחרון|שעבר|הבא|הקרוב))?|(?P<rwsat>(?:ו?ב)(?:מוצאי\s+|ליל\s+)?שבת)(?:\s+(?P<rwsatm>האחרונה|שעברה|הבאה|הקרובה))?)"
     r"|(?P<rwar>(?P<rwaryom>(?:[وف]?ب?)يوم\s+)?(?P<rward>الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعة|السبت|الاحد)"
-    r"(?:\s+(?P<rwarm>الماضي|المقبل|القادم|الفائت))?)"
-    r")(?![\w])"
+    r"(?:\s+(?P<rwarm>الماضي|المقبل|القادم|الفائت))?)" + _RU_RELATIVE + r")(?![\w])"
 )
 _YEAR_ANCHOR = rf"{_NUM_BEFORE}(?P<year>{_YEAR}){_NUM_AFTER}(?!\s*%)"
 _MONTH_ANCHOR = rf"(?<![\w])(?P<month>{_MONTH}){_DOUBLE_MONTH}"
@@ -371,22 +476,30 @@ def _triggers() -> dict[str, tuple[str, ...]]:
             if kind not in kinds[word]:
                 kinds[word].append(kind)
 
-    add(_words_of(_DECADE) - {"i", "s", "w", "the"}, "decade")
+    add(_words_of(_DECADE) - {"i", "s", "w", "the", "ые", "ых", "х", "е"}, "decade")
     tens = [_fold(word) for word in _TENS_WORDS if not word.isascii()]
     add(
         (f"{article}{word}{ending}" for word in tens for article in ("", "ال") for ending in ("يات", "ات")),
         "decade",
     )
     add((f"{article}{word}" for word in _SEASON_WORDS for article in ("", "ال")), "season")
-    add(_words_of(_RELATIVE), "rel")
+    add(_RU_SEASON_WORDS, "season")
+    add(_words_of(_RELATIVE) - _RU_NOT_FIRST, "rel")
     add((key.split()[0] for key in _MONTH_KEYS), "mon")
     order = ("decade", "season", "rel", "mon")
     return {word: tuple(sorted(found, key=order.index)) for word, found in kinds.items()}
 
 
+#: Words of ``_RU_RELATIVE`` no expression starts with ("года" of "прошлого года", "назад"): not triggers.
+_RU_NOT_FIRST = {
+    "утром", "днём", "днем", "вечером", "ночью", "назад", "году", "года", "месяце", "месяца", "неделе",
+    "недели", "неделя", "дня", "дней", "недель", "месяцев", "лет",
+}  # fmt: skip
 _TRIGGERS = _triggers()
 #: Every word ``_word_kinds`` gives kinds to: a trigger, bare or behind a Hebrew or Arabic prefix.
-_TRIGGER_FORMS = frozenset(_TRIGGERS) | {prefix + word for prefix in _PREFIXES for word in _TRIGGERS}
+_TRIGGER_FORMS = frozenset(_TRIGGERS) | {
+    prefix + word for prefix in _PREFIXES for word in _TRIGGERS if not "\u0400" <= word[0] <= "\u04ff"
+}
 _DIGIT_KINDS = ("num", "decade", "yr")
 _NUMBER = re.compile("[0-9]+")
 
@@ -436,25 +549,27 @@ _ORDINAL_DAY_BEFORE = _compile(
     + r")\s+(?:(?i:of)|من(?:\s+شهر)?)\s+$"
 )
 _DAY_BEFORE = _compile(
-    rf"(?:(?<![\w.,:/+])|(?<=[\s(]و))(?P<d>{_DAY})(?:st|nd|rd|th)?(?:\s+of|\s+من(?:\s+شهر)?)?\s+$"
+    rf"(?:(?<![\w.,:/+])|(?<=[\s(]و))(?P<d>{_DAY})(?:st|nd|rd|th|-го)?(?:\s+of|\s+من(?:\s+شهر)?)?\s+$"
 )
 _DAY_AFTER = _compile(rf"\s+(?P<d>{_DAY})(?:st|nd|rd|th)?(?![\w]|[.:/\-][0-9])")
 _YEAR_AFTER = _compile(rf"(?:\s*[,،]\s*|\s+)(?P<y>{_YEAR}){_NUM_AFTER}")
 _ZONE = (
     r"(?:\s*\(?\s*(?:(?P<utc>UTC|GMT|Z)(?:\s*(?P<zsign>[+\-–])\s*(?P<zh>[0-9]{1,2})(?::?(?P<zm>[0-9]{2}))?)?"
-    r"|(?P<abbr>EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CEST|CET|EEST|EET|MSK|IDT)"
-    r"|(?P<local>(?i:local\s+time)|שעון\s+מקומי|بالتوقيت\s+المحلي)"
-    r"|(?P<named>(?i:israel\s+time|moscow\s+time|kyiv\s+time)|ב?שעון\s+ישראל|بتوقيت\s+(?:القدس|بيروت|دمشق|غزة|مكة|القاهرة|غرينتش)))"
+    r"|(?P<abbr>EDT|EST|CDT|CST|MDT|MST|PDT|PST|BST|CEST|CET|EEST|EET|MSK|IDT|МСК|мск)"
+    r"|(?P<local>(?i:local\s+time|по\s+местному\s+времени)|שעון\s+מקומי|بالتوقيت\s+المحلي)"
+    r"|(?P<named>(?i:israel\s+time|moscow\s+time|kyiv\s+time|по\s+(?:московскому|киевскому|минскому)\s+времени"
+    r"|по\s+гринвичу)|ב?שעון\s+ישראל|بتوقيت\s+(?:القدس|بيروت|دمشق|غزة|مكة|القاهرة|غرينتش)))"
     r"\s*\)?)"
 )
 _ZONE_AFTER = _compile(_ZONE + r"(?![\w])")
 _ZONE_ABBREVIATIONS = {
     "EDT": -240, "EST": -300, "CDT": -300, "CST": -360, "MDT": -360, "MST": -420, "PDT": -420, "PST": -480,
-    "BST": 60, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "IDT": 180,
+    "BST": 60, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "IDT": 180, "МСК": 180,
+    "мск": 180,
 }  # fmt: skip
 _TIME_AFTER = _compile(
-    r"(?:\s*[,،]\s*|\s+)(?:(?i:at)\s+|ב-?שעה\s+|בשעה\s+|(?:عند|في|في\s+تمام)?\s*الساعة\s+)?"
-    r"(?:(?P<tapx>(?i:about|around|approximately)|בסביבות|حوالي)\s+)?"
+    r"(?:\s*[,،]\s*|\s+)(?:(?i:at|в)\s+|ב-?שעה\s+|בשעה\s+|(?:عند|في|في\s+تمام)?\s*الساعة\s+)?"
+    r"(?:(?P<tapx>(?i:about|around|approximately|около|примерно|приблизительно)|בסביבות|حوالي)\s+)?"
     r"(?P<h>[01]?[0-9]|2[0-3])(?::(?P<mi>[0-5][0-9]))?(?::(?P<s>[0-5][0-9]))?"
     r"(?:\s*(?P<ampm>a\.m\.|p\.m\.|(?i:am|pm)(?![\w])))?"
     rf"(?P<zone>{_ZONE})?(?![\w:])"
@@ -465,17 +580,43 @@ _TIME_BEFORE = _compile(
 )
 
 _UNCERTAIN_WORDS = (
-    r"(?i:probably|possibly|perhaps|likely)|ככל\s+הנראה|כנראה|אולי|ربما|على\s+الارجح|من\s+المرجح"
+    rf"(?i:probably|possibly|perhaps|likely)|{_CYR}(?i:вероятно|возможно|предположительно|по-видимому|видимо)"
+    r"|ככל\s+הנראה|כנראה|אולי|ربما|على\s+الارجح|من\s+المرجح"
 )
 _APPROX_WORDS = (
     r"(?i:around|about|approximately|circa|roughly)|(?i:c|ca)\.|בסביבות|בערך|לערך|סביב|כ-"
-    r"|حوالي|نحو|قرابة|تقريبا"
+    rf"|حوالي|نحو|قرابة|تقريبا|{_CYR}(?i:около|примерно|приблизительно|ориентировочно)"
 )
 _OPEN_WORDS = (
     r"(?i:before|until|till|by|prior\s+to|no\s+later\s+than|after|since|as\s+of|starting)"
     r"|לפני|עד|אחרי|לאחר|מאז|החל\s+מ-?|החל\s+מן|החל|קודם\s+ל-?"
     r"|قبل|حتى|لغاية|بحلول|بعد|منذ|اعتبارا\s+من|ابتداء\s+من|بدءا\s+من"
+    rf"|{_CYR}(?i:вплоть\s+до|до|не\s+позднее|не\s+позже|к|после|начиная\s+со|начиная\s+с|со|с)"
 )
+#: Russian parts of a year, month or decade, written out (the vocabulary of left qualifiers is made of whole
+#: words): "в начале", "до середины", "к концу", "в первой половине", "в третьем квартале", "в III квартале".
+_RU_PARTS = _alternation(
+    [
+        *(f"начал{ending}" for ending in ("е", "а", "у", "о", "ом")),
+        *(f"середин{ending}" for ending in ("е", "ы", "у", "а", "ой")),
+        *(f"конц{ending}" for ending in ("е", "а", "у", "ом")),
+        "конец",
+        *(
+            rf"{first}\s+половин{ending}"
+            for first in ("первой", "первая", "первую", "второй", "вторая", "вторую")
+            for ending in ("е", "ы", "у", "а")
+        ),
+        *(
+            rf"{first}\s+квартал{ending}"
+            for first in (
+                "первом", "первого", "первый", "втором", "второго", "второй", "третьем", "третьего", "третий",
+                "четвертом", "четвертого", "четвертый", "четвёртом", "четвёртого", "четвёртый", "последнем",
+                "последнего", "последний",
+            )
+            for ending in ("е", "а", "")
+        ),
+    ]
+)  # fmt: skip
 _PART_WORDS = (
     r"(?i:early|the\s+early|mid-|mid|the\s+mid-|the\s+middle\s+of|middle\s+of|late|the\s+late|the\s+end\s+of|end\s+of"
     r"|the\s+beginning\s+of|beginning\s+of|the\s+start\s+of|start\s+of|the\s+first\s+half\s+of|first\s+half\s+of"
@@ -485,20 +626,23 @@ _PART_WORDS = (
     r"|ב?ה?רבעון\s+ה?(?:ראשון|שני|שלישי|רביעי|אחרון)\s+של"
     r"|مطلع|بداية|اوائل|منتصف|اواسط|اواخر|نهاية|اخر|اخير|النصف\s+الاول\s+من|النصف\s+الثاني\s+من"
     r"|الربع\s+(?:الاول|الثاني|الثالث|الرابع|الاخير)\s+من"
+    rf"|{_CYR}(?i:{_RU_PARTS})|(?:IV|III|II|I)\s+(?i:квартале|квартала|квартал)"
 )
 _EARLIER_WORDS = (
-    r"(?i:earlier|later)|מוקדם\s+יותר|בהמשך|في\s+وقت\s+سابق(?:\s+من)?|في\s+وقت\s+لاحق(?:\s+من)?|سابقا|لاحقا"
+    rf"(?i:earlier|later)|{_CYR}(?i:ранее|позднее|позже)|מוקדם\s+יותר|בהמשך|في\s+وقت\s+سابق(?:\s+من)?|في\s+وقت\s+لاحق(?:\s+من)?"
+    r"|سابقا|لاحقا"
 )
 _CUE_WORDS = (
     r"(?i:in|on|during|of|for|from|into|throughout|the\s+year|the|year)"
     r"|ב-|ב|בשנת|שנת|במהלך|בשנים|מ-|ו-|ל-"
     r"|في|عام|العام|لعام|بعام|سنة|خلال|من|شهر|لشهر|بشهر|يوم"
+    rf"|{_CYR}(?i:в\s+течение|в|во|на|за|от)"
 )
 _LEFT = _compile(
     rf"(?:(?<![\w])(?P<unc>{_UNCERTAIN_WORDS})\s*[,،]?\s+)?"
     rf"(?:(?<![\w])(?P<apx>{_APPROX_WORDS})\s*)?"
     rf"(?:(?<![\w])(?:ו|و)?(?P<opn>{_OPEN_WORDS})\s*)?"
-    rf"(?:(?<![\w])(?:ו|و)?(?P<part>{_PART_WORDS})\s*)?"
+    rf"(?:(?<![\w])(?:ו|و)?(?:(?i:в|во)\s+)?(?P<part>{_PART_WORDS})\s*)?"
     rf"(?:(?<![\w])(?P<elr>{_EARLIER_WORDS})\s*)?"
     r"(?:(?<![\w])(?P<rel>(?i:last|this|next|coming|past))\s+)?"
     rf"(?:(?<![\w])(?:ו|و)?(?P<cue>{_CUE_WORDS})\s*)?$"
@@ -506,15 +650,22 @@ _LEFT = _compile(
 _RIGHT = _compile(
     r"\s+(?:(?P<rmod>האחרון|האחרונה|שעבר|שעברה|הבא|הבאה|הקרוב|הקרובה|الماضي|الماضية|المنصرم|المنصرمة"
     r"|الفائت|المقبل|المقبلة|القادم|القادمة)"
+    rf"|{_CYR}(?P<rruy>(?i:{_RU_MODIFIERS})\s+(?i:года))"
     r"|(?P<runc>على\s+الارجح|على\s+ما\s+يبدو)|(?P<rapx>تقريبا|בערך|(?i:or\s+so)))(?![\w])"
 )
 _LEFT_FORM = (
-    rf"{_NUM_BEFORE}(?:(?P<ld>{_DAY})(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(?P<lm>{_MONTH}))?(?:\s*,?\s+(?P<ly>{_YEAR}))?"
-    rf"|(?<![\w])(?P<lm2>{_MONTH})(?:\s+(?P<ld2>{_DAY})(?:st|nd|rd|th)?)?(?:\s*,?\s+(?P<ly2>{_YEAR}))?"
-    rf"|(?P<ly3>{_YEAR}))(?![\w])"
+    rf"{_NUM_BEFORE}(?:(?P<ld>{_DAY})(?:st|nd|rd|th|-го)?(?:\s+(?:of\s+)?(?P<lm>{_MONTH}))?"
+    rf"(?:\s*,?\s+(?P<ly>{_YEAR})(?:{_RU_YEAR_WORD.pattern})?)?"
+    rf"|(?<![\w])(?P<lm2>{_MONTH})(?:\s+(?P<ld2>{_DAY})(?:st|nd|rd|th)?)?"
+    rf"(?:\s*,?\s+(?P<ly2>{_YEAR})(?:{_RU_YEAR_WORD.pattern})?)?"
+    rf"|(?P<ly3>{_YEAR})(?:{_RU_YEAR_WORD.pattern})?)(?![\w])"
 )
-_RANGE_OPENERS = r"(?i:between|from)|בין|מ-|מ|החל\s+מ-?|بين|من"
-_CONNECTORS = r"(?i:and|to|through|till|until|thru)|–|-|ועד|עד|ל-|ל|וב-|וב|ו-|ו|و|الى|حتى|لغاية"
+_RANGE_OPENERS = (
+    rf"(?i:between|from)|{_CYR}(?i:между|начиная\s+со|начиная\s+с|со|с|от)|בין|מ-|מ|החל\s+מ-?|بين|من"
+)
+_CONNECTORS = (
+    rf"(?i:and|to|through|till|until|thru)|{_CYR}(?i:по|до|и)|–|-|ועד|עד|ל-|ל|וב-|וב|ו-|ו|و|الى|حتى|لغاية"
+)
 _YEARS_CUE = r"(?i:the\s+years)|השנים|عامي|العامين|سنتي"
 _RANGE_LEFT = _compile(
     rf"(?:(?<![\w])(?P<opener>{_RANGE_OPENERS})\s*(?:(?P<ycue>{_YEARS_CUE})\s+)?)?"
@@ -535,22 +686,32 @@ _LEFT_VOCABULARY = _words_of(
     "last this next coming past",
 ) | {"1", "2", "3", "4"}  # "Q3 2023"
 _CONNECTOR_WORDS = _words_of(_CONNECTORS)
-_RANGE_VOCABULARY = _words_of(_RANGE_OPENERS, _CONNECTORS, _YEARS_CUE, "of st nd rd th ثاني الثاني اول الأول")
-_NEEDS_BETWEEN = {"and", "ו", "ו-", "וב", "וב-", "و", "ל", "ל-"}
-_LIST_CONNECTORS = {"and", "ו", "ו-", "וב", "וב-", "و"}
+_RANGE_VOCABULARY = _words_of(
+    _RANGE_OPENERS, _CONNECTORS, _YEARS_CUE, _RU_YEAR_WORD.pattern, "of st nd rd th ثاني الثاني اول الأول"
+)
+_NEEDS_BETWEEN = {"and", "ו", "ו-", "וב", "וב-", "و", "ל", "ל-", "и"}
+_LIST_CONNECTORS = {"and", "ו", "ו-", "וב", "וב-", "و", "и"}
 _OPENER_BEFORE = _compile(rf"(?<![\w])(?P<opener>{_RANGE_OPENERS})\s*$")
 _GAP_CONNECTOR = _compile(rf"\s*(?P<conn>{_CONNECTORS})\s*")
 _WEEKDAY_BEFORE = _compile(
     rf"(?<![\w])(?:(?:ו?ב)?יום\s+(?P<whe>ראשון|שני|שלישי|רביעי|חמישי|שישי|שבת|[אבגדהו]')|(?:[وف]?ب?يوم\s+)?"
-    rf"(?P<war>الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعة|السبت|الاحد)|(?P<wen>{_EN_WEEKDAY}))\s*[,،]?\s*(?:(?i:the)\s+)?$"
+    rf"(?P<war>الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعة|السبت|الاحد)|(?P<wen>{_EN_WEEKDAY})"
+    rf"|{_CYR}(?P<wru>(?i:понедельник|вторник|среду|среда|четверг|пятницу|пятница|субботу|суббота|воскресенье)))"
+    r"\s*[,،]?\s*(?:(?i:the)\s+)?$"
 )
 _WEEKDAY_VOCABULARY = _words_of(
     _EN_WEEKDAY, "יום ביום וביום ראשון שני שלישי רביעי חמישי שישי שבת א ב ג ד ה ו the يوم بيوم"
 )
 _WEEKDAY_VOCABULARY |= _words_of("الاثنين الثلاثاء الاربعاء الخميس الجمعة السبت الاحد")
-_BETWEEN = {"between", "בין", "بين"}
+_WEEKDAY_VOCABULARY |= _words_of(
+    "понедельник вторник среду среда четверг пятницу пятница субботу суббота воскресенье"
+)
+_BETWEEN = {"between", "בין", "بين", "между"}
 _TIME_OF_DAY_AR = {_fold(word) for word in ("صباح", "مساء", "ليلة", "ليل", "فجر", "ظهر", "عصر", "ضحى")}
 _LOWER_WORD_AFTER = _compile(r"\s+[a-z]")
+#: A Russian year is written with "года"/"году"; a bare number before a noun is a count ("около 2000
+#: человек", "в 2019 человек"), unless a range or list goes on ("в 2019 и 2020 годах").
+_RU_COUNTED_NOUN_AFTER = _compile(r"\s+(?!(?:и|или|по|до)(?![\w]))[а-яё]")
 _LEFT_WINDOW = 64
 
 
@@ -617,6 +778,7 @@ class _Reading:
     kind: str = "date"  # "date", "year", "month", "decade", "relative"
     inferred: bool = False
     relative: bool = False
+    needs_ref: bool = False  # its year is relative to a publication date the source lacks ("этого года")
     notes: tuple[str, ...] = ()
 
     def point(self) -> DatePoint:
@@ -674,12 +836,7 @@ class _Context:
         return (self.word(index), self.ends[index]) if index >= 0 else ("", -1)
 
     def language_of(self, start: int, end: int) -> str:
-        for char in self.folded[start:end]:
-            if "\u0590" <= char <= "\u05ff":
-                return "he"
-            if "\u0600" <= char <= "\u06ff":
-                return "ar"
-        return self.language or "en"
+        return _script_language(self.folded[start:end], latin=False) or self.language or "en"
 
 
 # --- the public functions -------------------------------------------------------------------------
@@ -691,8 +848,8 @@ def extract_dates(
     """Every date expression in ``text``, in order, with its value at the precision the text gives.
 
     ``published`` (the source's publication date) resolves relative expressions and missing years;
-    ``language`` ("en", "he", "ar") decides ambiguous numeric dates and the first day of the week for
-    text not written in Hebrew or Arabic script.
+    ``language`` ("en", "he", "ar", "ru") decides ambiguous numeric dates and the first day of the week
+    for text not written in Hebrew, Arabic or Cyrillic script.
     """
     context = _Context(text, published, language)
     mentions: list[DateMention] = []
@@ -785,15 +942,15 @@ def _anchor_at(context: _Context, index: int) -> tuple[str, re.Match[str]] | Non
 
 
 _FILLER = _compile(
-    r"(?:\s|[,.;:!?()\-–]|(?i:on|in|the|at|of|date|dated)(?![\w])|ב-|ב(?=[0-9])|בשנת|שנת|في|عام|سنة|العام|يوم)*"
+    r"(?:\s|[,.;:!?()\-–]|(?i:on|in|the|at|of|date|dated|в|во|на|от)(?![\w])|ב-|ב(?=[0-9])|בשנת|שנת|في|عام|سنة|العام|يوم)*"
 )
 
 
 def read_single_date(
-    text: str, *, reference: date | None, languages: tuple[str, ...] = ("en", "he", "ar")
+    text: str, *, reference: date | None, languages: tuple[str, ...] = ("en", "he", "ar", "ru")
 ) -> UncertainDate:
     """The one date ``text`` expresses (for ``dates.parse_user_input``), or ``InvalidValue``."""
-    language = next((lang for lang in languages if lang in ("en", "he", "ar")), "en")
+    language = next((lang for lang in languages if lang in ("en", "he", "ar", "ru")), "en")
     found = [
         mention
         for mention in extract_dates(text, published=reference, language=language)
@@ -812,18 +969,21 @@ def read_single_date(
     raise InvalidValue(
         f"“{text.strip()}” is not a date Threadline can read. Try 31 July 2023, July 2023, 2023-07-31, "
         "around 2019, mid-2019, before 2019, between 31 July and 2 August 2023, 31 ביולי 2023, "
-        "31 يوليو 2023 – or EDTF such as 2019~ or 2023-07-31/2023-08-02."
+        "31 يوليو 2023, 31 июля 2023 – or EDTF such as 2019~ or 2023-07-31/2023-08-02."
     )
 
 
-def _script_language(text: str) -> str:
-    """ "he", "ar" or "en" by the letters of ``text``; "" when it has none (31.07.2023)."""
+def _script_language(text: str, *, latin: bool = True) -> str:
+    """ "he", "ar", "ru" or (with ``latin``) "en" by the letters of ``text``; "" when it has none
+    (31.07.2023)."""
     for char in text:
         if "\u0590" <= char <= "\u05ff":
             return "he"
         if "\u0600" <= char <= "\u06ff":
             return "ar"
-        if char.isascii() and char.isalpha():
+        if "\u0400" <= char <= "\u04ff":
+            return "ru"
+        if latin and char.isascii() and char.isalpha():
             return "en"
     return ""
 
@@ -876,7 +1036,7 @@ def _read_numeric(anchor: re.Match[str], context: _Context) -> _Reading | None:
         language = context.language_of(start, end)
         if context.language is None and language == "en":
             language = guess_language(context.text)
-        if language not in ("he", "ar"):
+        if language not in ("he", "ar", "ru"):
             uncertain = True
             notes += ("day/month order assumed day-first",)
     elif anchor["sep"] == "/" and second > 12 >= first and context.language_of(start, end) == "en":
@@ -905,8 +1065,8 @@ def _read_decade(anchor: re.Match[str]) -> _Reading:
     note = ""
     if anchor["dcen"]:
         first = int(anchor["dcen"]) * 100 + int(anchor["dten"]) * 10
-    elif anchor["dhe"]:
-        digits = anchor["dhe"]
+    elif anchor["dhe"] or anchor["dru"]:
+        digits = anchor["dhe"] or anchor["dru"]
         if len(digits) == 4:
             first = int(digits)
         else:
@@ -937,9 +1097,10 @@ def _read_decade(anchor: re.Match[str]) -> _Reading:
 
 
 def _read_season(anchor: re.Match[str]) -> _Reading:
-    word = (anchor["sen"] or anchor["she"] or anchor["sar"]).lower()
-    year = int(anchor["sey"] or anchor["shey"] or anchor["sary"])
-    return _Reading(anchor.start(), anchor.end(), year=year, season=_SEASON_WORDS[word])
+    word = (anchor["sen"] or anchor["she"] or anchor["sar"] or anchor["sru"]).lower()
+    year = int(anchor["sey"] or anchor["shey"] or anchor["sary"] or anchor["sruy"])
+    season = _SEASON_WORDS.get(word) or _RU_SEASON_WORDS[word]
+    return _Reading(anchor.start(), anchor.end(), year=year, season=season)
 
 
 def _read_month(anchor: re.Match[str], context: _Context) -> _Reading | None:
@@ -994,6 +1155,8 @@ def _read_relative(anchor: re.Match[str], context: _Context) -> _Reading | None:
     bare_weekday = group == "rwar" and not anchor["rwaryom"] and not anchor["rwarm"]
     if bare_weekday and context.previous_word(start)[0] not in _TIME_OF_DAY_AR:
         return None  # "الأحد" alone may be "the one"; a weekday needs يوم, a time of day or a modifier
+    if group == "rwru" and context.previous_word(start)[0] not in ("в", "во"):
+        return None  # "в среду" is Wednesday, "среда" alone also "environment"
     resolved = _resolve_relative(anchor, group, context)
     if isinstance(resolved, str):
         reading.notes = (resolved,)
@@ -1003,7 +1166,10 @@ def _read_relative(anchor: re.Match[str], context: _Context) -> _Reading | None:
     return reading
 
 
-_RELATIVE_KINDS = ("rdby", "rday1", "rtmrw", "rtoday", "rago", "runit", "rwen", "rwhe", "rwar")
+_RELATIVE_KINDS = (
+    "rdby", "rday1", "rtmrw", "rtoday", "rago", "runit", "rwen", "rwhe", "rwar",
+    "rrud", "rrago", "rrunit", "rwru",
+)  # fmt: skip
 
 
 def _resolve_relative(
@@ -1014,11 +1180,21 @@ def _resolve_relative(
     if ref is None:
         return "needs a reference date (the source has no publication date)"
     today = ref.day_date
-    if group in ("rdby", "rday1", "rtmrw", "rtoday"):
+    if group in ("rdby", "rday1", "rtmrw", "rtoday", "rrud"):
         if today is None:
             return "needs a publication date with a day"
-        shift = {"rdby": -2, "rday1": -1, "rtmrw": 1, "rtoday": 0}[group]
+        shift = (
+            _RU_DAY_WORDS[anchor["rrud"].lower()]
+            if group == "rrud"
+            else {"rdby": -2, "rday1": -1, "rtmrw": 1, "rtoday": 0}[group]
+        )
         return _day_value(today + timedelta(days=shift)), "from the publication date"
+    if group == "rrago":
+        count_text = (anchor["rrn"] or "").lower()
+        return _ago(ref, _ru_unit(anchor["rru"]), _RU_NUMBERS.get(count_text, 1))
+    if group == "rrunit":
+        step = _ru_step(anchor["rrum"])
+        return _unit_value(ref, _ru_unit(anchor["rruu"]), step, "ru")
     if group == "rago":
         count_text = (anchor["ragon"] or anchor["rhn"] or anchor["ran"] or "").lower()
         unit, multiple = _UNIT_WORDS[(anchor["ragou"] or anchor["rhu"] or anchor["rau"]).lower()]
@@ -1046,6 +1222,9 @@ def _resolve_relative(
             weekday, modifier = 5, anchor["rwsatm"] or ""
         else:
             weekday, modifier = _WEEKDAYS[anchor["rwhed"].rstrip("'")], anchor["rwhem"] or ""
+    elif group == "rwru":
+        step = _ru_step(anchor["rwrum"]) if anchor["rwrum"] else 0
+        weekday, modifier = _WEEKDAYS[anchor["rwrud"].lower()], {-1: "last", 0: "", 1: "next"}[step]
     else:
         weekday, modifier = _WEEKDAYS[anchor["rward"]], anchor["rwarm"] or ""
     return _weekday_value(today, weekday, modifier)
@@ -1083,7 +1262,7 @@ def _ago(ref: _Ref, unit: str, count: int) -> tuple[UncertainDate, str] | str:
 
 
 def _week_start(language: str) -> int:
-    return 0 if language == "en" else 6  # Monday in English text, Sunday in Hebrew and Arabic
+    return 6 if language in ("he", "ar") else 0  # Sunday in Hebrew and Arabic, Monday in English and Russian
 
 
 def _unit_value(ref: _Ref, unit: str, step: int, language: str) -> tuple[UncertainDate, str] | str:
@@ -1131,6 +1310,11 @@ def _offset_minutes(text: str) -> int:
 def _finish(reading: _Reading, context: _Context) -> list[DateMention]:
     """The mentions a reading makes: usually one; a list ("2 and 3 April") makes two, a reject none."""
     folded = context.folded
+    if reading.year is not None and (reading.kind == "decade" or folded[reading.end - 1].isdigit()):
+        year_word = _RU_YEAR_WORD.match(folded, reading.end)
+        if year_word is not None:  # "2023 года", "в 2019 году": the number is a year
+            reading.end = year_word.end()
+            reading.weak = False
     if reading.kind == "date" and reading.day is not None:
         if reading.hour is None:
             _attach_time(reading, context)
@@ -1138,7 +1322,10 @@ def _finish(reading: _Reading, context: _Context) -> list[DateMention]:
     right = _RIGHT.match(folded, reading.end)
     right_modifier = ""
     if right is not None and reading.kind in ("month", "date", "year"):
-        if right["rmod"] and reading.kind == "month" and reading.year is None:
+        if right["rruy"] and reading.kind in ("month", "date") and reading.year is None:
+            _year_of_relative_year(reading, right["rruy"].split()[0], context)
+            reading.end = right.end()
+        elif right["rmod"] and reading.kind == "month" and reading.year is None:
             right_modifier = right["rmod"]
             reading.end = right.end()
         elif right["runc"]:
@@ -1184,6 +1371,18 @@ def _note_context_year(reading: _Reading, context: _Context) -> None:
         context.context_year = (reading.year, context.text[reading.start : reading.end])
 
 
+def _year_of_relative_year(reading: _Reading, modifier: str, context: _Context) -> None:
+    """ "в марте этого года", "2 августа прошлого года": the year counted from publication."""
+    reading.relative = reading.inferred = True
+    reading.weak = False
+    if context.ref is None:
+        reading.needs_ref = True
+        reading.notes += ("needs a reference date (the source has no publication date)",)
+        return
+    reading.year = context.ref.year + _ru_step(modifier)
+    reading.notes += ("year from the publication date",)
+
+
 def _attach_weekday(reading: _Reading, context: _Context) -> None:
     """ "Monday, 4 March 2024", "يوم الجمعة 25 تشرين الثاني": the weekday belongs to the date (and is
     checked against it)."""
@@ -1196,6 +1395,8 @@ def _attach_weekday(reading: _Reading, context: _Context) -> None:
             named = _WEEKDAYS[match["wen"].lower()]
         elif match["whe"]:
             named = _WEEKDAYS[match["whe"].rstrip("'")]
+        elif match["wru"]:
+            named = _WEEKDAYS[match["wru"].lower()]
         else:
             named = _WEEKDAYS[match["war"]]
         if reading.year is not None and reading.month is not None and reading.day is not None:
@@ -1244,6 +1445,8 @@ def _accepted(reading: _Reading, groups: dict[str, str], right_modifier: str, co
     qualified = bool(groups["part"] or groups["rel"] or groups["elr"] or right_modifier or groups["apx"])
     cue = " ".join(groups["cue"].lower().split())
     if reading.kind == "year":
+        if _RU_COUNTED_NOUN_AFTER.match(context.folded, reading.end):
+            return False
         if qualified or groups["opn"] or groups["unc"] or cue:
             return cue != "the" or _adjectival_year(reading, context)
         folded = context.folded
@@ -1343,6 +1546,8 @@ def _value_of(reading: _Reading, context: _Context) -> UncertainDate | None:
             flags = {"approximate": reading.approximate, "uncertain": reading.uncertain}
             return UncertainDate(start.qualified(**flags), end.qualified(**flags))
         return reading.value
+    if reading.needs_ref:
+        return None
     if reading.year is None:
         _infer_year(reading, context)
         if reading.year is None:
@@ -1430,12 +1635,34 @@ def _part_code(text: str) -> str | None:
         return _PART_CODES[key]
     if key in ("q1", "q2", "q3", "q4"):
         return key
+    if "\u0400" <= key[:1] <= "\u04ff" or key.startswith(("i", "v")):
+        return _ru_part_code(key)
     if "quarter" in key or "רבעון" in key or "الربع" in key:
         for word in key.split():
             code = _QUARTER_ORDINALS.get(word) or _QUARTER_ORDINALS.get(word.removeprefix("ה"))
             if code:
                 return code
     return None
+
+
+def _ru_part_code(key: str) -> str | None:
+    """ "начале" → early, "середины" → mid, "конца" → late, "первой половине" → h1, "III квартале" → q3."""
+    first = key.split()[0]
+    if "половин" in key:
+        return "h1" if first.startswith("перв") else "h2"
+    if "квартал" in key:
+        roman = {"i": "q1", "ii": "q2", "iii": "q3", "iv": "q4"}
+        if first in roman:
+            return roman[first]
+        for stem, code in (("перв", "q1"), ("втор", "q2"), ("трет", "q3"), ("четв", "q4"), ("последн", "q4")):
+            if first.startswith(stem):
+                return code
+        return None
+    if first.startswith("начал"):
+        return "early"
+    if first.startswith("середин"):
+        return "mid"
+    return "late" if first.startswith("кон") else None
 
 
 #: (first, last) month of each part of a year; of a month the days; of a decade the years.
@@ -1507,7 +1734,7 @@ def _days_in_month(year: int, month: int) -> int:
 _BEFORE_WORDS = {
     _fold(word)
     for word in ("before", "until", "till", "by", "prior to", "no later than", "לפני", "עד", "קודם ל",
-                 "קודם ל-", "قبل", "حتى", "لغاية", "بحلول")
+                 "קודם ל-", "قبل", "حتى", "لغاية", "بحلول", "до", "вплоть до", "не позднее", "не позже", "к")
 }  # fmt: skip
 
 

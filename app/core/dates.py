@@ -734,14 +734,16 @@ def _range_text(start: DatePoint, end: DatePoint, lang: str) -> str:
 
 
 def parse_user_input(
-    text: str, *, reference: date | None = None, languages: tuple[str, ...] = ("en", "he", "ar")
+    text: str, *, reference: date | None = None, languages: tuple[str, ...] = ("en", "he", "ar", "ru")
 ) -> UncertainDate:
-    """Read a date typed into the date-entry widget: EDTF/ISO, or natural text in English, Hebrew, Arabic.
+    """Read a date typed into the date-entry widget: EDTF/ISO, or natural text in English, Hebrew, Arabic
+    or Russian.
 
     Natural text uses the same grammar as the extraction from sources ("31 ביולי 2023", "2 آب 2023",
-    "mid-2019", "before 2019", "between 31 July and 2 August 2023"); ``reference`` (usually today or the
-    source's publication date) resolves "last March" or "yesterday". It never invents a part the text
-    did not give. Raises ``InvalidValue`` with examples when the text is not one date it can read.
+    "1 августа 2023", "mid-2019", "before 2019", "between 31 July and 2 August 2023"); ``reference``
+    (usually today or the source's publication date) resolves "last March" or "yesterday". It never
+    invents a part the text did not give. Raises ``InvalidValue`` with examples when the text is not one
+    date it can read.
     """
     stripped = text.strip()
     if not stripped:

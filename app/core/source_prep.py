@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from app.core.date_extraction import DateMention
 
 #: Languages whose conventions the date extractor knows; any other is read as unknown.
-DATE_LANGUAGES = ("en", "he", "ar")
+DATE_LANGUAGES = ("en", "he", "ar", "ru")
 
 
 @dataclass(frozen=True)
