@@ -50,7 +50,7 @@ from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.core.date_extraction import DateMention, extract_dates
+from app.core.date_extraction import DateMention
 from app.core.dates import UncertainDate, normalize_edtf, parse
 from app.core.errors import InvalidValue, NotFound
 from app.core.event_records import (
@@ -98,6 +98,7 @@ from app.core.event_records import (
 from app.core.folding import fold
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.core.records import Change, ChangeKind, Confidence, Stance
+from app.core.source_prep import find_source_dates
 from app.store import audit
 from app.store.models import (
     Base,
@@ -115,6 +116,7 @@ from app.store.models import (
     utc_now,
 )
 from app.store.models_events import EventDerived, SourceDate, SourceDateScan
+from app.store.source_dates import delete_dates, insert_dates
 
 if TYPE_CHECKING:
     from app.store.casestore import CaseStore
@@ -127,7 +129,6 @@ EDITABLE_EVIDENCE_FIELDS = frozenset({"stance", "credibility", "note"})
 NEAR_SELECTION = 300
 _CHUNK = 500  # ids per IN (…) list: well under SQLite's variable limit
 _SCAN_BATCH = 100  # sources per transaction while finding dates in the whole case
-_EXTRACTOR_LANGUAGES = ("en", "he", "ar")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -789,54 +790,20 @@ def record_dates(
 ) -> int:
     """Find and store the date expressions of a source's text, replacing any stored before.
 
-    Called inside ``CaseStore.add_source``'s transaction, so an import stores them at once. ``published``
-    (EDTF) resolves years and relative expressions; ``language`` decides numeric dates and the first day
-    of the week where the script does not ("en", "he", "ar"; any other language is read as unknown).
-    ``mentions``, when given, are what ``find_dates`` returned for the same arguments elsewhere (an import
-    worker process), so the writer does not spend its time extracting.
+    ``published`` (EDTF) resolves years and relative expressions; ``language`` decides numeric dates and
+    the first day of the week where the script does not. ``mentions``, when given, are what
+    ``find_dates`` returned for the same arguments elsewhere (a worker), so nothing is extracted here.
     """
-    version = date_extractor_version()
-    session.execute(delete(SourceDate).where(SourceDate.source_id == source_id))
+    connection = session.connection()
+    delete_dates(connection, source_id)
     if mentions is None:
         mentions = find_dates(text, published, language)
-    rows = []
-    for mention in mentions:
-        earliest, latest = (None, None) if mention.value is None else mention.value.bounds_epoch()
-        rows.append(
-            {
-                "source_id": source_id,
-                "start": mention.start,
-                "end": mention.end,
-                "text": mention.text,
-                "edtf": None if mention.value is None else mention.value.to_edtf(),
-                "earliest": earliest,
-                "latest": latest,
-                "inferred": mention.inferred,
-                "relative": mention.relative,
-                "note": mention.note,
-                "extractor_version": version,
-            }
-        )
-    if rows:
-        session.execute(insert(SourceDate), rows)
-    scan = {
-        "extractor_version": version,
-        "published": published,
-        "language": language,
-        "found": len(rows),
-        "scanned_at": utc_now(),
-    }
-    session.execute(delete(SourceDateScan).where(SourceDateScan.source_id == source_id))
-    session.execute(insert(SourceDateScan).values(source_id=source_id, **scan))
-    return len(rows)
+    return insert_dates(connection, source_id, mentions, published=published, language=language)
 
 
 def find_dates(text: str, published: str | None, language: str) -> list[DateMention]:
     """The date expressions ``record_dates`` stores for a text (pure: safe to run in a worker process)."""
-    reference = _reference(published)
-    return extract_dates(
-        text, published=reference, language=language if language in _EXTRACTOR_LANGUAGES else None
-    )
+    return find_source_dates(text, published, language)
 
 
 def source_reliability_changed(session: Session, source_id: int) -> tuple[int, ...]:
@@ -882,15 +849,6 @@ def as_date(value: object, what: str) -> UncertainDate | None:
 
 def _stored_date(edtf: str | None) -> UncertainDate | None:
     return None if edtf is None else parse(edtf)
-
-
-def _reference(published: str | None) -> UncertainDate | None:
-    if not published:
-        return None
-    try:
-        return parse(published)
-    except InvalidValue:  # valid EDTF the date model cannot hold (e.g. 2019-XX): no reference date
-        return None
 
 
 def _checked_tag_name(name: str) -> str:
