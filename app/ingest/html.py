@@ -122,7 +122,19 @@ def html_text(markup: str, *, main_content_only: bool = True) -> str:
     return _main_text(tree, markup) if main_content_only else plain_text(tree)
 
 
+#: An ``<article>`` (or ``<main>``) with less text than this is a teaser or a shell: let trafilatura look.
+_MIN_MARKED_ARTICLE_CHARS = 200
+
+
 def _main_text(tree: lxml.html.HtmlElement, markup: str) -> str:
+    """The article: all of it when the page marks it up (one ``<article>``, else one ``<main>``), so its
+    headline, byline and captions are kept as evidence; else what trafilatura finds, with the page's
+    headline put back when trafilatura left it out."""
+    marked = _marked_article(tree)
+    if marked is not None:
+        text = element_text(marked)
+        if len(text) >= _MIN_MARKED_ARTICLE_CHARS:
+            return text
     extracted = trafilatura.extract(
         tree,
         favor_recall=True,
@@ -136,9 +148,39 @@ def _main_text(tree: lxml.html.HtmlElement, markup: str) -> str:
         output_format="txt",
     )
     if extracted and extracted.strip():
-        return normalize_text(extracted).strip()
-    fresh = parse_html(markup)  # trafilatura may have pruned the tree it was given
+        text = normalize_text(extracted).strip()
+        headline = _headline(parse_html(markup))  # trafilatura may have pruned the tree it was given
+        return f"{headline}\n{text}" if headline and headline not in text else text
+    fresh = parse_html(markup)
     return plain_text(fresh) if fresh is not None else ""
+
+
+def _marked_article(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for tag in ("article", "main"):
+        found = tree.xpath(f"//body//{tag}")
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _headline(tree: lxml.html.HtmlElement | None) -> str:
+    """The page's first ``<h1>`` outside its header and navigation, as one line."""
+    if tree is None:
+        return ""
+    for heading in tree.xpath("//body//h1[not(ancestor::header) and not(ancestor::nav)]"):
+        text = " ".join(element_text(heading).split())
+        if text:
+            return text
+    return ""
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    """Every visible text inside ``element`` (not the text that follows it), blocks on their own lines."""
+    parts: list[str] = []
+    _collect(element, parts)
+    if element.tail:
+        parts.pop()  # _collect ends with the element's tail: text after it, not in it
+    return _joined(parts)
 
 
 _SKIPPED = frozenset(
@@ -206,6 +248,10 @@ def plain_text(tree: lxml.html.HtmlElement) -> str:
     finds no article (short pages, lists, e-mail bodies made of tables)."""
     parts: list[str] = []
     _collect(tree, parts)
+    return _joined(parts)
+
+
+def _joined(parts: list[str]) -> str:
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return normalize_text("\n".join(line for line in lines if line))
 

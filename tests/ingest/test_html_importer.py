@@ -219,3 +219,29 @@ def test_machine_readable_dates_become_edtf(value: str, expected: str | None) ->
 )
 def test_language_tags(value: str | None, expected: str | None) -> None:
     assert language_tag(value) == expected
+
+
+def test_a_marked_up_article_keeps_its_byline_and_captions() -> None:
+    page = f"""<html lang="he"><body><header><nav><a href="/">דף הבית</a></nav></header>
+<article><h1>המטוס נחת בפיונגיאנג</h1>
+<p class="byline">מאת נועה ברקוביץ · <time datetime="2023-08-02T09:40">2 באוגוסט 2023, 09:40</time></p>
+<figure><img src="https://x.example/p.jpg" alt="">
+<figcaption>מטוס מדגם Il-62M (צילום אילוסטרציה)</figcaption></figure>
+<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></article>
+<footer>כל הזכויות שמורות</footer></body></html>"""
+    text = HTML.extract(page.encode("utf-8"), "he.html", LIMITS).text
+    assert text.splitlines()[:3] == [
+        "המטוס נחת בפיונגיאנג",
+        "מאת נועה ברקוביץ · 2 באוגוסט 2023, 09:40",
+        "מטוס מדגם Il-62M (צילום אילוסטרציה)",
+    ]
+    assert "דף הבית" not in text and "כל הזכויות שמורות" not in text
+
+
+def test_a_page_without_article_markup_keeps_its_headline() -> None:
+    page = f"""<html lang="ar"><body><h1>وصلت الطائرة إلى بيونغ يانغ</h1>
+<img src="https://evil.example/track.png" alt="صورة"><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>
+<p>{PARAGRAPHS[2]}</p></body></html>"""
+    text = HTML.extract(page.encode("utf-8"), "ar.html", LIMITS).text
+    assert text.splitlines()[0] == "وصلت الطائرة إلى بيونغ يانغ"
+    assert PARAGRAPHS[2] in text
