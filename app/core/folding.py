@@ -354,6 +354,41 @@ def prefixed_variants(folded_word: str) -> tuple[str, ...]:
     return _dedupe([folded_word, *(prefix + rest for prefix, rest in prefix_forms(folded_word))])
 
 
+# --- Russian case endings -------------------------------------------------------------------------
+
+#: Case and number endings of Russian nouns, names and adjectives, folded (ё is е). A name is declined in
+#: running text (Соловцов → Соловцова, Соловцовым; Москва → Москве, Москву), so a search for one word
+#: also finds its stem with each of these.
+RUSSIAN_ENDINGS: tuple[str, ...] = (
+    *("а", "я", "у", "ю", "е", "и", "ы", "о", "ь", "й"),
+    *("ом", "ем", "ой", "ей", "ою", "ею", "ам", "ям", "ах", "ях", "ов", "ев", "ий", "ый", "ая", "яя"),
+    *("ое", "ее", "ые", "ие", "ую", "юю", "ым", "им", "ых", "их"),
+    *("ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими"),
+)
+_RUSSIAN_ENDING_SET = frozenset(RUSSIAN_ENDINGS)
+_MIN_RUSSIAN_WORD = 4  # shorter words (и, по, для …) are not declined names
+_MIN_RUSSIAN_STEM = 3
+
+
+def russian_stems(folded_word: str) -> tuple[str, ...]:
+    """The word and what is left of it without each ending it may carry (at least three letters);
+    empty for a word that is not Russian or too short to be declined as a name."""
+    if len(folded_word) < _MIN_RUSSIAN_WORD or not all("а" <= char <= "я" for char in folded_word):
+        return ()
+    stems = [folded_word]
+    for cut in (1, 2, 3):
+        if len(folded_word) - cut >= _MIN_RUSSIAN_STEM and folded_word[-cut:] in _RUSSIAN_ENDING_SET:
+            stems.append(folded_word[:-cut])
+    return _dedupe(stems)
+
+
+def inflected_variants(folded_word: str) -> tuple[str, ...]:
+    """The word itself, then its Russian case forms (each stem with each ending); just the word for
+    any other script. Over-generates on purpose: a form no text contains costs one index look-up."""
+    stems = russian_stems(folded_word)
+    return _dedupe([folded_word, *(stem + ending for stem in stems for ending in ("", *RUSSIAN_ENDINGS))])
+
+
 def strip_prefix_candidates(folded_word: str) -> tuple[str, ...]:
     """Possible bare forms of a token that may carry proclitics, the longest prefix stripped first.
 

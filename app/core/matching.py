@@ -29,13 +29,16 @@ from dataclasses import dataclass
 from app.core.folding import (
     FORMAT_IGNORABLES,
     HEBREW_PREFIXES,
+    RUSSIAN_ENDINGS,
     FoldTable,
     changes_pattern,
     expanding_characters,
     fold_table,
+    inflected_variants,
     is_hebrew_word,
     prefix_forms,
     prefixed_variants,
+    russian_stems,
     split_tatweel_joins,
 )
 from app.core.query import Term
@@ -234,12 +237,25 @@ def _alternatives(term: Term, prefixed: bool) -> Iterator[_Alternative]:
     yield _Alternative(_shadow_of(first[0]), name[len(_shadow_word(first[0])) :] + "()", term, False)
     if not prefixed:
         return
+    if len(term.words) == 1 and not term.prefix:
+        yield from _inflected(term)
     by_rest: dict[str, list[str]] = {}
     for prefix, rest in prefix_forms(first):
         by_rest.setdefault(rest, []).append(prefix)
     for rest, prefixes in by_rest.items():
         hyphen = "-?" if rest == first and is_hebrew_word(first) else ""
         yield from _with_prefixes(term, prefixes, f"{hyphen}({_name(rest, term)})")
+
+
+_RUSSIAN_ENDING = "(?:" + "|".join(sorted(RUSSIAN_ENDINGS, key=len, reverse=True)) + ")"
+
+
+def _inflected(term: Term) -> Iterator[_Alternative]:
+    """A lone Russian word in its case forms: each stem, then any one ending (``inflected_variants``)."""
+    for stem in russian_stems(term.words[0]):
+        yield _Alternative(
+            stem[0], _shadow_word(stem)[len(_shadow_word(stem[0])) :] + _RUSSIAN_ENDING + "?()", term, False
+        )
 
 
 _HEBREW_PREFIX_SET = frozenset(HEBREW_PREFIXES)
@@ -358,12 +374,28 @@ def compile_matcher(terms: Iterable[Term], *, prefixed: bool = True) -> Matcher:
     return Matcher(positive, pattern, groups, prefixed=prefixed)
 
 
+def first_word_forms(term: Term, *, prefixed: bool = True) -> tuple[str, ...]:
+    """The spellings the first word of ``term`` may take in running text: with Hebrew or Arabic
+    proclitics, and for a lone Russian word (not in a phrase, not a prefix) each of its case forms.
+    The index is queried for exactly these (``app.store.fts``), and ``Matcher`` finds exactly these."""
+    first = term.words[0]
+    if not prefixed:
+        return (first,)
+    if len(term.words) == 1 and not term.prefix:
+        return _dedupe_forms((*prefixed_variants(first), *inflected_variants(first)))
+    return prefixed_variants(first)
+
+
+def _dedupe_forms(forms: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(forms))
+
+
 def term_in_tokens(term: Term, tokens: Sequence[str], *, prefixed: bool = True) -> bool:
     """Whether the index side matches ``term`` in a token list (``tokenize(fold(text))``).
 
     The reference for what the store's FTS query must express and what ``Matcher`` must find.
     """
-    firsts = prefixed_variants(term.words[0]) if prefixed else (term.words[0],)
+    firsts = first_word_forms(term, prefixed=prefixed)
     size = len(term.words)
     for index in range(len(tokens) - size + 1):
         window = tokens[index : index + size]

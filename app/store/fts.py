@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 
-from app.core.folding import fold, prefixed_variants
+from app.core.folding import fold
+from app.core.matching import first_word_forms
 from app.core.query import Query, Term
 
 #: The tables FTS5 keeps behind ``source_fts`` (``source_fts_data``, ``source_fts_idx`` …).
@@ -51,9 +52,9 @@ def _quoted(words: Sequence[str], prefix: bool) -> str:
 
 
 def term_expression(term: Term) -> str:
-    """An FTS5 expression for one term: the OR of its prefixed forms (as phrases when multi-word)."""
-    first, rest = term.words[0], term.words[1:]
-    alternatives = [_quoted((variant, *rest), term.prefix) for variant in prefixed_variants(first)]
+    """An FTS5 expression for one term: the OR of its first word's forms (as phrases when multi-word)."""
+    rest = term.words[1:]
+    alternatives = [_quoted((variant, *rest), term.prefix) for variant in first_word_forms(term)]
     return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
 
 

@@ -351,3 +351,13 @@ def test_snippet_in_hebrew_keeps_offsets() -> None:
     for span in snippet.highlights:
         source_span = Span(snippet.start + span.start, snippet.start + span.end)
         assert source_span in hits
+
+
+def test_a_lone_russian_word_is_found_in_its_case_forms() -> None:
+    text = "Министр встретился с Геннадием Соловцовым. В Иркутске и в Москве; в Москву. Соловцов."
+    assert _found("Соловцов", text) == ["Соловцовым", "Соловцов"]
+    assert _found("Иркутск", text) == ["Иркутске"]
+    assert _found("Москва", text) == ["Москве", "Москву"]
+    assert _found("Москва", text, prefixed=False) == []  # the exact-word Find stays exact
+    assert _found("Москвич", text) == []
+    assert _found('"Геннадий Соловцов"', text) == []  # phrases are matched as written

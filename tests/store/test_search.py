@@ -65,6 +65,14 @@ def test_a_title_only_match_says_so_and_huge_texts_list_a_bounded_number_of_hits
     assert not found[titled].more_hits and found[crowded].title_hits == ()
 
 
+def test_a_russian_name_is_found_declined(store: CaseStore, add_text) -> None:  # type: ignore[no-untyped-def]
+    declined = add_text("Министр встретился с Геннадием Соловцовым в Иркутске.", title="Встреча")
+    plain = add_text("Соловцов прилетел в Иркутск.", title="Прилёт")
+    assert hit_texts(store, "Соловцов") == {declined: ["Соловцовым"], plain: ["Соловцов"]}
+    assert hit_texts(store, "Иркутск") == {declined: ["Иркутске"], plain: ["Иркутск"]}
+    assert store.search("Соловцов").total == 2
+
+
 def test_latin_is_case_and_accent_insensitive(store: CaseStore, sources: dict[str, int]) -> None:
     assert hit_texts(store, "sao paulo") == {sources["en"]: ["São", "Paulo"]}
     assert hit_texts(store, '"sao paulo"') == {sources["en"]: ["São Paulo"]}
