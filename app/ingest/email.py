@@ -12,9 +12,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import hashlib
 import mimetypes
 import quopri
 import re
+from dataclasses import replace
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage, Message
@@ -51,14 +53,22 @@ class EmailImporter:
             raise ImportRejected(NOT_EMAIL_REASON)
         text = _body_text(message)
         attachments, warnings = _attachments(message, limits)
+        metadata = _metadata(message, text)
+        if attachments:  # the e-mail's own record of what it carried, even where a copy is already stored
+            listed = "; ".join(_attachment_line(item) for item in attachments)
+            metadata = replace(metadata, extra={**metadata.extra, "Attachments": listed})
         return Extraction(
             kind=self.kind,
             media_type="message/rfc822",
             text=text,
-            metadata=_metadata(message, text),
+            metadata=metadata,
             attachments=attachments,
             warnings=warnings,
         )
+
+
+def _attachment_line(item: Attachment) -> str:
+    return f"{item.filename} ({len(item.data):,} bytes, SHA-256 {hashlib.sha256(item.data).hexdigest()})"
 
 
 def _metadata(message: EmailMessage, text: str) -> SourceMetadata:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from app.core.errors import ImportRejected
@@ -28,12 +30,17 @@ def test_plain_body_headers_and_attachments() -> None:
     assert metadata.author == "דנה לוי <dana@example.org>"
     assert metadata.published == "2024-03-05"  # the sender's day, although it was the 6th in UTC
     assert metadata.language == "he"
+    notes = RUSSIAN.encode()
     assert dict(metadata.extra) == {
         "To": "Omar Haddad <omar@example.com>, Ivan Petrov <ivan@example.ru>",
         "Cc": "desk@example.org",
         "Message-ID": "<bridge-42@example.org>",
         "In-Reply-To": "<bridge-41@example.org>",
         "Date": "2024-03-05T23:30:00-05:00",
+        "Attachments": (  # the e-mail keeps its own record of what it carried, duplicates included
+            f"report.pdf ({len(pdf):,} bytes, SHA-256 {hashlib.sha256(pdf).hexdigest()}); "
+            f"notes.txt ({len(notes):,} bytes, SHA-256 {hashlib.sha256(notes).hexdigest()})"
+        ),
     }
     assert [(a.filename, a.media_type) for a in extraction.attachments] == [
         ("report.pdf", "application/pdf"),
