@@ -225,6 +225,7 @@ _AR_MONTH_RE = "|".join(
 )
 #: Put before every Russian alternative: other text fails it at once instead of trying each word.
 _CYR = f"(?=[{chr(0x400)}-{chr(0x4FF)}])"
+_CYR_OR_DIGIT = f"(?=[0-9{chr(0x400)}-{chr(0x4FF)}])"  # "3 дня назад"
 _RU_MONTH_RE = (
     _CYR
     + "(?i:"
@@ -248,7 +249,7 @@ _NUM_AFTER = r"(?!(?!гг?\.)[\w]|[.,:/\-–][0-9])"  # "2023г.": the Russian a
 #: What Russian writes after a year ("2023 года", "в 2019 году", "2019-м году", "2023 г.", "1990-х годах"):
 #: part of the expression, and a sign that the number is a year.
 _RU_YEAR_WORD = _compile(
-    r"(?:-(?:го|м|й))?(?:\s*(?i:гг\.|г\.)|\s+(?i:годах|годов|годом|года|году|годы|год))(?![\w])"
+    r"(?:-(?:го|м|й))?(?:\s*(?i:гг\.|г\.)|\s+(?i:годами|годах|годов|годом|года|году|годы|год))(?![\w])"
 )
 
 
@@ -314,10 +315,14 @@ _WEEKDAYS = {
     "субботу": 5, "суббота": 5, "воскресенье": 6,
 }  # fmt: skip
 #: Russian modifiers of a week, month, year or weekday, in every gender and case news uses.
-_RU_PAST = ("прошл", "минувш", "предыдущ")
+_RU_PAST = ("прошл", "минувш", "предыдущ", "позапрошл")
 _RU_NEXT = ("следующ", "будущ", "наступающ", "ближайш", "грядущ")
 _RU_MODIFIERS = _alternation(
-    {f"прошл{ending}" for ending in ("ом", "ой", "ую", "ый", "ого", "ое", "ая")}
+    {
+        f"{stem}{ending}"
+        for stem in ("прошл", "позапрошл")
+        for ending in ("ом", "ой", "ую", "ый", "ого", "ое", "ая")
+    }
     | {
         stem + ending
         for stem in ("минувш", "предыдущ", "следующ", "будущ", "наступающ", "ближайш", "грядущ", "текущ")
@@ -335,6 +340,8 @@ _NEXT = {"next", "coming", "הבא", "הבאה", "הקרוב", "הקרובה", "
 def _ru_step(modifier: str) -> int:
     """-1, 0 or 1 for a Russian modifier: "прошлом" (last), "этом"/"текущем" (this), "следующем" (next)."""
     word = modifier.lower()
+    if word.startswith("позапрошл"):
+        return -2
     return -1 if word.startswith(_RU_PAST) else 1 if word.startswith(_RU_NEXT) else 0
 
 
@@ -377,13 +384,14 @@ _DECADE = (
     r"|(?P<dhew>עשרים|שלושים|ארבעים|חמישים|שישים|שבעים|שמונים|תשעים))(?![\w])"
     r"|(?<![\w])(?:[وف]?[بل]?)?(?:ال)?(?P<dar>عشرين|ثلاثين|اربعين|خمسين|ستين|سبعين|ثمانين|تسعين)(?:يات|ات)"
     r"(?:\s+(?:من\s+)?(?P<dcent>القرن\s+(?:الماضي|العشرين|المنصرم|الحالي|الحادي\s+والعشرين)))?(?![\w])"
-    r"|(?<![\w'])(?P<dru>(?:1[5-9]|20)?[0-9]0)-(?i:ые|ых|х|е)(?![\w])"  # "1990-х (годах)", "90-е"
+    r"|(?=[0-9]+0-)(?<![\w'])(?P<dru>(?:1[5-9]|20)?[0-9]0)-(?i:ые|ых|х|е)(?![\w])"  # "1990-х (годах)", "90-е"
 )
 _SEASON = (
     rf"(?<![\w])(?P<sen>(?i:spring|summer|autumn|fall|winter))(?:\s+of)?\s+(?P<sey>{_YEAR})(?![\w])"
     rf"|(?<![\w])(?:ו?ב)?(?P<she>אביב|קיץ|סתיו|חורף)\s+(?:של\s+)?(?P<shey>{_YEAR})(?![\w])"
     rf"|(?<![\w])(?:[وف]?ب?)?(?:ال)?(?P<sar>ربيع|صيف|خريف|شتاء)\s+(?:(?:عام|سنة)\s+)?(?P<sary>{_YEAR})(?![\w])"
-    rf"|(?<![\w]){_CYR}(?P<sru>(?i:{_alternation(_RU_SEASON_WORDS)}))\s+(?P<sruy>{_YEAR}){_NUM_AFTER}"
+    rf"|(?<![\w]){_CYR}(?P<sru>(?i:{_alternation(_RU_SEASON_WORDS)}))\s+"
+    rf"(?:(?P<sruy>{_YEAR}){_NUM_AFTER}|(?P<sruym>(?i:{_RU_MODIFIERS}))\s+(?i:года)(?![\w]))"
 )
 _EN_WEEKDAY = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _RU_WEEKDAY = "понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье"
@@ -393,9 +401,9 @@ _RU_NUMBERS = {
 }  # fmt: skip
 #: Russian relative expressions. A weekday ("в понедельник") must follow "в"/"во" (checked when read).
 _RU_RELATIVE = (
-    rf"|{_CYR}(?i:(?P<rrud>позавчера|вчера|сегодня|завтра|послезавтра)"
+    rf"|{_CYR_OR_DIGIT}(?i:(?P<rrud>позавчера|вчера|сегодня|завтра|послезавтра)"
     r"(?:\s+(?:утром|днём|днем|вечером|ночью))?"
-    rf"|(?P<rrago>(?:(?P<rrn>{_alternation(_RU_NUMBERS)})\s+)?"
+    rf"|(?P<rrago>(?:(?P<rrn>[0-9]{{1,2}}|{_alternation(_RU_NUMBERS)})\s+)?"
     r"(?P<rru>дня|дней|день|неделю|недели|недель|месяца|месяцев|месяц|года|лет|год)\s+назад)"
     rf"|(?P<rrunit>(?P<rrum>{_RU_MODIFIERS})\s+(?P<rruu>месяце|месяца|месяц|году|года|год|неделе|неделю|недели|неделя))"
     rf"|(?P<rwru>(?:(?P<rwrum>{_RU_MODIFIERS})\s+)?(?P<rwrud>{_RU_WEEKDAY})(?!\s+обитания)))"
@@ -501,6 +509,24 @@ _TRIGGER_FORMS = frozenset(_TRIGGERS) | {
     prefix + word for prefix in _PREFIXES for word in _TRIGGERS if not "\u0400" <= word[0] <= "\u04ff"
 }
 _DIGIT_KINDS = ("num", "decade", "yr")
+#: Unit words of "… ago" that may follow a number: only there is a number tried as a relative expression.
+_AGO_UNITS = frozenset(
+    {"day", "days", "week", "weeks", "month", "months", "year", "years"}
+    | {
+        "день",
+        "дня",
+        "дней",
+        "неделю",
+        "недели",
+        "недель",
+        "месяц",
+        "месяца",
+        "месяцев",
+        "год",
+        "года",
+        "лет",
+    }
+)
 _NUMBER = re.compile("[0-9]+")
 
 
@@ -543,6 +569,19 @@ _ORDINAL_DAYS |= {"thirtieth": 30, "thirty-first": 31}
 _ORDINAL_DAYS |= {word: day for day, word in enumerate(_AR_ORDINALS, 1)}
 _ORDINAL_DAYS |= {f"{word} والعشرين": 20 + day for day, word in enumerate(["الحادي", *_AR_ORDINALS[1:9]], 1)}
 _ORDINAL_DAYS |= {"الثلاثين": 30, "الحادي والثلاثين": 31}
+_RU_ORDINALS = [
+    "первого", "второго", "третьего", "четвертого", "пятого", "шестого", "седьмого", "восьмого", "девятого",
+    "десятого", "одиннадцатого", "двенадцатого", "тринадцатого", "четырнадцатого", "пятнадцатого",
+    "шестнадцатого", "семнадцатого", "восемнадцатого", "девятнадцатого", "двадцатого",
+]  # fmt: skip
+_RU_ORDINAL_DAYS = {word: day for day, word in enumerate(_RU_ORDINALS, 1)}
+_RU_ORDINAL_DAYS |= {f"двадцать {word}": 20 + day for day, word in enumerate(_RU_ORDINALS[:9], 1)}
+_RU_ORDINAL_DAYS |= {"тридцатого": 30, "тридцать первого": 31}
+_RU_ORDINAL_DAYS |= {key.replace("четвертого", "четвёртого"): day for key, day in _RU_ORDINAL_DAYS.items()}
+_ORDINAL_DAYS |= _RU_ORDINAL_DAYS
+_RU_ORDINAL_DAY_BEFORE = _compile(
+    r"(?<![\w])(?P<dw>(?i:" + _alternation(word.replace(" ", r"\s+") for word in _RU_ORDINAL_DAYS) + r"))\s+$"
+)
 _ORDINAL_DAY_BEFORE = _compile(
     r"(?<![\w])(?:(?i:the)\s+)?(?P<dw>"
     + _alternation(re.escape(word).replace("\\ ", r"\s+") for word in _ORDINAL_DAYS)
@@ -591,7 +630,7 @@ _OPEN_WORDS = (
     r"(?i:before|until|till|by|prior\s+to|no\s+later\s+than|after|since|as\s+of|starting)"
     r"|לפני|עד|אחרי|לאחר|מאז|החל\s+מ-?|החל\s+מן|החל|קודם\s+ל-?"
     r"|قبل|حتى|لغاية|بحلول|بعد|منذ|اعتبارا\s+من|ابتداء\s+من|بدءا\s+من"
-    rf"|{_CYR}(?i:вплоть\s+до|до|не\s+позднее|не\s+позже|к|после|начиная\s+со|начиная\s+с|со|с)"
+    rf"|{_CYR}(?i:вплоть\s+до|до|не\s+позднее|не\s+позже|не\s+ранее|не\s+раньше|к|после|начиная\s+со|начиная\s+с|со|с)"
 )
 #: Russian parts of a year, month or decade, written out (the vocabulary of left qualifiers is made of whole
 #: words): "в начале", "до середины", "к концу", "в первой половине", "в третьем квартале", "в III квартале".
@@ -664,7 +703,7 @@ _RANGE_OPENERS = (
     rf"(?i:between|from)|{_CYR}(?i:между|начиная\s+со|начиная\s+с|со|с|от)|בין|מ-|מ|החל\s+מ-?|بين|من"
 )
 _CONNECTORS = (
-    rf"(?i:and|to|through|till|until|thru)|{_CYR}(?i:по|до|и)|–|-|ועד|עד|ל-|ל|וב-|וב|ו-|ו|و|الى|حتى|لغاية"
+    rf"(?i:and|to|through|till|until|thru)|{_CYR}(?i:по|до|на|и)|–|-|ועד|עד|ל-|ל|וב-|וב|ו-|ו|و|الى|حتى|لغاية"
 )
 _YEARS_CUE = r"(?i:the\s+years)|השנים|عامي|العامين|سنتي"
 _RANGE_LEFT = _compile(
@@ -711,7 +750,9 @@ _TIME_OF_DAY_AR = {_fold(word) for word in ("صباح", "مساء", "ليلة", 
 _LOWER_WORD_AFTER = _compile(r"\s+[a-z]")
 #: A Russian year is written with "года"/"году"; a bare number before a noun is a count ("около 2000
 #: человек", "в 2019 человек"), unless a range or list goes on ("в 2019 и 2020 годах").
-_RU_COUNTED_NOUN_AFTER = _compile(r"\s+(?!(?:и|или|по|до)(?![\w]))[а-яё]")
+_RU_COUNTED_NOUN_AFTER = _compile(
+    r"\s+(?!(?:и|или|а|но|же|уже|по|до|на|в|во|с|со|к|от|за|из|у|о|об|при)(?![\w]))[а-яё]"
+)
 _LEFT_WINDOW = 64
 
 
@@ -900,6 +941,8 @@ def _merged_range(first: DateMention, second: DateMention, context: _Context) ->
     if gap is None:
         return None
     connector = gap["conn"].lower()
+    if connector == "на":
+        return None  # "с 2018 на 2019" is a change, not a span
     opener = _OPENER_BEFORE.search(context.folded, max(0, first.start - 12), first.start)
     opener_text = " ".join(opener["opener"].lower().split()) if opener else ""
     if connector in _NEEDS_BETWEEN and opener_text not in _BETWEEN:
@@ -932,6 +975,8 @@ def _anchor_at(context: _Context, index: int) -> tuple[str, re.Match[str]] | Non
             if decade is not None:
                 return "decade", decade
         kinds = _DIGIT_KINDS
+        if index + 1 < len(context.words) and context.words[index + 1] in _AGO_UNITS:
+            kinds = (*kinds, "rel")  # "3 дня назад", "3 days ago"
     else:
         kinds = _word_kinds(word)
     for kind in kinds:
@@ -997,7 +1042,7 @@ def _read_anchor(kind: str, anchor: re.Match[str], context: _Context) -> _Readin
     if kind == "decade":
         return _read_decade(anchor)
     if kind == "season":
-        return _read_season(anchor)
+        return _read_season(anchor, context)
     if kind == "rel":
         return _read_relative(anchor, context)
     if kind == "mon":
@@ -1096,10 +1141,14 @@ def _read_decade(anchor: re.Match[str]) -> _Reading:
     return reading
 
 
-def _read_season(anchor: re.Match[str]) -> _Reading:
+def _read_season(anchor: re.Match[str], context: _Context) -> _Reading:
     word = (anchor["sen"] or anchor["she"] or anchor["sar"] or anchor["sru"]).lower()
-    year = int(anchor["sey"] or anchor["shey"] or anchor["sary"] or anchor["sruy"])
     season = _SEASON_WORDS.get(word) or _RU_SEASON_WORDS[word]
+    if anchor["sruym"]:  # "осенью прошлого года"
+        reading = _Reading(anchor.start(), anchor.end(), season=season, kind="season")
+        _year_of_relative_year(reading, anchor["sruym"], context)
+        return reading
+    year = int(anchor["sey"] or anchor["shey"] or anchor["sary"] or anchor["sruy"])
     return _Reading(anchor.start(), anchor.end(), year=year, season=season)
 
 
@@ -1121,6 +1170,8 @@ def _read_month(anchor: re.Match[str], context: _Context) -> _Reading | None:
         day_before = _DAY_BEFORE.search(folded, max(0, start - 16), start)
     elif not prefix and context.previous_word(start)[0] in ("of", "من", "شهر"):
         day_before = _ORDINAL_DAY_BEFORE.search(folded, max(0, start - 40), start)
+    elif context.previous_word(start)[0] in _RU_ORDINAL_DAYS:  # "первого августа", "тридцать первого июля"
+        day_before = _RU_ORDINAL_DAY_BEFORE.search(folded, max(0, start - 40), start)
     if day_before is not None:
         reading.day = (
             int(day_before["d"])
@@ -1191,7 +1242,8 @@ def _resolve_relative(
         return _day_value(today + timedelta(days=shift)), "from the publication date"
     if group == "rrago":
         count_text = (anchor["rrn"] or "").lower()
-        return _ago(ref, _ru_unit(anchor["rru"]), _RU_NUMBERS.get(count_text, 1))
+        count = int(count_text) if count_text.isdigit() else _RU_NUMBERS.get(count_text, 1)
+        return _ago(ref, _ru_unit(anchor["rru"]), count)
     if group == "rrunit":
         step = _ru_step(anchor["rrum"])
         return _unit_value(ref, _ru_unit(anchor["rruu"]), step, "ru")
@@ -1224,7 +1276,11 @@ def _resolve_relative(
             weekday, modifier = _WEEKDAYS[anchor["rwhed"].rstrip("'")], anchor["rwhem"] or ""
     elif group == "rwru":
         step = _ru_step(anchor["rwrum"]) if anchor["rwrum"] else 0
-        weekday, modifier = _WEEKDAYS[anchor["rwrud"].lower()], {-1: "last", 0: "", 1: "next"}[step]
+        weekday = _WEEKDAYS[anchor["rwrud"].lower()]
+        if step < -1:  # "в позапрошлую среду": the week before last
+            last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
+            return _day_value(last - timedelta(weeks=1)), "the such weekday a week before the last one"
+        modifier = {-1: "last", 0: "", 1: "next"}[step]
     else:
         weekday, modifier = _WEEKDAYS[anchor["rward"]], anchor["rwarm"] or ""
     return _weekday_value(today, weekday, modifier)
@@ -1445,8 +1501,8 @@ def _accepted(reading: _Reading, groups: dict[str, str], right_modifier: str, co
     qualified = bool(groups["part"] or groups["rel"] or groups["elr"] or right_modifier or groups["apx"])
     cue = " ".join(groups["cue"].lower().split())
     if reading.kind == "year":
-        if _RU_COUNTED_NOUN_AFTER.match(context.folded, reading.end):
-            return False
+        if _RU_COUNTED_NOUN_AFTER.match(context.folded, reading.end) or (cue == "от" and not qualified):
+            return False  # "около 2000 человек"; "от 1500 до …" (a year after "от" has "года")
         if qualified or groups["opn"] or groups["unc"] or cue:
             return cue != "the" or _adjectival_year(reading, context)
         folded = context.folded
@@ -1777,6 +1833,10 @@ def _try_range(reading: _Reading, context: _Context) -> tuple[DateMention | None
     listing = connector in _LIST_CONNECTORS and opener not in _BETWEEN
     if connector in _NEEDS_BETWEEN and opener not in _BETWEEN and not listing:
         return nothing
+    if connector == "на" and (opener not in ("с", "со") or reading.day is None):
+        return nothing  # "(в ночь) с 31 июля на 1 августа"; otherwise "на" is "on", "for"
+    if reading.kind == "year" and reading.weak and _RU_COUNTED_NOUN_AFTER.match(folded, reading.end):
+        return nothing  # "от 1500 до 2000 рублей"
     if connector in ("-", "–") and not match["ld"] and not match["lm2"] and not match["ly3"]:
         return nothing
     left = _left_reading(match, reading)
