@@ -5,11 +5,13 @@ view uses (``app.core.timeline_layout.layout_lanes``: the same lanes, rows and b
 same ``TimelineRows`` the store hands the view; ``timeline_items`` is the one conversion between them
 (times become half-open, as the layout wants: the stored ``latest`` is the last second, inclusive).
 
-A page cannot zoom, so a long chart is cut: first in time, into windows holding at most ``max_markers``
-events each (cut at long empty stretches and halfway between neighbouring events, never through a group
-at the same instant), after an overview of the whole span; then, when the lanes are taller than a page,
-by whole lanes (a lane taller than a page by rows). A page leaves out the rows that would be blank on it,
-and keeps the others in the layout's order.
+A page cannot zoom, so the chart is printed as panels, each a period at a zoom that fits its events: the
+whole span first, then a period for each stretch too crowded to read at that scale, zoomed in until its
+markers and numbers stand apart (``time_windows``); events of coarse precision ("c. 2019", a month) are
+bars over their whole range where they are, never a period of their own. A panel whose lanes are taller
+than a page is cut by whole lanes (a lane taller than a page by rows). A panel leaves out the rows that
+would be blank in it, and keeps the others in the layout's order; panels are stacked on a page as long as
+they fit, so a page is not mostly blank.
 """
 
 from __future__ import annotations
@@ -106,17 +108,35 @@ def chart_layout(
 
 
 @dataclass(frozen=True)
-class ChartPage:
-    """One printed page of the chart: a time window and the layout rows drawn on it, top to bottom."""
+class ChartPanel:
+    """One period of the chart as printed: a time window and the layout rows drawn in it, top to bottom."""
 
     start: float  # epoch seconds
     end: float
     rows: tuple[int, ...]  # global rows of the layout, in order
-    window: int  # 0-based window number (-1 for the overview) and how many windows there are
+    window: int  # 0-based period number (-1 for the overview) and how many periods there are
     windows: int
-    overview: bool  # the whole span on one page, before the windows
-    part: int  # 0-based part of this window's lanes, and how many parts
+    overview: bool  # the whole span, before the periods that zoom into parts of it
+    part: int  # 0-based part of this period's lanes, and how many parts
     parts: int
+    depth: int = 0  # how many zooms in from the whole span
+
+
+@dataclass(frozen=True)
+class ChartPage:
+    """The panels printed on one page, top to bottom (as many as fit, so no page is mostly blank)."""
+
+    panels: tuple[ChartPanel, ...]
+    height: float  # of the panels with their headers, in bar rows (``row_heights``)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time window worth a panel of its own, and how many zooms in from the whole span it is."""
+
+    start: float
+    end: float
+    depth: int
 
 
 def padded_domain(layout: LaneLayout) -> tuple[float, float] | None:
@@ -129,43 +149,86 @@ def padded_domain(layout: LaneLayout) -> tuple[float, float] | None:
     return low - pad, high + pad
 
 
-def time_windows(
-    layout: LaneLayout, max_markers: int, *, gap_share: float = 0.2
-) -> list[tuple[float, float]]:
-    """Consecutive windows of time that each print legibly.
+ZOOM = 0.5  # a period zooms in at least this much on the one it is in, or it is not worth a panel
+MAX_DEPTH = 8
 
-    Windows follow where the events are (each event's anchor: a marker's time, a bar's middle); a long bar
-    is drawn clipped, with a chevron, in every window it crosses. The anchors are first cut at long empty
-    stretches (longer than ``gap_share`` of the whole span), so a few events years apart do not squeeze a
-    busy month into a sliver; each part is then cut halfway between neighbouring events into windows of
-    at most ``max_markers`` events (events at one instant are never split, so a window may hold more of
-    those). Each window is padded a little beyond its events, never past the middle of a cut.
+
+def time_windows(layout: LaneLayout, width: float, *, link: float, max_markers: int) -> list[Period]:
+    """The whole span, then the periods that zoom in where it is too crowded to read, in reading order.
+
+    ``width`` is the plot's width and ``link`` the least distance (same units) at which two marks, and
+    their numbers, read apart. In a window, the events drawn narrower than ``link`` (markers, and bars
+    over a short range) that stand closer than ``link`` to a neighbour form a crowded group: it gets a
+    period of its own, spanning its events' whole possible ranges, a little padded, and is looked at
+    again at that zoom (a group inside it may zoom further). Events drawn wider (a year, "c. 2019")
+    read as bars where they are and get no period of their own; a lone event needs none either. A
+    group that no zoom separates (evenly busy) is cut by count, into periods of at most
+    ``max_markers`` events, never through one instant. Each period follows the one it zooms into.
     """
     domain = padded_domain(layout)
     if domain is None:
         return []
-    anchors = np.sort(layout.columns.anchor[layout.placed])
-    segments = _covered_parts(anchors, anchors, (domain[1] - domain[0]) * gap_share)
-    windows: list[tuple[float, float]] = []
-    sparse: list[bool] = []
-    for low, high in segments:
-        inside = anchors[(anchors >= low) & (anchors <= high)]
-        edges = [low, *_count_cuts(inside, max_markers), high]
-        windows.extend(itertools.pairwise(edges))
-        sparse.extend(len(np.unique(inside)) <= 2 for _ in edges[1:])
-    return _padded(windows, sparse, domain)
+    columns = layout.columns
+    placed = np.flatnonzero(layout.placed)
+    low = np.clip(columns.earliest[placed], *domain)
+    high = np.clip(columns.latest[placed], *domain)
+    anchor = columns.anchor[placed]
+    order = np.argsort(anchor, kind="stable")
+    extents = _Extents(low[order], high[order], anchor[order], width, link, max_markers)
+    return [Period(*domain, 0), *extents.zooms(domain, 0)]
 
 
-def _covered_parts(starts: np.ndarray, ends: np.ndarray, min_gap: float) -> list[tuple[float, float]]:
-    """The spans covered by events, merged across any gap shorter than ``min_gap``."""
-    order = np.argsort(starts, kind="stable")
-    parts: list[list[float]] = []
-    for start, end in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
-        if parts and start - parts[-1][1] <= min_gap:
-            parts[-1][1] = max(parts[-1][1], end)
-        else:
-            parts.append([start, end])
-    return [(low, high) for low, high in parts]
+@dataclass(frozen=True, eq=False)
+class _Extents:
+    """The placed events' possible ranges (clipped to the chart) and anchors, sorted by anchor."""
+
+    low: np.ndarray
+    high: np.ndarray
+    anchor: np.ndarray
+    width: float
+    link: float
+    max_markers: int
+
+    def zooms(self, window: tuple[float, float], depth: int) -> list[Period]:
+        if depth >= MAX_DEPTH:
+            return []
+        start, end = window
+        scale = self.width / (end - start)
+        narrow = (self.high >= start) & (self.low <= end) & ((self.high - self.low) * scale < self.link)
+        chosen = np.flatnonzero(narrow)
+        periods: list[Period] = []
+        for group in _crowded(self.anchor[chosen], self.link / scale):
+            members = chosen[group]
+            periods.extend(self._zoom(members, window, depth))
+        return periods
+
+    def _zoom(self, members: np.ndarray, window: tuple[float, float], depth: int) -> list[Period]:
+        start, end = window
+        low, high = float(self.low[members].min()), float(self.high[members].max())
+        pad = max((high - low) * 0.04, 60.0)
+        inner = (max(low - pad, start), min(high + pad, end))
+        if inner[1] - inner[0] <= ZOOM * (end - start):
+            return [Period(*inner, depth + 1), *self.zooms(inner, depth + 1)]
+        anchors = self.anchor[members]
+        cuts = _count_cuts(anchors, self.max_markers)
+        if not cuts:
+            return []
+        edges = [inner[0], *cuts, inner[1]]
+        periods: list[Period] = []
+        for piece in itertools.pairwise(edges):
+            periods.append(Period(*piece, depth + 1))
+            periods.extend(self.zooms(piece, depth + 1))
+        return periods
+
+
+def _crowded(anchors: np.ndarray, gap: float) -> list[np.ndarray]:
+    """Positions of ``anchors`` (sorted) in runs whose neighbours lie closer than ``gap``: each run of at
+    least two different times."""
+    if len(anchors) < 2:
+        return []
+    breaks = np.flatnonzero(np.diff(anchors) >= gap) + 1
+    runs = np.split(np.arange(len(anchors)), breaks)
+    return [run for run in runs if len(run) > 1 and anchors[run[-1]] > anchors[run[0]]]
 
 
 def _count_cuts(anchors: np.ndarray, max_markers: int) -> list[float]:
@@ -178,22 +241,6 @@ def _count_cuts(anchors: np.ndarray, max_markers: int) -> list[float]:
             held = 0
         held += count
     return cuts
-
-
-def _padded(
-    windows: list[tuple[float, float]], sparse: list[bool], domain: tuple[float, float]
-) -> list[tuple[float, float]]:
-    """Each window widened by 4 % (at least half a day; three days around a lone event or two, so a
-    page does not zoom into a single day) where it borders a gap; cut edges stay put."""
-    result: list[tuple[float, float]] = []
-    for number, (low, high) in enumerate(windows):
-        pad = max((high - low) * 0.04, 3 * DAY if sparse[number] else DAY / 2)
-        before = windows[number - 1][1] if number else domain[0]
-        after = windows[number + 1][0] if number + 1 < len(windows) else domain[1]
-        new_low = low if before == low else max(low - pad, (before + low) / 2, domain[0])
-        new_high = high if after == high else min(high + pad, (high + after) / 2, domain[1])
-        result.append((new_low, new_high))
-    return result
 
 
 def visible_rows(layout: LaneLayout, start: float, end: float) -> tuple[int, ...]:
@@ -248,19 +295,44 @@ def row_groups(layout: LaneLayout, rows: Sequence[int], room: float) -> list[tup
     return groups
 
 
-def chart_pages(layout: LaneLayout, *, max_markers: int, room: float) -> list[ChartPage]:
-    """The overview (when the chart needs more than one window), then each window; each as many pages
-    down as its non-blank rows need."""
-    windows = time_windows(layout, max_markers)
-    spans = [(window, False) for window in windows]
-    if len(windows) > 1:
-        spans.insert(0, ((windows[0][0], windows[-1][1]), True))
+def chart_pages(
+    layout: LaneLayout, *, width: float, link: float, max_markers: int, room: float, header: float
+) -> list[ChartPage]:
+    """The periods (``time_windows``) as panels, each as many parts down as its non-blank rows need,
+    stacked on pages as they fit. ``room`` is a page's height and ``header`` a panel's title and axis,
+    both in bar rows (``row_heights``)."""
+    periods = time_windows(layout, width, link=link, max_markers=max_markers)
+    zoomed = len(periods) > 1
+    heights = row_heights(layout)
     pages: list[ChartPage] = []
-    for index, ((start, end), overview) in enumerate(spans):
-        window = index - 1 if len(windows) > 1 else index
-        groups = row_groups(layout, visible_rows(layout, start, end), room)
-        for part, rows in enumerate(groups):
-            pages.append(ChartPage(start, end, rows, window, len(windows), overview, part, len(groups)))
+    current: list[ChartPanel] = []
+    used = 0.0
+    for number, period in enumerate(periods):
+        rows = visible_rows(layout, period.start, period.end)
+        groups = row_groups(layout, rows, room - header)
+        window = number - 1 if zoomed else 0
+        for part, chosen in enumerate(groups):
+            need = header + float(heights[list(chosen)].sum())
+            if current and used + need > room:
+                pages.append(ChartPage(tuple(current), used))
+                current, used = [], 0.0
+            overview = zoomed and number == 0
+            current.append(
+                ChartPanel(
+                    period.start,
+                    period.end,
+                    chosen,
+                    window,
+                    len(periods) - 1 if zoomed else 1,
+                    overview,
+                    part,
+                    len(groups),
+                    period.depth,
+                )
+            )
+            used += need
+    if current:
+        pages.append(ChartPage(tuple(current), used))
     return pages
 
 

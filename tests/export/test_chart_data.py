@@ -89,36 +89,61 @@ def test_lanes_follow_the_store_order_and_events_without_a_lane_come_last() -> N
     assert [lane.name for lane in layout.lanes] == ["Alpha", "Beta", NO_LANE]
 
 
-def test_a_long_empty_stretch_cuts_the_chart_into_periods() -> None:
+WIDTH, LINK = 700.0, 30.0  # a plot's width and the least distance at which marks read apart
+
+
+def test_a_crowded_stretch_gets_a_period_and_a_lone_event_none() -> None:
     data = rows([day(2015, 3, 1), day(2023, 7, 30), day(2023, 7, 31), day(2023, 8, 2)])
     _items, layout = chart_layout(data)
-    windows = time_windows(layout, max_markers=50)
-    assert len(windows) == 2
-    assert windows[0][0] < epoch(2015, 3, 1) < windows[0][1] < epoch(2023, 7, 1)
-    assert windows[1][0] <= epoch(2023, 7, 30) and windows[1][1] >= epoch(2023, 8, 3)
-    assert windows[1][1] - windows[1][0] < 30 * DAY  # a busy week is printed at a week's scale
+    periods = time_windows(layout, WIDTH, link=LINK, max_markers=50)
+    assert [period.depth for period in periods] == [0, 1]
+    whole, busy = periods
+    assert whole.start < epoch(2015, 3, 1) and whole.end > epoch(2023, 8, 3)
+    assert epoch(2023, 7, 29) < busy.start <= epoch(2023, 7, 30) and epoch(2023, 8, 3) <= busy.end
+    assert busy.end - busy.start < 6 * DAY  # a busy week is printed at a week's scale, whole days in it
 
 
-def test_busy_periods_are_cut_between_neighbours_never_through_one_instant() -> None:
+def test_coarse_dates_are_bars_where_they_are_never_a_period_of_their_own() -> None:
+    c2019 = (epoch(2018, 1, 1), epoch(2021, 1, 1) - 1, int(EventFlag.APPROXIMATE))  # "2019~"
+    march = (epoch(2023, 3, 1), epoch(2023, 4, 1) - 1, 0)
+    data = rows([day(2017, 12, 22), c2019, march, day(2023, 8, 2)])
+    _items, layout = chart_layout(data)
+    assert [period.depth for period in time_windows(layout, WIDTH, link=LINK, max_markers=50)] == [0]
+
+
+def test_zooms_nest_until_the_marks_stand_apart() -> None:
+    """Months apart, then hours apart: a period for the months, and inside it one for the day."""
+    start = epoch(2023, 8, 1)
+    hours = [(start + hour * 3600, start + hour * 3600, 0) for hour in (6, 9, 14)]
+    data = rows([day(2010, 1, 1), day(2023, 3, 1), day(2023, 5, 1), *hours])
+    _items, layout = chart_layout(data)
+    periods = time_windows(layout, WIDTH, link=LINK, max_markers=50)
+    assert [period.depth for period in periods] == [0, 1, 2]
+    assert periods[1].start <= epoch(2023, 3, 1) and periods[1].end >= start + 14 * 3600
+    assert start + 5 * 3600 < periods[2].start and periods[2].end < start + 15 * 3600
+
+
+def test_evenly_busy_periods_are_cut_by_count_never_through_one_instant() -> None:
     start = epoch(2023, 1, 1)
     events = [(start + n * DAY, start + n * DAY + DAY - 1, 0) for n in range(30)] * 2  # two per day
     _items, layout = chart_layout(rows(events))
-    windows = time_windows(layout, max_markers=10)
+    periods = time_windows(layout, WIDTH, link=LINK, max_markers=10)[1:]
     anchors = layout.columns.anchor
-    counts = [int(((anchors >= low) & (anchors < high)).sum()) for low, high in windows]
+    counts = [int(((anchors >= p.start) & (anchors < p.end)).sum()) for p in periods]
     assert sum(counts) == 60 and max(counts) <= 10
     assert all(count % 2 == 0 for count in counts)  # the two events of a day stay together
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(windows))  # contiguous
+    assert all(a.end == b.start for a, b in itertools.pairwise(periods))  # contiguous
 
 
-def test_pages_start_with_an_overview_when_cut_and_split_tall_lanes() -> None:
-    data = rows([day(2015, 3, 1), day(2023, 7, 30)])
+def test_panels_share_a_page_while_they_fit() -> None:
+    data = rows([day(2015, 3, 1), day(2023, 7, 30), day(2023, 7, 31)])
     _items, layout = chart_layout(data)
-    pages = chart_pages(layout, max_markers=50, room=20)
-    assert [page.overview for page in pages] == [True, False, False]
-    assert pages[0].start == pages[1].start and pages[0].end == pages[2].end
-    assert [(page.window, page.windows) for page in pages] == [(-1, 2), (0, 2), (1, 2)]
-    assert all(page.rows == (0,) for page in pages)
+    pages = chart_pages(layout, width=WIDTH, link=LINK, max_markers=50, room=40, header=3)
+    assert len(pages) == 1 and [panel.overview for panel in pages[0].panels] == [True, False]
+    assert [(panel.window, panel.windows) for panel in pages[0].panels] == [(-1, 1), (0, 1)]
+    assert pages[0].height == 2 * (3 + 1.5)  # header and marker row, twice
+    tight = chart_pages(layout, width=WIDTH, link=LINK, max_markers=50, room=5, header=3)
+    assert [len(page.panels) for page in tight] == [1, 1]
 
 
 def test_row_groups_keep_lanes_whole_when_they_fit() -> None:
@@ -141,8 +166,8 @@ def test_pages_leave_out_rows_that_would_be_blank() -> None:
     assert [(lane.first_row, lane.rows) for lane in layout.lanes] == [(0, 3), (3, 1)]  # markers, two bars
     assert visible_rows(layout, epoch(2020, 1, 1), epoch(2021, 1, 1)) == (0, 1, 2, 3)  # lane b shows, empty
     assert visible_rows(layout, epoch(2023, 1, 1), epoch(2024, 1, 1)) == (0, 3)  # lane a shows, empty
-    pages = chart_pages(layout, max_markers=50, room=20)
-    assert [page.rows for page in pages] == [(0, 1, 2, 3), (0, 1, 2, 3), (0, 3)]
+    pages = chart_pages(layout, width=WIDTH, link=LINK, max_markers=50, room=20, header=3)
+    assert [panel.rows for page in pages for panel in page.panels] == [(0, 1, 2, 3)]  # nothing crowded
 
 
 def test_compact_numbers() -> None:

@@ -7,6 +7,7 @@ in /tmp/threadline-trial-report.pdf.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 
 from app.store import CaseStore
-from tests.export.pdftext import lines_with, page_words, pdf_pages, plain, squash, visual
+from tests.export.pdftext import Glyphs, lines_with, page_words, pdf_pages, plain, squash, visual
 from tests.export.test_cli_export import ok
 from tests.export.trialcase import (
     ARABIC_NAME,
@@ -111,3 +112,54 @@ def test_reveal_bidi_controls_is_pure_and_leaves_marks_alone() -> None:
     marks = "שלום\u200f, ok\u200e \u061c"  # RLM, LRM, ALM: they only act as letters would, and stay
     assert reveal_bidi_controls(marks) == marks
     assert len(BIDI_CONTROL_MARKER.findall(reveal_bidi_controls(SPOOF_TITLE))) == 2
+
+
+def _chart_words(report: Path, texts: list[str]) -> tuple[int, list[Glyphs]]:
+    page = next(number for number, text in enumerate(texts, 1) if "Threadline · Timeline" in text)
+    return page, page_words(report, page)
+
+
+def test_the_chart_zooms_on_the_busy_days_and_gives_coarse_dates_no_period(
+    report: Path, texts: list[str]
+) -> None:
+    """The whole span, then one period on the flight (31 July – 3 August 2023), where its markers and
+    numbers stand apart; nothing for a week in December 2017 or inside "c. 2019"."""
+    chart = plain("\n".join(text for text in texts if "Threadline · Timeline" in text))
+    titles = [line for line in chart.splitlines() if line.startswith("Timeline")]
+    assert titles == [
+        "Timeline · 2017 – 2023 · the whole span; 1 period(s) zoomed in below",
+        "Timeline · 31 Jul 2023 – 4 Aug 2023 · period 1 of 1",
+    ]
+    _page, words = _chart_words(report, texts)
+    zoom = next(word for word in words if word.text == "31" and word.top > 0)  # the second title
+    below = [word for word in words if zoom.bottom < word.top < zoom.bottom + 60]
+    numbers = {word.text: word for word in below if word.text in {"4", "5", "6", "7", "8"}}
+    assert set(numbers) == {"4", "5", "6", "7", "8"}  # each flight event's own number, none in a bubble
+    lefts = sorted(word.left for word in numbers.values())
+    assert min(b - a for a, b in itertools.pairwise(lefts)) > 20  # apart, in points
+    assert "8Paymentto⟦RLO⟧exe" in visual(lines_with(below, "8")[0])  # a title, its override revealed
+
+
+def test_the_chronology_starts_under_a_short_chart(texts: list[str]) -> None:
+    """No mostly blank page: the two panels take a third of the page, the chronology follows them."""
+    page = next(text for text in texts if "Threadline · Timeline" in text)
+    assert "Chronology" in page and "Threadline · Timeline · Chronology" in page
+    assert "Timeline · page 2" in plain(texts[0]) and "Chronology · page 2" in plain(texts[0])  # contents
+
+
+def test_right_to_left_titles_read_from_their_number_beside_the_mark(report: Path, texts: list[str]) -> None:
+    """A Hebrew or Arabic title is laid out right to left, its number on its start (right) side next to
+    the mark: "…המטוס נח 5 ●", never "5 …" with the title's pieces in left-to-right order, and the Arabic
+    entry number is not next to the title's "2023" (which reads as part of it)."""
+    _page, words = _chart_words(report, texts)
+    five = [line for line in lines_with(words, "5") if any(word.text == "ה" for word in line)]
+    assert five, "the Hebrew title is shown"
+    line = five[-1]
+    number = next(word for word in line if word.text == "5")
+    hebrew = [word for word in line if word.text and "\u0590" <= word.text[0] <= "\u05ff"]
+    assert max(word.right for word in hebrew) < number.left  # the title is left of its number
+    seven = next(line for line in lines_with(words, "7") if any(word.text == "2023" for word in line))
+    number = next(word for word in seven if word.text == "7")
+    year = next(word for word in seven if word.text == "2023")
+    arabic = [word for word in seven if word.text and "\u0600" <= word.text[0] <= "\u06ff"]
+    assert year.right < min(word.left for word in arabic) < max(word.right for word in arabic) < number.left

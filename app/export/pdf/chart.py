@@ -43,7 +43,7 @@ from app.core.timeline_layout import (
     declutter_labels,
     to_local,
 )
-from app.export.chart_data import ChartPage, compact_numbers, row_heights
+from app.export.chart_data import ChartPage, ChartPanel, compact_numbers, row_heights
 from app.export.common import zone_caption
 from app.export.pdf.content import tr
 from app.export.pdf.fonts import Face, font
@@ -61,30 +61,53 @@ CLUSTER_PX = pt(9)
 LABEL_GAP = pt(3)
 MAX_LABEL = pt(150)
 MARKER_SPACING = pt(6)  # a window holds about one event per this much width (clusters absorb the rest)
+LINK = pt(24)  # marks closer than this do not read apart (with their numbers): a period zooms in on them
+PANEL_GAP = pt(14)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
 class ChartGeometry:
-    """Where the parts of a chart page go inside the page body."""
+    """Where the parts of a chart page go inside the page body: panels stacked from the top, each a title
+    line, an axis and its rows; the legend at the foot."""
 
     body: QRectF
     grouped: bool
 
     @property
-    def plot(self) -> QRectF:
-        left = self.body.left() + (GUTTER if self.grouped else pt(4))
-        top = self.body.top() + TITLE_H + AXIS_H
-        return QRectF(left, top, self.body.right() - left - pt(4), self.body.bottom() - LEGEND_H - top)
+    def left(self) -> float:
+        return self.body.left() + (GUTTER if self.grouped else pt(4))
+
+    @property
+    def width(self) -> float:
+        """The plot's width, the same in every panel."""
+        return self.body.right() - pt(4) - self.left
 
     @property
     def room(self) -> float:
-        """How many bar rows fit the plot (a marker row counts as ``MARKER_ROW``)."""
-        return self.plot.height() / ROW
+        """How many bar rows fit a page's panels, titles and axes included (a marker row counts as
+        ``MARKER_ROW``)."""
+        return (self.body.height() - LEGEND_H) / ROW
+
+    @property
+    def header(self) -> float:
+        """A panel's title, axis and the space below it, in bar rows."""
+        return (TITLE_H + AXIS_H + PANEL_GAP) / ROW
+
+    def used(self, page: ChartPage) -> float:
+        """How far down the body ``page`` reaches, its legend included."""
+        return page.height * ROW - PANEL_GAP + LEGEND_H
 
     @property
     def max_markers(self) -> int:
-        return max(int(self.plot.width() // MARKER_SPACING), 8)
+        return max(int(self.width // MARKER_SPACING), 8)
+
+    def plot(self, top: float, rows_height: float) -> QRectF:
+        """The plot of a panel whose title starts at ``top``."""
+        return QRectF(self.left, top + TITLE_H + AXIS_H, self.width, rows_height)
+
+
+INK = QColor("#1a1a1a")
 
 
 def lane_colour(number: int) -> QColor:
@@ -171,13 +194,55 @@ class Box:
     x: float
     top: float
     row: int
-    text: str = ""
-    long: str = ""  # the label with the event's title, drawn where there is room for it
+    text: str = ""  # the entry number(s)
+    title: str = ""  # the event's title, drawn after the number where there is room for it
     priority: float = 0.0
     fixed: bool = False
     width: float = 0.0  # of a fixed box; a label's is measured
     height: float = ROW
     inside: bool = False  # drawn over its bar, on a light ground
+    before: float = math.nan  # where a label put on the mark's left would end (nan: only on its right)
+
+
+@dataclass
+class _Label:
+    """A mark's entry number, next to the mark on the side its title's direction starts from (left of
+    the mark for a Hebrew or Arabic title, so the title reads right to left away from it; the other side
+    where that one has no room), and the title beyond it where there is room."""
+
+    box: Box
+    left_side: bool
+    start: float  # of the number
+    width: float  # of the number
+    title: str = ""  # as shown (elided), once placed
+    title_start: float = 0.0
+    title_width: float = 0.0
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.box.title)
+
+
+def _number_label(box: Box, used: QRectF, width: float) -> _Label:
+    can_left = not box.inside and not math.isnan(box.before)
+    left_side = can_left and is_rtl(box.title)
+    if left_side and box.before - width < used.left():
+        left_side = False
+    elif not left_side and can_left and box.x + width > used.right():
+        left_side = True
+    return _Label(box, left_side, box.before - width if left_side else box.x, width)
+
+
+def _room(label: _Label, spans: list[tuple[float, float, int]], used: QRectF, gap: float) -> float:
+    """The free width beyond ``label``'s number, up to the nearest mark or number of its row."""
+    row = label.box.row
+    if label.left_side:
+        edge = label.start - gap
+        stops = [right for left, right, lane in spans if lane == row and right <= edge + 0.01]
+        return edge - max([used.left(), *stops])
+    edge = label.start + label.width + gap
+    stops = [left for left, right, lane in spans if lane == row and left >= edge - 0.01]
+    return min([used.right(), *stops]) - edge
 
 
 class ChartPainter:
@@ -211,43 +276,46 @@ class ChartPainter:
 
     def paint(self, painter: QPainter, body: QRectF, page: ChartPage) -> None:
         geometry = ChartGeometry(body, self.grouped)
-        plot = geometry.plot
-        heights = self._heights[list(page.rows)] * ROW
+        top = body.top()
+        for panel in page.panels:
+            top = self._panel(painter, geometry, top, panel) + PANEL_GAP
+        closest = max(page.panels, key=lambda panel: panel.depth)  # its offset is the one in effect
+        self._legend(painter, QRectF(body.left(), top - PANEL_GAP, body.width(), LEGEND_H), closest)
+
+    def _panel(self, painter: QPainter, geometry: ChartGeometry, top: float, panel: ChartPanel) -> float:
+        """Draw ``panel`` with its title at ``top``; returns the bottom of its rows."""
+        heights = self._heights[list(panel.rows)] * ROW
+        used = geometry.plot(top, float(heights.sum()))
         self._top[:] = np.nan
-        self._top[list(page.rows)] = plot.top() + np.concatenate([[0.0], np.cumsum(heights)[:-1]])
-        used = QRectF(plot.left(), plot.top(), plot.width(), float(heights.sum()))
-        self._title(painter, body, page)
-        self._bands(painter, geometry, used, page)
-        ticks = axis_ticks(page.start, page.end, plot.width(), self.zone, min_spacing_px=pt(62))
-        self._grid(painter, used, page, ticks)
+        self._top[list(panel.rows)] = used.top() + np.concatenate([[0.0], np.cumsum(heights)[:-1]])
+        self._title(painter, QRectF(geometry.body.left(), top, geometry.body.width(), TITLE_H), panel)
+        self._bands(painter, geometry, used, panel)
+        ticks = axis_ticks(panel.start, panel.end, used.width(), self.zone, min_spacing_px=pt(62))
+        self._grid(painter, used, panel, ticks)
         painter.save()
         painter.setClipRect(used.adjusted(-MARKER_R * 2, -1, MARKER_R * 2, 1))
-        boxes = self._bars(painter, used, page)
-        boxes += self._markers(painter, used, page)
+        boxes = self._bars(painter, used, panel)
+        boxes += self._markers(painter, used, panel)
         self._labels(painter, used, boxes)
         painter.restore()
-        self._legend(painter, body, page)
+        return used.bottom()
 
-    def x_of(self, time: float, page: ChartPage, plot: QRectF) -> float:
+    def x_of(self, time: float, page: ChartPanel, plot: QRectF) -> float:
         return plot.left() + (float(time) - page.start) / (page.end - page.start) * plot.width()
 
-    def _title(self, painter: QPainter, body: QRectF, page: ChartPage) -> None:
+    def _title(self, painter: QPainter, rect: QRectF, page: ChartPanel) -> None:
         text = tr("Timeline") + "  ·  " + window_text(page.start, page.end, self.zone)
         if page.overview:
-            text += "  ·  " + tr("overview of {count} periods shown after it").format(count=page.windows)
-        elif page.windows > 1:
+            text += "  ·  " + tr("the whole span; {count} period(s) zoomed in below").format(
+                count=page.windows
+            )
+        elif page.windows > 1 or page.depth:
             text += "  ·  " + tr("period {n} of {total}").format(n=page.window + 1, total=page.windows)
         if page.parts > 1:
             text += "  ·  " + tr("part {n} of {total}").format(n=page.part + 1, total=page.parts)
-        draw_text(
-            painter,
-            QRectF(body.left(), body.top(), body.width(), TITLE_H),
-            text,
-            font(Face.SANS, 10.5, bold=True),
-            QColor("#1a1a1a"),
-        )
+        draw_text(painter, rect, text, font(Face.SANS, 10.5 if page.depth == 0 else 9.5, bold=True), INK)
 
-    def _bands(self, painter: QPainter, geometry: ChartGeometry, used: QRectF, page: ChartPage) -> None:
+    def _bands(self, painter: QPainter, geometry: ChartGeometry, used: QRectF, page: ChartPanel) -> None:
         for number, lane in enumerate(self.layout.lanes):
             lines = [row for row in page.rows if lane.first_row <= row < lane.first_row + lane.rows]
             if not lines:
@@ -271,7 +339,7 @@ class ChartPainter:
         painter.setPen(QPen(QColor("#c8ccd2"), pt(0.4)))
         painter.drawLine(QLineF(geometry.body.left(), used.bottom(), used.right(), used.bottom()))
 
-    def _grid(self, painter: QPainter, used: QRectF, page: ChartPage, ticks: Sequence[Tick]) -> None:
+    def _grid(self, painter: QPainter, used: QRectF, page: ChartPanel, ticks: Sequence[Tick]) -> None:
         label_font = font(Face.SANS, 7.5)
         metrics = QFontMetricsF(label_font, painter.device())
         for position, tick in enumerate(ticks):
@@ -293,7 +361,7 @@ class ChartPainter:
         shown: IntArray = indices[(rows >= 0) & ~np.isnan(self._top[np.maximum(rows, 0)])]
         return shown
 
-    def _bars(self, painter: QPainter, used: QRectF, page: ChartPage) -> list[Box]:
+    def _bars(self, painter: QPainter, used: QRectF, page: ChartPanel) -> list[Box]:
         columns = self.layout.columns
         bars = np.flatnonzero(columns.is_bar)
         bars = self._visible(bars)
@@ -335,12 +403,15 @@ class ChartPainter:
             number = self.numbers.get(item.id)
             label = f"{number}" if number is not None else ""
             priority = float(item.evidence_count or 0)
-            long = f"{label} {item.title}"
+            title = item.title
             if columns.latest[index] > page.end:  # runs off the page: its label goes inside, at its start
                 inset = x0 + (pt(5) if columns.earliest[index] < page.start else pt(2))
-                boxes.append(Box(inset, float(self._top[row]), row, label, long, priority, inside=True))
+                boxes.append(Box(inset, float(self._top[row]), row, label, title, priority, inside=True))
             else:
-                boxes.append(Box(x1 + LABEL_GAP, float(self._top[row]), row, label, long, priority))
+                before = x0 - LABEL_GAP if columns.earliest[index] >= page.start else math.nan
+                boxes.append(
+                    Box(x1 + LABEL_GAP, float(self._top[row]), row, label, title, priority, before=before)
+                )
                 boxes.append(Box(x0, top, row, fixed=True, width=x1 - x0))  # the bar blocks other labels
         return boxes
 
@@ -375,7 +446,7 @@ class ChartPainter:
 
     # -- markers -------------------------------------------------------------------------------------------
 
-    def _markers(self, painter: QPainter, used: QRectF, page: ChartPage) -> list[Box]:
+    def _markers(self, painter: QPainter, used: QRectF, page: ChartPanel) -> list[Box]:
         columns = self.layout.columns
         markers = np.flatnonzero(~columns.is_bar & columns.placed)
         markers = self._visible(markers)
@@ -400,19 +471,31 @@ class ChartPainter:
                 self._marker(painter, x, y, colour, items[0], columns, int(members[0]), page, used)
                 entry = self.numbers.get(items[0].id)
                 label = "" if entry is None else str(entry)
-                long = f"{label} {items[0].title}"
-                right = x + MARKER_R
+                title = items[0].title
+                left, right = x - MARKER_R, x + MARKER_R
             else:
-                right = self._badge(painter, x, y, colour, len(items), any(item.disputed for item in items))
+                left, right = self._badge(
+                    painter, x, y, colour, len(items), any(item.disputed for item in items)
+                )
                 label = compact_numbers(
                     [self.numbers[item.id] for item in items if item.id in self.numbers], 3
                 )
-                long = label
+                title = ""
             weight = float(sum(i.evidence_count or 0 for i in items))
+            top = y - row_height / 2
             boxes.append(
-                Box(right + LABEL_GAP, y - row_height / 2, row, label, long, weight, height=row_height)
+                Box(
+                    right + LABEL_GAP,
+                    top,
+                    row,
+                    label,
+                    title,
+                    weight,
+                    height=row_height,
+                    before=left - LABEL_GAP,
+                )
             )
-            boxes.append(Box(x - MARKER_R, y - row_height / 2, row, fixed=True, width=right - (x - MARKER_R)))
+            boxes.append(Box(left, top, row, fixed=True, width=right - left))
         return boxes
 
     def _marker(
@@ -424,22 +507,27 @@ class ChartPainter:
         item: TimelineItem,
         columns: object,
         index: int,
-        page: ChartPage,
+        page: ChartPanel,
         used: QRectF,
     ) -> None:
         layout_columns = self.layout.columns
         low, high = layout_columns.earliest[index], layout_columns.latest[index]
         x0, x1 = float(self.x_of(low, page, used)), float(self.x_of(high, page, used))
-        if x1 - x0 >= pt(4):  # the possible range of a day-long marker, once a day is wide enough to see
-            painter.setPen(QPen(_alpha(colour, 160), pt(0.8)))
-            painter.drawLine(QLineF(x0, y, x1, y))
+        if x1 - x0 >= pt(4):  # the possible range of a day-long marker, once a day is wide enough to see:
+            # a bracket under the marker, clear of the labels beside it
+            below = y + MARKER_R + pt(1.8)
+            painter.setPen(QPen(_alpha(colour, 170), pt(0.7)))
+            painter.drawLine(QLineF(x0, below, x1, below))
+            for end in (x0, x1):
+                painter.drawLine(QLineF(end, below - pt(1.5), end, below))
         painter.setPen(QPen(DISPUTED, pt(1.3)) if item.disputed else QPen(colour.darker(130), pt(0.5)))
         painter.setBrush(QColor("white") if item.approximate else colour)
         painter.drawEllipse(QPointF(x, y), MARKER_R, MARKER_R)
 
     def _badge(
         self, painter: QPainter, x: float, y: float, colour: QColor, count: int, disputed: bool
-    ) -> float:
+    ) -> tuple[float, float]:
+        """A count badge at ``x``; returns its left and right."""
         text = str(count) if count < 1000 else f"{count // 1000}k"
         qfont = font(Face.SANS, 6.5, bold=True)
         width = max(QFontMetricsF(qfont, painter.device()).horizontalAdvance(text) + pt(5), MARKER_R * 2.4)
@@ -450,74 +538,101 @@ class ChartPainter:
         painter.setBrush(colour)
         painter.drawPath(path)
         draw_text(painter, rect, text, qfont, QColor("white"), Qt.AlignmentFlag.AlignHCenter)
-        return rect.right()
+        return rect.left(), rect.right()
 
     # -- labels --------------------------------------------------------------------------------------------
 
     def _labels(self, painter: QPainter, used: QRectF, boxes: list[Box]) -> None:
-        """Numbers with titles where they fit without touching another mark or label, numbers alone
-        where only those fit, nothing where not even a number does (the entry list has them all)."""
+        """Every mark's number where it fits without touching another mark or number (the busiest marks
+        first), then titles after the numbers where there is room, nothing where not even a number fits
+        (the entry list has them all). A number stands next to its mark, on the side its title's direction
+        starts from: a Hebrew or Arabic title goes left of its mark, right to left, number at its right."""
         if not boxes:
             return
         qfont = font(Face.SANS, 7)
         metrics = QFontMetricsF(qfont, painter.device())
-        starts = np.array([box.x for box in boxes])
-        rows = np.array([box.row for box in boxes])
-        priority = np.array([box.priority for box in boxes])
-        fixed = np.array([box.fixed for box in boxes])
-        labels = ~fixed & np.array([bool(box.text) for box in boxes])
-        room = used.right() - starts
-        long_texts = [
-            metrics.elidedText(box.long, Qt.TextElideMode.ElideRight, min(MAX_LABEL, max(float(r), 0.0)))
-            for box, r in zip(boxes, room.tolist(), strict=True)
+        gap = max(metrics.horizontalAdvance(" "), pt(2.5))  # between a number and its title
+        fixed = [box for box in boxes if box.fixed]
+        labels = [
+            _number_label(box, used, metrics.horizontalAdvance(box.text))
+            for box in boxes
+            if not box.fixed and box.text
         ]
-        long_widths = np.array([metrics.horizontalAdvance(text) for text in long_texts])
-        short_widths = np.array([metrics.horizontalAdvance(box.text) for box in boxes])
-        mark_widths = np.array([box.width for box in boxes])
-        long_ok = labels & np.array(
-            [len(t) > len(b.text) + 3 for t, b in zip(long_texts, boxes, strict=True)]
+        if not labels:
+            return
+        kept = self._declutter(
+            [(box.x, box.width, box.row, box.priority) for box in fixed],
+            [(label.start, label.width, label.box.row, label.box.priority) for label in labels],
+            pt(1.5),
         )
-        long_ok &= starts + long_widths <= used.right()
-        chosen = np.zeros(len(boxes), np.bool_)
-        candidates = fixed | long_ok
-        chosen[candidates] = declutter_labels(
-            starts[candidates],
-            np.where(fixed, mark_widths, long_widths)[candidates],
-            rows[candidates],
-            priority[candidates],
-            fixed=fixed[candidates],
-            gap=pt(2),
-        )
-        long_kept = chosen & long_ok
-        short_ok = labels & ~long_kept & (starts + short_widths <= used.right())
-        pinned = fixed | long_kept
-        candidates = pinned | short_ok
-        short_kept = np.zeros(len(boxes), np.bool_)
-        short_kept[candidates] = declutter_labels(
-            starts[candidates],
-            np.where(fixed, mark_widths, np.where(long_kept, long_widths, short_widths))[candidates],
-            rows[candidates],
-            priority[candidates],
-            fixed=pinned[candidates],
-            gap=pt(1.5),
-        )
-        short_kept &= short_ok
-        for index in np.flatnonzero(long_kept | short_kept).tolist():
-            box = boxes[index]
-            text, width = (
-                (long_texts[index], long_widths[index])
-                if long_kept[index]
-                else (box.text, short_widths[index])
+        placed = [label for label, keep in zip(labels, kept, strict=True) if keep]
+        spans = [(box.x, box.x + box.width, box.row) for box in fixed]
+        spans += [(label.start, label.start + label.width, label.box.row) for label in placed]
+        titled: list[_Label] = []
+        for label in placed:
+            room = min(_room(label, spans, used, gap), MAX_LABEL) - pt(2)
+            if not label.box.title or room <= 0:
+                continue
+            shown = metrics.elidedText(
+                reveal_bidi_controls(label.box.title), Qt.TextElideMode.ElideRight, room
             )
-            rect = QRectF(box.x, box.top, width + pt(2), box.height)
-            if box.inside:
-                painter.fillRect(rect.adjusted(-pt(1), pt(1.5), 0, -pt(1.5)), QColor(255, 255, 255, 215))
-            draw_text(painter, rect, text, qfont, QColor("#1a1a1a"), ltr=True)
+            if len(shown) <= 3:
+                continue
+            label.title, label.title_width = shown, metrics.horizontalAdvance(shown)
+            label.title_start = (
+                label.start - gap - label.title_width if label.left_side else label.start + label.width + gap
+            )
+            titled.append(label)
+        with_title = self._declutter(
+            [(left, right - left, row, 0.0) for left, right, row in spans],
+            [(label.title_start, label.title_width, label.box.row, label.box.priority) for label in titled],
+            pt(2),
+        )
+        for label, keep in zip(titled, with_title, strict=True):
+            if not keep:
+                label.title = ""
+        for label in placed:
+            self._draw_label(painter, label, qfont, gap)
+
+    @staticmethod
+    def _declutter(
+        pinned: list[tuple[float, float, int, float]],
+        wanted: list[tuple[float, float, int, float]],
+        gap: float,
+    ) -> np.ndarray:
+        """Which of ``wanted`` (start, width, row, priority) can be drawn beside ``pinned`` and each other."""
+        every = pinned + wanted
+        starts, widths, rows, priority = (np.array([entry[n] for entry in every]) for n in range(4))
+        fixed = np.array([True] * len(pinned) + [False] * len(wanted))
+        chosen = declutter_labels(starts, widths, rows.astype(np.int64), priority, fixed=fixed, gap=gap)
+        return np.asarray(chosen[len(pinned) :], np.bool_)
+
+    @staticmethod
+    def _draw_label(painter: QPainter, label: _Label, qfont: QFont, gap: float) -> None:
+        box = label.box
+        left = min(label.start, label.title_start) if label.title else label.start
+        right = (
+            max(label.start + label.width, label.title_start + label.title_width)
+            if label.title
+            else (label.start + label.width)
+        )
+        if box.inside:
+            painter.fillRect(
+                QRectF(left - pt(1), box.top + pt(1.5), right - left + pt(2), box.height - pt(3)),
+                QColor(255, 255, 255, 215),
+            )
+        number = QRectF(label.start, box.top, label.width + pt(1), box.height)
+        draw_text(painter, number, box.text, qfont, INK, ltr=True)
+        if label.title:
+            rect = QRectF(label.title_start, box.top, label.title_width + pt(1), box.height)
+            align = Qt.AlignmentFlag.AlignRight if label.rtl else Qt.AlignmentFlag.AlignLeft
+            draw_text(painter, rect, label.title, qfont, INK, align)
 
     # -- legend --------------------------------------------------------------------------------------------
 
-    def _legend(self, painter: QPainter, body: QRectF, page: ChartPage) -> None:
-        top = body.bottom() - LEGEND_H + pt(6)
+    def _legend(self, painter: QPainter, body: QRectF, page: ChartPanel) -> None:
+        """The legend in ``body``'s top ``LEGEND_H``."""
+        top = body.top() + pt(6)
         qfont = font(Face.SANS, 7)
         colour = lane_colour(0)
         x = body.left()

@@ -277,14 +277,16 @@ class Paginator:
 
     MIN_START = pt(40)  # a flow cut across pages starts on a fresh page rather than in less room than this
 
-    def __init__(self, height: float) -> None:
+    def __init__(self, height: float, *, first_top: float = 0.0) -> None:
+        """``first_top``: where the first page's room starts (below what another part put there)."""
         self.height = height
+        self.first_top = first_top
         self.pages: list[list[Slice]] = []
         self.y = 0.0
 
     def new_page(self) -> None:
+        self.y = 0.0 if self.pages else self.first_top
         self.pages.append([])
-        self.y = 0.0
 
     def place(self, flow: TextFlow, *, space_before: float = 0.0, keep_together: bool = True) -> int:
         """Place ``flow``; returns the index (in ``pages``) of the page where it starts."""

@@ -27,7 +27,7 @@ from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_
 from app.core.textnorm import reveal_bidi_controls
 from app.export.chart_data import ChartPage, chart_layout, chart_pages
 from app.export.common import zone_named
-from app.export.pdf.chart import ChartGeometry, ChartPainter, draw_text
+from app.export.pdf.chart import LINK, ChartGeometry, ChartPainter, draw_text
 from app.export.pdf.content import cover_flow, entry_flow, index_flows, section_flow, source_flow, tr, when
 from app.export.pdf.flow import ALERT, MUTED, Paginator, Slice, TextFlow, paint_slice
 from app.export.pdf.fonts import Face, font
@@ -40,6 +40,9 @@ _LANE_CAPTIONS = {
     LaneGrouping.ENTITY: "by entity taking part (an event with several appears in each lane)",
     LaneGrouping.TAG: "by tag (an event with several appears in each lane)",
 }
+
+
+SHARE_BELOW = 0.6  # the chronology starts under the chart when the chart's last page is at most this full
 
 
 @dataclass(eq=False)
@@ -67,6 +70,10 @@ class ReportPages:
         self.entry_pages: dict[int, int] = {}  # chronology number → 1-based page
         self.contents: list[tuple[str, int | None]] = []
         self._chart: ChartPainter | None = None
+
+    def chart_bottom(self, page: ChartPage) -> float:
+        """How far down the body the chart page ``page`` reaches."""
+        return ChartGeometry(self.frame.body, self._chart is not None and self._chart.grouped).used(page)
 
     @property
     def page_count(self) -> int:
@@ -244,8 +251,11 @@ def layout_report(
 
     progress(ProgressUpdate(0, denominator, tr("Laying out")))
     chart_page_list = _chart(pages) if ReportPart.CHART in parts else []
+    # the chronology starts under the chart's last page when that leaves a good part of the page blank
+    below_chart = pages.chart_bottom(chart_page_list[-1]) + pt(22) if chart_page_list else height
+    shared = ReportPart.CHRONOLOGY in parts and below_chart < height * SHARE_BELOW
     chronology = (
-        _chronology(report, width, height, pages.entry_pages, step)
+        _chronology(report, width, height, pages.entry_pages, step, first_top=below_chart if shared else 0.0)
         if ReportPart.CHRONOLOGY in parts
         else None
     )
@@ -271,7 +281,7 @@ def layout_report(
     if ReportPart.COVER in parts:
         placeholder: list[tuple[str, int | None]] = [(title, 999) for title in titles]
         cover_pages = len(_flows_paginated([cover_flow(report, width, placeholder, 999)], height))
-    first_chronology = cover_pages + len(chart_page_list) + 1
+    first_chronology = cover_pages + len(chart_page_list) + (0 if shared else 1)
     if chronology is not None:
         pages.entry_pages = {number: page + first_chronology for number, page in pages.entry_pages.items()}
     index = None
@@ -281,6 +291,11 @@ def layout_report(
     sections: list[tuple[str, list[Page]]] = []
     if chart_page_list:
         sections.append((tr("Timeline"), [Page(tr("Timeline"), chart=chart) for chart in chart_page_list]))
+    if shared and chronology:
+        last = sections[0][1][-1]
+        last.section, last.slices = tr("Timeline · Chronology"), chronology[0]
+        pages.contents.append((tr("Timeline"), cover_pages + 1))
+        chronology = chronology[1:]
     for title, paged in (
         (tr("Chronology"), chronology),
         (tr("Sources"), sources),
@@ -290,7 +305,12 @@ def layout_report(
             sections.append((title, [Page(title, slices) for slices in paged]))
     start = cover_pages + 1
     for title, section_pages in sections:
-        pages.contents.append((title, start))
+        if not shared:
+            pages.contents.append((title, start))
+        elif title == tr("Chronology"):
+            pages.contents.append((title, start - 1))  # it begins on the chart's last page
+        elif title != tr("Timeline"):
+            pages.contents.append((title, start))
         start += len(section_pages)
     total_pages = start - 1
     if ReportPart.COVER in parts:
@@ -340,13 +360,26 @@ def _chart(pages: ReportPages) -> list[ChartPage]:
         undated=undated,
         zone=zone_named(report.options.time_zone),
     )
-    return chart_pages(layout, max_markers=geometry.max_markers, room=geometry.room)
+    return chart_pages(
+        layout,
+        width=geometry.width,
+        link=LINK,
+        max_markers=geometry.max_markers,
+        room=geometry.room,
+        header=geometry.header,
+    )
 
 
 def _chronology(
-    report: Report, width: float, height: float, entry_pages: dict[int, int], step: Callable[[str], None]
+    report: Report,
+    width: float,
+    height: float,
+    entry_pages: dict[int, int],
+    step: Callable[[str], None],
+    *,
+    first_top: float = 0.0,
 ) -> list[list[Slice]]:
-    paginator = Paginator(height)
+    paginator = Paginator(height, first_top=first_top)
     paginator.place(section_flow(tr("Chronology"), [_chronology_intro(report)], width))
     previous: int | None = None
     for entry in report.entries:
