@@ -18,6 +18,7 @@ from app.core.progress import CancelToken, ProgressSink, ignore_progress
 from app.core.records import ImportOutcome, ImportStatus
 from app.ingest.pipeline import import_paths
 from app.store import CaseStore
+from app.ui.demo_story import add_demo_story
 from app.ui.resources import resource_path
 
 DEMO_CASE_FILE_NAME = "Demo case.threadline"
@@ -54,7 +55,7 @@ def build_demo_case(
     building = destination.with_name(destination.name + ".building")
     _remove_with_side_files(building)
     try:
-        with CaseStore.create(building, title=demo_case_title(), actor="Threadline") as store:
+        with CaseStore.create(building, title=demo_case_title(), actor="Threadline demo") as store:
             # Nine small files: reading them here is quicker than starting worker processes.
             outcomes = import_paths(
                 store,
@@ -64,6 +65,8 @@ def build_demo_case(
                 cancel=cancel,
                 workers=1,
             )
+            if cancel is None or not cancel.cancelled:
+                add_demo_story(store)
         if cancel is not None:
             cancel.raise_if_cancelled()
         failed = [outcome for outcome in outcomes if outcome.status is ImportStatus.FAILED]

@@ -104,6 +104,27 @@ def test_the_demo_build_imports_every_file(tmp_path: Path) -> None:
 # --- the picture -------------------------------------------------------------------------------------------
 
 
+def test_the_demo_comes_with_dates_grades_entities_and_quoted_events(tmp_path: Path) -> None:
+    from app.ui.demo_story import ENTITIES, EVENTS
+
+    destination = tmp_path / DEMO_CASE_FILE_NAME
+    build_demo_case(destination)
+    with CaseStore.open(destination) as store:
+        summaries = store.events.summaries(store.events.event_ids())
+        assert sorted(event.title for event in summaries) == sorted(story.title for story in EVENTS)
+        wanted = {story.title: len(story.quotes) for story in EVENTS}
+        assert {event.title: event.evidence_count for event in summaries} == wanted  # every quote found
+        assert [event.title for event in summaries if event.disputed] == [
+            "Refuelling stop in Irkutsk; crates loaded"
+        ]
+        assert {entity.name for entity in store.entities.list_entities()} >= {
+            name for _kind, name, _aliases in ENTITIES
+        }
+        undated = [s.title for s in store.list_sources() if not s.published]
+        assert undated == ["manifest_excerpt"]  # the e-mail attachment states no date of its own
+        assert store.verify().ok  # every quote is exactly the characters its offsets name
+
+
 def test_screenshot_of_the_workspace(
     window: MainWindow, qtbot: QtBot, screenshot: Callable[[QWidget, str], Path]
 ) -> None:
