@@ -18,8 +18,14 @@ second: ``UncertainDate.bounds_epoch``); ``None`` is an open end. An event witho
     weight = reliability points × credibility points / 25
 
 with the source's reliability A–E = 5–1 points and the information's credibility 1–5 = 5–1 points (the
-Admiralty scale). "Cannot be judged" (F, 6) counts as the middle of its scale (3 points): it neither
-raises nor lowers. So A1 weighs 1, B2 0.64, C3 0.36, D4 0.16; an ungraded quote (F6) weighs 0.36.
+Admiralty scale). So A1 weighs 1, B2 0.64, C3 0.36, D4 0.16. F ("reliability cannot be judged") and 6
+("truth cannot be judged") are not grades but the absence of one, so they never add confidence of their
+own: when the other half of the grade was judged, the unjudged half counts as the middle of its scale (3
+points) and the judged half decides (F2 weighs 0.48 like C2, A6 0.6 like A3); a quote judged on neither
+(F6, the grade of a quote nobody has assessed yet) weighs **nothing**. It is still listed and counted
+(``unjudged_sources``), but however many F6 quotes support an event they do not move it from "unknown":
+"someone says so", repeated, is not evidence that it happened until someone grades it. A contradicting
+quote, judged or not, still disputes the event, so one with no judged support is doubtful.
 
 A source counts once however often it is quoted (its best quote), and a source and the files attached to
 it (an e-mail and its attachments) count as one, since they are not independent. Independent sources
@@ -28,10 +34,12 @@ corroborate each other: ``support = 1 − Π(1 − weight)`` over the supporting
 
     confirmed ≥ 0.9,  probable ≥ 0.6,  possible ≥ 0.3,  doubtful below;
 
-and "unknown" when no quote supports or contradicts the event (none, or only context). Examples: one A1
-quote is confirmed (credibility 1 already says "confirmed by other sources"); one B2 is probable and
-three independent B2 are confirmed; one ungraded quote is possible; a B2 quote against a B2 quote is
-doubtful. The arithmetic is exact (fractions), so a weight never misses a threshold by a rounding error.
+and "unknown" when nothing judged supports the event and nothing contradicts it (no quote, only context,
+or only F6 support).
+Examples: one A1 quote is confirmed (credibility 1 already says "confirmed by other sources"); one B2 is
+probable and three independent B2 are confirmed; one F2 is possible; one or four ungraded (F6) quotes are
+unknown; a B2 quote against a B2 quote is doubtful. The arithmetic is exact (fractions), so a weight
+never misses a threshold by a rounding error.
 An event with any contradicting quote is **disputed**, whatever its score. The investigator may override
 the suggestion; the event then keeps the chosen confidence (``confidence_overridden``) until the
 override is cleared, and both values are shown.
@@ -140,7 +148,14 @@ class EvidenceGrade:
 
 
 def evidence_weight(reliability: Reliability, credibility: int) -> Fraction:
+    if is_unjudged(reliability, credibility):
+        return Fraction(0)
     return Fraction(_RELIABILITY_POINTS[reliability] * _CREDIBILITY_POINTS[credibility], 25)
+
+
+def is_unjudged(reliability: Reliability, credibility: int) -> bool:
+    """Neither the source nor the information was judged (F6): the quote adds no confidence."""
+    return reliability is Reliability.F and credibility == UNJUDGED_CREDIBILITY
 
 
 @dataclass(frozen=True)
@@ -154,6 +169,7 @@ class ConfidenceAssessment:
     supporting_sources: int
     contradicting_sources: int
     context_quotes: int
+    unjudged_sources: int = 0  # supporting or contradicting sources quoted only with F6: weight 0
 
     @property
     def disputed(self) -> bool:
@@ -174,8 +190,9 @@ def assess_confidence(grades: Iterable[EvidenceGrade]) -> ConfidenceAssessment:
     support = _corroborated(best[Stance.SUPPORTS].values())
     contradiction = _corroborated(best[Stance.CONTRADICTS].values())
     score = support * (1 - contradiction)
-    if not best[Stance.SUPPORTS] and not best[Stance.CONTRADICTS]:
-        suggested = Confidence.UNKNOWN
+    bearing = [*best[Stance.SUPPORTS].values(), *best[Stance.CONTRADICTS].values()]
+    if not any(best[Stance.SUPPORTS].values()) and not best[Stance.CONTRADICTS]:
+        suggested = Confidence.UNKNOWN  # nothing, only context, or only unjudged (F6) support
     else:
         suggested = next(
             (level for level, lowest in CONFIDENCE_THRESHOLDS if score >= lowest), Confidence.DOUBTFUL
@@ -188,6 +205,7 @@ def assess_confidence(grades: Iterable[EvidenceGrade]) -> ConfidenceAssessment:
         len(best[Stance.SUPPORTS]),
         len(best[Stance.CONTRADICTS]),
         context,
+        sum(1 for weight in bearing if not weight),
     )
 
 

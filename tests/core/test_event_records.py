@@ -56,9 +56,11 @@ def test_weight_is_reliability_times_credibility_with_unjudged_grades_in_the_mid
     assert evidence_weight(Reliability.A, 1) == 1
     assert evidence_weight(Reliability.B, 2) == Fraction(16, 25)
     assert evidence_weight(Reliability.E, 5) == Fraction(1, 25)
-    # "cannot be judged" neither raises nor lowers: F counts as C, 6 as 3
-    assert evidence_weight(Reliability.F, 6) == evidence_weight(Reliability.C, 3) == Fraction(9, 25)
+    # half a grade unjudged: that half counts as the middle (F as C, 6 as 3) and the judged half decides
     assert evidence_weight(Reliability.F, 2) == evidence_weight(Reliability.C, 2)
+    assert evidence_weight(Reliability.A, 6) == evidence_weight(Reliability.A, 3)
+    # nothing judged at all: no weight
+    assert evidence_weight(Reliability.F, 6) == 0
 
 
 @pytest.mark.parametrize(
@@ -70,7 +72,13 @@ def test_weight_is_reliability_times_credibility_with_unjudged_grades_in_the_mid
         ("B2", Confidence.PROBABLE),
         ("A3", Confidence.PROBABLE),  # 0.6: exactly on the threshold, no rounding error
         ("C3", Confidence.POSSIBLE),
-        ("F6", Confidence.POSSIBLE),  # an ungraded quote: someone says so
+        ("F6", Confidence.UNKNOWN),  # an ungraded quote: nobody has judged it yet
+        ("F2", Confidence.POSSIBLE),  # unknown source, information judged probably true
+        ("F1", Confidence.PROBABLE),
+        ("A6", Confidence.PROBABLE),  # a reliable source, the information not judged
+        ("C6", Confidence.POSSIBLE),
+        ("E6", Confidence.DOUBTFUL),
+        ("F5", Confidence.DOUBTFUL),
         ("B4", Confidence.POSSIBLE),
         ("C4", Confidence.DOUBTFUL),
         ("D3", Confidence.DOUBTFUL),
@@ -110,6 +118,39 @@ def test_no_bearing_evidence_is_unknown_and_context_is_ignored() -> None:
     assert context_only.suggested is Confidence.UNKNOWN and context_only.context_quotes == 2
     assert not context_only.disputed
     assert suggested(grade(1, "C3"), grade(2, "A1", CONTEXT)) is Confidence.POSSIBLE
+
+
+@pytest.mark.parametrize(
+    ("quotes", "expected"),
+    [
+        # the trial's case: four independent sources, each quoted ungraded
+        ([(1, "F6"), (2, "F6"), (3, "F6"), (4, "F6")], Confidence.UNKNOWN),
+        ([(1, "F6")], Confidence.UNKNOWN),
+        ([(1, "F2")], Confidence.POSSIBLE),
+        # unjudged quotes neither add to nor take from a judged one
+        ([(1, "B2"), (2, "F6"), (3, "F6")], Confidence.PROBABLE),
+        ([(1, "C3"), (2, "F6")], Confidence.POSSIBLE),
+        ([(1, "B2"), (2, "F6", CONTRADICTS)], Confidence.PROBABLE),
+        # an unjudged contradiction still disputes: with nothing judged in favour, doubtful
+        ([(1, "F6"), (2, "F6", CONTRADICTS)], Confidence.DOUBTFUL),
+        ([(1, "F6", CONTRADICTS)], Confidence.DOUBTFUL),
+        # judged halves still corroborate
+        ([(1, "F2"), (2, "F2")], Confidence.PROBABLE),  # 1 − 0.52² = 0.73
+        ([(1, "A6"), (2, "A6")], Confidence.PROBABLE),  # 0.84
+    ],
+)
+def test_unjudged_quotes_add_no_confidence(quotes: list[tuple[int, str]], expected: Confidence) -> None:
+    grades = [grade(*quote) for quote in quotes]
+    assert suggested(*grades) is expected
+
+
+def test_unjudged_quotes_are_counted_and_a_contradicting_one_still_disputes() -> None:
+    assessment = assess_confidence([grade(1, "F6"), grade(2, "F6"), grade(3, "B2")])
+    assert assessment.supporting_sources == 3 and assessment.unjudged_sources == 2
+    assert assessment.support == Fraction(16, 25)
+    against = assess_confidence([grade(1, "F6"), grade(2, "F6", CONTRADICTS)])
+    assert against.suggested is Confidence.DOUBTFUL and against.disputed and against.score == 0
+    assert against.unjudged_sources == 2
 
 
 def test_thresholds_are_ordered_best_first() -> None:
