@@ -2,8 +2,13 @@
 
 ``app.cli.build_parser`` calls ``register`` with its sub-parsers. Conventions are ``app.cli``'s: ``--json``
 for scripts; a mistake the user can fix raises a ``ThreadlineError``, which ``app.cli.main`` prints as one
-line on stderr with exit status 1; a malformed command line is argparse's exit status 2. Dates are EDTF;
-``earliest``/``latest`` are the first and last instant an event may cover, in UTC (ISO 8601).
+line on stderr with exit status 1; a malformed command line is argparse's exit status 2. ``event add``
+reads ``--date``/``--end`` as the GUI's date field does (``app.core.dates.read_user_input``: EDTF, ISO,
+"31 July 2023", "July 2023", 31.07.2023 …; a day without its year or a relative "last March" counts from
+the first quoted source's publication day, else today) and prints how it read each one, an ambiguous
+08/01/2023 as the field shows it: "8 January 2023?", uncertain, with the order it assumed. Dates are
+printed as EDTF; ``earliest``/``latest`` are the first and last instant an event may cover, in UTC
+(ISO 8601).
 """
 
 from __future__ import annotations
@@ -12,11 +17,12 @@ import argparse
 import json
 import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import InvalidValue
+from app.core.dates import DatePoint, Precision, TypedDate, UncertainDate, display, parse, read_user_input
+from app.core.errors import InvalidValue, ThreadlineError
 from app.core.event_records import EventLink, case_key
 
 EXIT_OK = 0
@@ -33,8 +39,16 @@ def register(subparsers: Any) -> None:
     add = actions.add_parser("add", help="add an event, with quotes as evidence and entities taking part")
     add.add_argument("case", type=Path, metavar="CASE")
     add.add_argument("--title", required=True)
-    add.add_argument("--date", required=True, metavar="EDTF", help="when it happened or began (EDTF)")
-    add.add_argument("--end", metavar="EDTF", help="when it ended, for an event that lasted")
+    add.add_argument(
+        "--date",
+        required=True,
+        metavar="DATE",
+        help="when it happened or began, as the date field reads it: EDTF or ISO (2023-07-31, 2019~), "
+        "31 July 2023, July 2023, 31.07.2023, before 2019 …",
+    )
+    add.add_argument(
+        "--end", metavar="DATE", help="when it ended, for an event that lasted (read the same way)"
+    )
     add.add_argument("--category", default="", metavar="NAME")
     add.add_argument(
         "--evidence",
@@ -73,16 +87,24 @@ def cmd_event_add(args: argparse.Namespace) -> int:
 
     quotes = [_evidence(text, NewEvidence) for text in args.evidence]
     with CaseStore.open(args.case) as store:
+        reference = _reference_day(store, quotes)
+        start = _typed_date("--date", args.date, reference)
+        end = _typed_date("--end", args.end, reference) if args.end not in (None, "") else None
+        readings = [_reading_text("--date", args.date, start, reference)]
+        if end is not None:
+            readings.append(_reading_text("--end", args.end, end, reference))
         edit = store.events.create(
             args.title,
-            args.date,
-            args.end,
+            start.value,
+            None if end is None else end.value,
             category=args.category,
             evidence=quotes,
             participants=[NewParticipant(entity_id) for entity_id in args.entity],
         )
         assert edit.object_id is not None
         event = store.events.get(edit.object_id)
+    for line in readings:  # on stderr with --json, so the JSON stays machine-readable
+        print(line, file=sys.stderr if args.json else sys.stdout)
     if args.json:
         _print_json(_event_json(event))
     else:
@@ -164,6 +186,41 @@ def _evidence(text: str, make: Any) -> Any:
         stance=stance or "supports",
         credibility=int(credibility) if credibility else 6,
     )
+
+
+def _typed_date(option: str, text: str, reference: date) -> TypedDate:
+    try:
+        return read_user_input(text, reference=reference)
+    except InvalidValue as error:
+        raise InvalidValue(f"{option}: {error.message}") from None
+
+
+def _reading_text(option: str, text: str, typed: TypedDate, reference: date) -> str:
+    """How a typed date was read, as the date field says it: "8 January 2023? · EDTF 2023-01-08? (…)"."""
+    try:
+        relative = read_user_input(text).value != typed.value
+    except InvalidValue:
+        relative = True
+    if relative:
+        day = UncertainDate(DatePoint(reference.year, reference.month, reference.day))
+        note = f" (counted from {display(day)})"
+    else:
+        note = f" ({typed.note})" if typed.note else ""
+    return f"{option} “{text.strip()}” reads as {display(typed.value)} · EDTF {typed.value.to_edtf()}{note}"
+
+
+def _reference_day(store: Any, quotes: list[Any]) -> date:
+    """The day relative dates count from, as in the editor: the first quoted source's publication day."""
+    for quote in quotes:
+        try:
+            published = store.source(quote.source_id).published
+            point = parse(published).points[0] if published else None
+        except (ThreadlineError, IndexError):
+            continue
+        if point is not None and point.precision >= Precision.DAY:
+            assert point.month is not None and point.day is not None
+            return date(point.year, point.month, point.day)
+    return date.today()
 
 
 def _instant(epoch: int | None) -> str | None:

@@ -745,14 +745,55 @@ def parse_user_input(
     invents a part the text did not give. Raises ``InvalidValue`` with examples when the text is not one
     date it can read.
     """
+    return read_user_input(text, reference=reference, languages=languages).value
+
+
+@dataclass(frozen=True)
+class TypedDate:
+    """A typed date as read, and how an ambiguous text was taken ("day/month order assumed day-first")."""
+
+    value: UncertainDate
+    note: str = ""
+
+
+_YEAR_FIRST = re.compile(r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})")
+_ISO_SHAPE = re.compile(r"[+-]?\d{4}-\d{2}(?:-\d{2})?(?:T\S*)?[~?%]?")
+
+
+def read_user_input(
+    text: str, *, reference: date | None = None, languages: tuple[str, ...] = ("en", "he", "ar", "ru")
+) -> TypedDate:
+    """``parse_user_input`` with the note on how it was read: the date field and ``threadline event add``
+    both show it, so the same text reads the same way in either.
+
+    A year first (2023/08/01, 2023.08.01) is unambiguous and read as ISO. Text shaped like ISO whose parts
+    do not exist (2023-13-01, 2023/02/30) gets EDTF's own reason ("There is no month 13.") rather than
+    the list of forms.
+    """
     stripped = text.strip()
     if not stripped:
         raise InvalidValue("Type a date, e.g. 2023-07-31, 31 July 2023, July 2023, around 2019.")
+    year_first = _YEAR_FIRST.fullmatch(stripped)
+    iso = stripped
+    if year_first is not None:
+        iso = f"{year_first[1]}-{int(year_first[3]):02d}-{int(year_first[4]):02d}"
     try:
-        return parse(stripped)
-    except InvalidValue:
-        pass
+        return TypedDate(parse(iso))
+    except InvalidValue as error:
+        reason = error
     # Imported here: the extraction grammar builds on this module's model.
-    from app.core.date_extraction import read_single_date
+    from app.core.date_extraction import extract_dates, read_single_date
 
-    return read_single_date(stripped, reference=reference, languages=languages)
+    try:
+        value = read_single_date(stripped, reference=reference, languages=languages)
+    except InvalidValue:
+        if year_first is not None or _ISO_SHAPE.fullmatch(stripped):
+            raise reason from None
+        raise
+    language = next(iter(languages), "en")
+    notes = [
+        found.note
+        for found in extract_dates(stripped, published=reference, language=language)
+        if found.value == value and found.note
+    ]
+    return TypedDate(value, notes[0] if notes else "")

@@ -6,9 +6,11 @@ The field accepts what ``app.core.dates.parse_user_input`` reads: EDTF and ISO (
 need a point of reference ("last March", "yesterday", a day without its year) are resolved against
 ``reference``: for an event, the publication date of the source it was quoted from.
 
-Under the field a line says how the text was read - the display form at the value's own precision and its
-EDTF - or, while it cannot be read, why not. Nothing is taken until the user presses Enter or leaves the
-field (``value_committed``); Escape puts back the value last set. Hebrew and Arabic input is laid out
+Under the field a line says how the text was read - the display form at the value's own precision, its
+EDTF and how an ambiguous text was taken ("day/month order assumed day-first") - or, while it cannot be
+read, why not. ``threadline event add`` reads ``--date`` with the same reader and prints the same.
+Nothing is taken until the user presses Enter or leaves the field (``value_committed``); Escape puts back
+the value last set. Hebrew and Arabic input is laid out
 right-to-left as it is typed.
 """
 
@@ -20,7 +22,15 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, Signa
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.core.dates import DatePoint, UncertainDate, display, parse, parse_user_input
+from app.core.dates import (
+    DatePoint,
+    TypedDate,
+    UncertainDate,
+    display,
+    parse,
+    parse_user_input,
+    read_user_input,
+)
 from app.core.errors import InvalidValue
 from app.ui.reader import paragraph_direction
 
@@ -45,13 +55,19 @@ def day_text(day: date) -> str:
 
 def reading_of(text: str, reference: date | None) -> tuple[UncertainDate | None, str, bool]:
     """(value, problem, used the reference) for ``text``; an empty text is no date and no problem."""
+    typed, problem, relative = typed_reading_of(text, reference)
+    return (None if typed is None else typed.value), problem, relative
+
+
+def typed_reading_of(text: str, reference: date | None) -> tuple[TypedDate | None, str, bool]:
+    """``reading_of`` with the note on how an ambiguous text was taken (the CLI prints the same)."""
     if not text.strip():
         return None, "", False
     try:
-        value = parse_user_input(text, reference=reference)
+        typed = read_user_input(text, reference=reference)
     except InvalidValue as error:
         return None, error.message, False
-    return value, "", reference is not None and _needs_reference(text, value)
+    return typed, "", reference is not None and _needs_reference(text, typed.value)
 
 
 def _needs_reference(text: str, value: UncertainDate) -> bool:
@@ -79,6 +95,7 @@ class DateEdit(QWidget):
         self._reference: date | None = None
         self._value: UncertainDate | None = None
         self._problem = ""
+        self._note = ""
         self._relative = False
         self._committed_text = ""
         self.line = QLineEdit(self)
@@ -170,7 +187,9 @@ class DateEdit(QWidget):
 
     def _read(self) -> None:
         text = self.line.text()
-        self._value, self._problem, self._relative = reading_of(text, self._reference)
+        typed, self._problem, self._relative = typed_reading_of(text, self._reference)
+        self._value = None if typed is None else typed.value
+        self._note = "" if typed is None else typed.note
         if not self._problem and self._value is None and not self._allow_empty and text.strip() == "":
             self._problem = _tr("A date is needed here.")
         direction = paragraph_direction(text) or Qt.LayoutDirection.LeftToRight
@@ -199,6 +218,8 @@ class DateEdit(QWidget):
         )
         if self._relative and self._reference is not None:
             text += " " + _tr("(counted from {day})").format(day=day_text(self._reference))
+        elif self._note:
+            text += " " + _tr("({note})").format(note=_tr(self._note))
         return text
 
     def _finish(self) -> None:

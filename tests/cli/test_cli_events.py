@@ -161,6 +161,62 @@ def test_user_errors_are_one_line_and_change_nothing(
     assert json.loads(ok("event", "list", str(case), "--json")) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "edtf", "reading"),
+    [
+        # what the GUI's date field shows for the same text (tests/ui/test_date_edit.py)
+        (
+            "08/01/2023",
+            "2023-01-08?",
+            "8 January 2023? · EDTF 2023-01-08? (day/month order assumed day-first)",
+        ),
+        ("31 July 2023", "2023-07-31", "31 July 2023 · EDTF 2023-07-31"),
+        ("July 2023", "2023-07", "July 2023 · EDTF 2023-07"),
+        ("2023/08/01", "2023-08-01", "1 August 2023 · EDTF 2023-08-01"),  # year first: unambiguous
+        ("31.07.2023", "2023-07-31", "31 July 2023 · EDTF 2023-07-31"),
+        ("2019~", "2019~", "c. 2019 · EDTF 2019~"),
+    ],
+)
+def test_event_add_reads_dates_as_the_date_field_does(
+    case: Path, typed: str, edtf: str, reading: str
+) -> None:
+    printed = ok("event", "add", str(case), "--title", "Landing", "--date", typed)
+    assert f"--date “{typed}” reads as {reading}\n" in printed
+    assert json.loads(ok("event", "list", str(case), "--json"))[0]["start"] == edtf
+
+
+def test_event_add_counts_relative_dates_from_the_quoted_source(case: Path, ids: dict[str, int]) -> None:
+    landed = WIRE.index("the Il-62M landed")
+    result = threadline(
+        "event", "add", str(case), "--title", "Landing", "--date", "yesterday",
+        "--evidence", f"{ids['wire']}:{landed}-{landed + 17}", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["start"] == "2023-08-01", (
+        "the JSON stays clean; the reading goes to stderr"
+    )
+    assert "reads as 1 August 2023 · EDTF 2023-08-01 (counted from 2 August 2023)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("date_args", "message"),
+    [
+        (("--date", ""), "--date: Type a date"),
+        (("--date", "   "), "--date: Type a date"),
+        (("--date", "2023-13-01"), "--date: There is no month 13."),
+        (("--date", "2023/02/30"), "--date: 2023-02 has no day 30."),
+        (("--date", "soon"), "--date: “soon” is not a date Threadline can read"),
+        (("--date", "2023-08-02", "--end", "2023-13"), "--end: There is no month 13."),
+    ],
+)
+def test_event_add_refuses_a_date_it_cannot_read(
+    case: Path, date_args: tuple[str, ...], message: str
+) -> None:
+    result = threadline("event", "add", str(case), "--title", "Landing", *date_args)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(ok("event", "list", str(case), "--json")) == []
+
+
 def test_malformed_command_lines_exit_2(case: Path) -> None:
     assert threadline("event", "add", str(case), "--date", "2023").returncode == 2  # no --title
     assert (

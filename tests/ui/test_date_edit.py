@@ -54,6 +54,13 @@ def press(widget: QWidget, key: Qt.Key) -> None:
         ("2023-07-31", "2023-07-31", "Reads as 31 July 2023 · EDTF 2023-07-31"),
         ("2019~", "2019~", "Reads as c. 2019 · EDTF 2019~"),
         ("31.07.2023", "2023-07-31", "Reads as 31 July 2023 · EDTF 2023-07-31"),
+        # the same readings ``threadline event add --date`` prints (tests/cli/test_cli_events.py)
+        (
+            "08/01/2023",
+            "2023-01-08?",
+            "Reads as 8 January 2023? · EDTF 2023-01-08? (day/month order assumed day-first)",
+        ),
+        ("2023/08/01", "2023-08-01", "Reads as 1 August 2023 · EDTF 2023-08-01"),  # year first: ISO
     ],
 )
 def test_what_is_typed_is_read_back_before_it_is_taken(
@@ -95,6 +102,21 @@ def test_text_it_cannot_read_says_why_inline_and_is_not_taken(field: DateEdit, q
     assert taken == []
     press(field.line, Qt.Key.Key_Escape)
     assert field.text() == "" and field.is_valid() and field.reading() == "No date"
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("2023-13-01", "There is no month 13."),  # as the CLI says it, not the list of forms
+        ("2023/02/30", "2023-02 has no day 30."),
+    ],
+)
+def test_iso_shaped_text_with_parts_that_do_not_exist_says_which(
+    field: DateEdit, typed: str, problem: str
+) -> None:
+    field.set_text(typed)
+    assert not field.is_valid() and field.value() is None
+    assert field.problem() == problem and field.reading() == problem
 
 
 def test_hebrew_and_arabic_input_is_laid_out_right_to_left(field: DateEdit) -> None:
