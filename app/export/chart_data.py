@@ -17,6 +17,7 @@ they fit, so a page is not mostly blank.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -137,6 +138,7 @@ class Period:
     start: float
     end: float
     depth: int
+    events: int = 0  # the crowded events it was made for
 
 
 def padded_domain(layout: LaneLayout) -> tuple[float, float] | None:
@@ -150,7 +152,8 @@ def padded_domain(layout: LaneLayout) -> tuple[float, float] | None:
 
 
 ZOOM = 0.5  # a period zooms in at least this much on the one it is in, or it is not worth a panel
-MAX_DEPTH = 8
+MAX_DEPTH = 4
+MIN_CROWD = 3  # events: two close marks read well enough as a pair (or a badge with both numbers)
 
 
 def time_windows(layout: LaneLayout, width: float, *, link: float, max_markers: int) -> list[Period]:
@@ -175,7 +178,12 @@ def time_windows(layout: LaneLayout, width: float, *, link: float, max_markers: 
     anchor = columns.anchor[placed]
     order = np.argsort(anchor, kind="stable")
     extents = _Extents(low[order], high[order], anchor[order], width, link, max_markers)
-    return [Period(*domain, 0), *extents.zooms(domain, 0)]
+    zooms = extents.zooms(domain, 0)
+    budget = max(8, math.ceil(1.5 * len(placed) / max_markers))  # about what cutting by count would need
+    if len(zooms) > budget:  # the busiest periods, the wider first; kept in reading order
+        ranked = sorted(range(len(zooms)), key=lambda n: (-zooms[n].events, zooms[n].depth, n))
+        zooms = [zooms[n] for n in sorted(ranked[:budget])]
+    return [Period(*domain, 0, len(placed)), *zooms]
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,7 +216,7 @@ class _Extents:
         pad = max((high - low) * 0.04, 60.0)
         inner = (max(low - pad, start), min(high + pad, end))
         if inner[1] - inner[0] <= ZOOM * (end - start):
-            return [Period(*inner, depth + 1), *self.zooms(inner, depth + 1)]
+            return [Period(*inner, depth + 1, len(members)), *self.zooms(inner, depth + 1)]
         anchors = self.anchor[members]
         cuts = _count_cuts(anchors, self.max_markers)
         if not cuts:
@@ -216,19 +224,20 @@ class _Extents:
         edges = [inner[0], *cuts, inner[1]]
         periods: list[Period] = []
         for piece in itertools.pairwise(edges):
-            periods.append(Period(*piece, depth + 1))
+            held = int(((anchors >= piece[0]) & (anchors < piece[1])).sum())
+            periods.append(Period(*piece, depth + 1, held))
             periods.extend(self.zooms(piece, depth + 1))
         return periods
 
 
 def _crowded(anchors: np.ndarray, gap: float) -> list[np.ndarray]:
     """Positions of ``anchors`` (sorted) in runs whose neighbours lie closer than ``gap``: each run of at
-    least two different times."""
-    if len(anchors) < 2:
+    least ``MIN_CROWD`` events at two or more different times."""
+    if len(anchors) < MIN_CROWD:
         return []
     breaks = np.flatnonzero(np.diff(anchors) >= gap) + 1
     runs = np.split(np.arange(len(anchors)), breaks)
-    return [run for run in runs if len(run) > 1 and anchors[run[-1]] > anchors[run[0]]]
+    return [run for run in runs if len(run) >= MIN_CROWD and anchors[run[-1]] > anchors[run[0]]]
 
 
 def _count_cuts(anchors: np.ndarray, max_markers: int) -> list[float]:

@@ -103,6 +103,21 @@ def test_a_crowded_stretch_gets_a_period_and_a_lone_event_none() -> None:
     assert busy.end - busy.start < 6 * DAY  # a busy week is printed at a week's scale, whole days in it
 
 
+def test_two_close_events_read_as_a_pair_without_a_period() -> None:
+    _items, layout = chart_layout(rows([day(2015, 3, 1), day(2023, 7, 30), day(2023, 7, 31)]))
+    assert len(time_windows(layout, WIDTH, link=LINK, max_markers=50)) == 1
+
+
+def test_a_big_case_gets_about_as_many_periods_as_cutting_by_count_would() -> None:
+    start = epoch(2018, 1, 1)
+    rng = np.random.default_rng(7)
+    times = np.sort(start + rng.exponential(20_000, 1000).cumsum()).astype(int)  # bursts and lulls
+    _items, layout = chart_layout(rows([(int(t), int(t), 0) for t in times]))
+    periods = time_windows(layout, WIDTH, link=LINK, max_markers=80)
+    assert 1 + 1000 / 80 <= len(periods) <= 1 + 1.5 * 1000 / 80 + 1
+    assert periods[0].depth == 0 and all(p.depth >= 1 for p in periods[1:])
+
+
 def test_coarse_dates_are_bars_where_they_are_never_a_period_of_their_own() -> None:
     c2019 = (epoch(2018, 1, 1), epoch(2021, 1, 1) - 1, int(EventFlag.APPROXIMATE))  # "2019~"
     march = (epoch(2023, 3, 1), epoch(2023, 4, 1) - 1, 0)
@@ -136,7 +151,7 @@ def test_evenly_busy_periods_are_cut_by_count_never_through_one_instant() -> Non
 
 
 def test_panels_share_a_page_while_they_fit() -> None:
-    data = rows([day(2015, 3, 1), day(2023, 7, 30), day(2023, 7, 31)])
+    data = rows([day(2015, 3, 1), day(2023, 7, 30), day(2023, 7, 31), day(2023, 8, 1)])
     _items, layout = chart_layout(data)
     pages = chart_pages(layout, width=WIDTH, link=LINK, max_markers=50, room=40, header=3)
     assert len(pages) == 1 and [panel.overview for panel in pages[0].panels] == [True, False]
