@@ -175,6 +175,40 @@ def test_the_feature_attaches_its_docks_and_menus_and_follows_the_case(workspace
     assert feature.store is None and feature.table_model.rowCount() == 0
 
 
+def test_the_docks_come_back_after_a_first_run_that_ended_without_closing_the_window(
+    workspace: Workspace,
+) -> None:
+    """A fresh profile, a case opened, the process killed (no ``closeEvent``, so the window never saved
+    its layout on the way out): the next start shows the Timeline, Events and Event docks again."""
+    window = workspace.window
+    assert window.settings.window_state is None, "a fresh profile"
+    workspace.new_case()
+    assert window.settings.window_state is not None, "placing the docks saved the layout with them"
+    # "killed": the first window is left as it is, unclosed; a new one starts from what was written
+    again = create_main_window(Settings(), window.case_dir)
+    feature = installed_feature(again)
+    workspace.qtbot.addWidget(again)
+    again.resize(1600, 1000)
+    again.show()
+    with workspace.qtbot.waitSignal(again.session.case_opened, timeout=5000):
+        again.start()
+    workspace.qtbot.waitExposed(again)
+    try:
+        assert again.store is not None, "the case reopens"
+        assert all(not dock.isHidden() for dock in feature.docks())
+        assert in_front(feature.timeline_dock) and in_front(again.sources_dock)
+    finally:
+        again.close()
+
+
+def test_a_profile_marked_placed_without_a_saved_layout_places_the_docks_again(workspace: Workspace) -> None:
+    """Profiles the earlier bug left behind: the mark is set but no layout was ever saved."""
+    workspace.feature.settings.docks_placed = True
+    workspace.new_case()
+    assert all(not dock.isHidden() for dock in workspace.feature.docks())
+    assert workspace.window.settings.window_state is not None
+
+
 # --- from a selection to an event ---------------------------------------------------------------------------
 
 

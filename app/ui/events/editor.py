@@ -752,6 +752,10 @@ class EventEditor(QWidget):
             supporting=assessment.supporting_sources,
             contradicting=assessment.contradicting_sources,
         )
+        if assessment.unjudged_sources:
+            text += " " + tr(
+                "{count} of them quoted only ungraded (F6): they add nothing until graded."
+            ).format(count=assessment.unjudged_sources)
         self.confidence_note.setText(text)
         font = QFont(self.confidence_combo.font())
         font.setItalic(detail.confidence_overridden)

@@ -173,9 +173,14 @@ class EventsFeature(QObject):
         window.tabifyDockWidget(window.inspector_dock, self.editor_dock)
 
     def _show_placed_docks(self) -> None:
-        if self.settings.docks_placed:
+        """Show the docks where ``_place_docks`` put them, the first time a case is open.
+
+        After that the window's saved layout decides. That layout is otherwise saved only when the window
+        closes, so it is saved here as well, together with the mark: a run that ends without closing the
+        window (killed, crashed) must not leave the mark without a layout that shows the docks. A mark
+        without any saved layout (a profile from before this was so) places them again."""
+        if self.settings.docks_placed and self.window.settings.window_state is not None:
             return  # the window's saved layout has them
-        self.settings.docks_placed = True
         for dock in self.docks():
             dock.show()
         # The timeline in front of the search results; the sources list and the inspector stay in front of
@@ -184,6 +189,8 @@ class EventsFeature(QObject):
             dock.raise_()
         window = self.window
         window.resizeDocks([self.timeline_dock], [int(window.height() * 0.36)], Qt.Orientation.Vertical)
+        window.settings.window_state = window.saveState()
+        self.settings.docks_placed = True
 
     def _create_actions(self) -> None:
         def make(name: str, text: str, keys: str | None = None, icon_name: str | None = None) -> QAction:
