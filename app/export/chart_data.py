@@ -121,6 +121,7 @@ class ChartPanel:
     part: int  # 0-based part of this period's lanes, and how many parts
     parts: int
     depth: int = 0  # how many zooms in from the whole span
+    zooms: tuple[tuple[float, float, int], ...] = ()  # the periods zooming into it: start, end, number
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,11 @@ def chart_pages(
     current: list[ChartPanel] = []
     used = 0.0
     for number, period in enumerate(periods):
+        zooms = tuple(
+            (inner.start, inner.end, other)
+            for other, inner in enumerate(periods[number + 1 :], start=number + 1)
+            if inner.depth == period.depth + 1 and period.start <= inner.start and inner.end <= period.end
+        )
         rows = visible_rows(layout, period.start, period.end)
         groups = row_groups(layout, rows, room - header)
         window = number - 1 if zoomed else 0
@@ -337,6 +343,7 @@ def chart_pages(
                     part,
                     len(groups),
                     period.depth,
+                    zooms if part == len(groups) - 1 else (),
                 )
             )
             used += need

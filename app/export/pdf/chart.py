@@ -96,7 +96,7 @@ class ChartGeometry:
 
     def used(self, page: ChartPage) -> float:
         """How far down the body ``page`` reaches, its legend included."""
-        return page.height * ROW - PANEL_GAP + LEGEND_H
+        return page.height * ROW + LEGEND_H
 
     @property
     def max_markers(self) -> int:
@@ -108,6 +108,8 @@ class ChartGeometry:
 
 
 INK = QColor("#1a1a1a")
+ZOOM_BAND = QColor(230, 159, 0, 30)
+ZOOM_INK = QColor("#a06e00")
 
 
 def lane_colour(number: int) -> QColor:
@@ -280,7 +282,7 @@ class ChartPainter:
         for panel in page.panels:
             top = self._panel(painter, geometry, top, panel) + PANEL_GAP
         closest = max(page.panels, key=lambda panel: panel.depth)  # its offset is the one in effect
-        self._legend(painter, QRectF(body.left(), top - PANEL_GAP, body.width(), LEGEND_H), closest)
+        self._legend(painter, QRectF(body.left(), top, body.width(), LEGEND_H), closest)
 
     def _panel(self, painter: QPainter, geometry: ChartGeometry, top: float, panel: ChartPanel) -> float:
         """Draw ``panel`` with its title at ``top``; returns the bottom of its rows."""
@@ -292,6 +294,7 @@ class ChartPainter:
         self._bands(painter, geometry, used, panel)
         ticks = axis_ticks(panel.start, panel.end, used.width(), self.zone, min_spacing_px=pt(62))
         self._grid(painter, used, panel, ticks)
+        self._zooms(painter, used, panel)
         painter.save()
         painter.setClipRect(used.adjusted(-MARKER_R * 2, -1, MARKER_R * 2, 1))
         boxes = self._bars(painter, used, panel)
@@ -353,6 +356,31 @@ class ChartPainter:
             rect = QRectF(x + pt(1.5), used.top() - AXIS_H, width, AXIS_H - pt(2))
             if rect.right() <= used.right() + pt(4):  # a label cut short at the edge reads as another date
                 draw_text(painter, rect, text, label_font, QColor("#333333"))
+
+    def _zooms(self, painter: QPainter, used: QRectF, panel: ChartPanel) -> None:
+        """Where the periods below zoom in: a light band over the rows and a bracket under them, named."""
+        qfont = font(Face.SANS, 6.5, bold=True)
+        metrics = QFontMetricsF(qfont, painter.device())
+        for start, end, number in panel.zooms:
+            x0 = max(float(self.x_of(start, panel, used)), used.left())
+            x1 = min(float(self.x_of(end, panel, used)), used.right())
+            painter.fillRect(QRectF(x0, used.top(), max(x1 - x0, pt(1)), used.height()), ZOOM_BAND)
+            below = used.bottom() + pt(2.5)
+            painter.setPen(QPen(ZOOM_INK, pt(0.7)))
+            painter.drawPolyline(
+                QPolygonF(
+                    [
+                        QPointF(x0, below - pt(1.5)),
+                        QPointF(x0, below),
+                        QPointF(x1, below),
+                        QPointF(x1, below - pt(1.5)),
+                    ]
+                )
+            )
+            text = tr("period {n}").format(n=number)
+            width = metrics.horizontalAdvance(text) + pt(2)
+            left = min(max(x0, used.left()), used.right() - width)
+            draw_text(painter, QRectF(left, below + pt(0.5), width, pt(8)), text, qfont, ZOOM_INK)
 
     # -- bars ----------------------------------------------------------------------------------------------
 
@@ -632,7 +660,7 @@ class ChartPainter:
 
     def _legend(self, painter: QPainter, body: QRectF, page: ChartPanel) -> None:
         """The legend in ``body``'s top ``LEGEND_H``."""
-        top = body.top() + pt(6)
+        top = body.top()
         qfont = font(Face.SANS, 7)
         colour = lane_colour(0)
         x = body.left()
