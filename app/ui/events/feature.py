@@ -125,6 +125,9 @@ class EventsFeature(QObject):
         self._place_docks()
         self._create_actions()
         self._create_menus()
+        self.timeline_dock.new_event_keys = self.reader.new_event_action.shortcut().toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
         self._connect()
         self._marks_timer = QTimer(self)
         self._marks_timer.setSingleShot(True)
@@ -492,11 +495,11 @@ class EventsFeature(QObject):
 
     def _show_count(self) -> None:
         if self._store is None:
-            self.timeline_dock.filter_bar.count_label.clear()
+            self.timeline_dock.show_count(None)
             return
         shown = self.table_model.rowCount()
         total = shown if not self.filters.is_active() else self._store.events.count()
-        self.timeline_dock.filter_bar.show_count(shown, total)
+        self.timeline_dock.show_count(shown, total)
 
     def _filter_changed(self) -> None:
         self._chronology = None

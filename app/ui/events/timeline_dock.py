@@ -176,6 +176,9 @@ class TimelineDock(QDockWidget):
         self._again = False
         self._fit_next = True
         self._generation = 0
+        self._counts: tuple[int, int] | None = None  # (shown, total) events, as the table has them
+        self._placed: tuple[int, int] | None = None  # (on the timeline, undated) of those loaded
+        self.new_event_keys = "Ctrl+Shift+E"  # the reader's New Event from Selection, for the empty hint
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -222,6 +225,7 @@ class TimelineDock(QDockWidget):
         bar.add_control(_labelled(tr("Time zone:"), self.zone_combo))
         bar.add_control(self.fit_button)
         bar.add_control(self.status_label)
+        bar.count_label.hide()  # the status line says it, with how many are on the timeline
 
     @property
     def view(self) -> TimelineView:
@@ -372,15 +376,57 @@ class TimelineDock(QDockWidget):
         self._fit_next = False
         if self._wanted is not None:
             self.view.select(self._wanted)
-        events, placed = result.counts
-        self.status_label.setText(
-            tr("{count} on the timeline").format(count=f"{events:,}")
-            if placed == len(items)
-            else tr("{count} on the timeline, {undated} undated").format(
-                count=f"{placed:,}", undated=f"{len(items) - placed:,}"
-            )
-        )
+        _events, placed = result.counts
+        self._placed = (placed, len(items) - placed)
+        self._show_status()
+        self.view.set_empty_text(self._empty_text(bool(items)))
         self.loaded.emit()
+
+    def show_count(self, shown: int | None, total: int = 0) -> None:
+        """How many events the filters let through of how many there are (None: no case)."""
+        self._counts = None if shown is None else (shown, total)
+        if shown is None:
+            self.filter_bar.count_label.clear()
+            self._placed = None
+        else:
+            self.filter_bar.show_count(shown, total)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """One line: "21 events: 20 on the timeline, 1 undated", "5 of 21 events, all on the timeline"."""
+        if self._counts is None:
+            self.status_label.clear()
+            return
+        shown, total = self._counts
+        if shown == total:
+            events = tr("1 event") if total == 1 else tr("{count} events").format(count=f"{total:,}")
+        else:
+            events = tr("{shown} of {total} events").format(shown=f"{shown:,}", total=f"{total:,}")
+        if self._placed is None or shown == 0:
+            self.status_label.setText(events)
+            return
+        placed, undated = self._placed
+        if not undated:
+            where = tr("all on the timeline") if shown > 1 else tr("on the timeline")
+            self.status_label.setText(tr("{events}, {where}").format(events=events, where=where))
+        elif not placed:
+            self.status_label.setText(tr("{events}, none dated").format(events=events))
+        else:
+            self.status_label.setText(
+                tr("{events}: {placed} on the timeline, {undated} undated").format(
+                    events=events, placed=f"{placed:,}", undated=f"{undated:,}"
+                )
+            )
+
+    def _empty_text(self, any_items: bool) -> str:
+        if self.state.is_active():
+            return tr("No dated event matches the filters.")
+        if any_items:
+            return tr("No dated events yet: give an event a date in the Event editor.")
+        return tr(
+            "No dated events yet — select a passage in the reader and create one with "
+            "New Event from Selection ({keys})."
+        ).format(keys=self.new_event_keys)
 
     def items(self) -> list[TimelineItem]:
         return list(self._items)

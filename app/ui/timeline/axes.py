@@ -134,6 +134,8 @@ def zone_caption(tz: tzinfo, at: float) -> str:
     offset = local.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "−"
+    if minutes == 0 and name.upper() in ("UTC", "ETC/UTC", "Z"):
+        return tr("Times in UTC")  # not "UTC (UTC+00:00)"
     return tr("Times in {zone} (UTC{offset})").format(
         zone=name, offset=f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     )

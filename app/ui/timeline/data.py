@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from operator import attrgetter
 
@@ -114,13 +115,19 @@ def build(items: Sequence[TimelineItem], grouping: str, max_bar_rows: int) -> Ti
     return finish(prepare(items, grouping, max_bar_rows))
 
 
+def _this_year() -> tuple[float, float]:
+    """The span shown when nothing is dated: the current year (UTC), rather than 1 January 1970."""
+    year = datetime.now(UTC).year
+    return datetime(year, 1, 1, tzinfo=UTC).timestamp(), datetime(year + 1, 1, 1, tzinfo=UTC).timestamp()
+
+
 def prepare(items: Sequence[TimelineItem], grouping: str, max_bar_rows: int) -> TimelineData:
     """Everything but the colours; no Qt object is made (see the module docstring)."""
     items = tuple(items)
     layout = layout_lanes(items, grouping, max_bar_rows=max_bar_rows)
     columns = layout.columns
     found = time_domain(columns)
-    low, high = found if found is not None else (0.0, DAY)
+    low, high = found if found is not None else _this_year()
     pad = max((high - low) * 0.03, DAY / 2)
     domain = (low - pad, high + pad)
     origin = math.floor(domain[0] / DAY) * DAY

@@ -34,7 +34,7 @@ from PySide6.QtGui import (
     QPen,
     QStaticText,
 )
-from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from app.core.timeline_layout import (
     DEFAULT_MAX_BAR_ROWS,
@@ -201,10 +201,19 @@ class TimelineView(QWidget):
             return None
         return self._data.items[self._selected].id
 
+    def set_empty_text(self, text: str) -> None:
+        """What the view says, centred, while it has no dated event to draw."""
+        self.empty_label.setText(text)
+        self._place_empty_label()
+
+    def empty_text(self) -> str:
+        """The hint shown (empty when events are drawn)."""
+        return self.empty_label.text() if not self.empty_label.isHidden() else ""
+
     def fit_all(self) -> None:
-        if self._data is None or self._data.empty:
+        if self._data is None:
             return
-        low, high = self._data.domain
+        low, high = self._data.domain  # nothing dated: the current year, for an axis that makes sense
         self._set_range(low, high)
 
     def zoom_to(self, start: float, end: float) -> None:
@@ -266,6 +275,10 @@ class TimelineView(QWidget):
         local = viewport.mapTo(self, self.plot.mapFromScene(scene))
         return local if self.rect().contains(local) else None
 
+    def label_time(self, label: Label) -> float:
+        """The UTC epoch second where a drawn label (``drawn_labels``) starts."""
+        return label.x + self._origin()
+
     def time_at(self, x: float) -> float:
         """The UTC epoch second at horizontal position ``x`` of this widget."""
         viewport = self.plot.viewport()
@@ -321,6 +334,13 @@ class TimelineView(QWidget):
         self.view_box.band_zoom_requested.connect(self._on_band_zoom)
         self.overview.region_changed.connect(self._on_overview_region)
         self.overview.recentre_requested.connect(self._on_overview_click)
+        self.empty_label = QLabel(tr("No dated events"), self.plot.viewport())
+        self.empty_label.setObjectName("timeline_empty_hint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.hide()
 
     def _apply_palette(self) -> None:
         palette = self.palette()
@@ -383,6 +403,16 @@ class TimelineView(QWidget):
         anchors = data.layout.columns.anchor[data.layout.placed] - origin
         self.overview.set_data(anchors, (data.domain[0] - origin, data.domain[1] - origin), origin)
         self._update_caption()
+        self.empty_label.setVisible(data.empty)
+        self._place_empty_label()
+
+    def _place_empty_label(self) -> None:
+        viewport = self.plot.viewport().rect()
+        area = self.view_box.sceneBoundingRect().toAlignedRect() & viewport
+        if area.width() < 40 or area.height() < 20:
+            area = viewport
+        margin = min(24, area.width() // 10)
+        self.empty_label.setGeometry(area.adjusted(margin, 0, -margin, 0))
 
     def _layout_rows(self) -> None:
         data = self._data
@@ -451,6 +481,8 @@ class TimelineView(QWidget):
         width = self.view_box.width()
         if width <= 0 or high <= low:
             return
+        if self.empty_label.isVisible():
+            self._place_empty_label()
         pps = width / (high - low)
         self._fit_rows()
         view = self.view_box.viewRect()
@@ -566,21 +598,26 @@ class TimelineView(QWidget):
             _Box(cluster_x[k] - cluster_r[k], 2 * cluster_r[k], int(cluster_rows[k]), 0.0, True, -1, "")
             for k in range(len(clusters))
         ]
+        left_side: list[_Box] = []  # a marker's title goes on its left where the right has no room
         if row_px >= MIN_LABEL_ROW_PX:
             for k in np.flatnonzero(clusters.count == 1).tolist():
                 index = int(visible.items[clusters.order[clusters.start[k]]])
                 width = self._static(index).size().width()
                 start = cluster_x[k] + MARKER_PX / 2 + LABEL_GAP_PX + 1
-                if start + width > view_px:
-                    continue  # would run off the right edge
-                boxes.append(
-                    _Box(start, width, int(cluster_rows[k]), self._priority(index), False, index, "marker")
-                )
+                row, priority = int(cluster_rows[k]), self._priority(index)
+                before = cluster_x[k] - MARKER_PX / 2 - LABEL_GAP_PX - 1 - width
+                if before >= 0:
+                    left_side.append(_Box(before, width, row, priority, False, index, "marker"))
+                if start + width <= view_px:  # else it would run off the right edge
+                    boxes.append(_Box(start, width, row, priority, False, index, "marker"))
             boxes.extend(self._bar_label_boxes(data, low, high, pps))
         if not boxes:
             return {}
         starts, widths, rows, priority, fixed, indices, kinds = zip(*boxes, strict=True)
         keep = declutter_labels(starts, widths, rows, priority, fixed=fixed, gap=LABEL_GAP_PX)
+        if left_side:
+            boxes, keep = self._second_side(boxes, keep, left_side)
+            starts, widths, rows, priority, fixed, indices, kinds = zip(*boxes, strict=True)
         text_colour = self.palette().color(QPalette.ColorRole.Text)
         labels: dict[int, list[Label]] = {}
         for position in np.flatnonzero(keep).tolist():
@@ -607,6 +644,21 @@ class TimelineView(QWidget):
                 )
             )
         return labels
+
+    def _second_side(
+        self, boxes: list[_Box], keep: NDArray[np.bool_], left_side: list[_Box]
+    ) -> tuple[list[_Box], NDArray[np.bool_]]:
+        """Titles that found no room right of their marker try its left, around everything already kept
+        (which stays where it is)."""
+        placed = {boxes[i].item for i in np.flatnonzero(keep).tolist() if boxes[i].kind}
+        tries = [box for box in left_side if box.item not in placed]
+        if not tries:
+            return boxes, keep
+        kept = [box._replace(fixed=True) for box, kept in zip(boxes, keep.tolist(), strict=True) if kept]
+        second = kept + tries
+        starts, widths, rows, priority, fixed, _indices, _kinds = zip(*second, strict=True)
+        again = declutter_labels(starts, widths, rows, priority, fixed=fixed, gap=LABEL_GAP_PX)
+        return second, np.asarray(again, dtype=bool)
 
     def _bar_label_boxes(self, data: TimelineData, low: float, high: float, pps: float) -> list[_Box]:
         boxes = []
