@@ -11,10 +11,12 @@ import itertools
 import json
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
 
+from app.export.pdf.content import when
 from app.store import CaseStore
 from tests.export.pdftext import Glyphs, lines_with, page_words, pdf_pages, plain, squash, visual
 from tests.export.test_cli_export import ok
@@ -163,3 +165,17 @@ def test_right_to_left_titles_read_from_their_number_beside_the_mark(report: Pat
     year = next(word for word in seven if word.text == "2023")
     arabic = [word for word in seven if word.text and "\u0600" <= word.text[0] <= "\u06ff"]
     assert year.right < min(word.left for word in arabic) < max(word.right for word in arabic) < number.left
+
+
+def test_every_stamp_is_in_the_display_time_zone(trial: Trial, tmp_path: Path) -> None:
+    """--tz puts the notes' and the sources' stamps in the zone too, not only the cover's and the axis."""
+    out = tmp_path / "jerusalem.pdf"
+    ok("export", "pdf", str(trial.path), str(out), "--notes", "--tz", "Asia/Jerusalem")
+    text = plain("\n".join(pdf_pages(out)))
+    zone = ZoneInfo("Asia/Jerusalem")
+    with CaseStore.open(trial.path) as store:
+        note = store.events.get(trial.events["payment"]).notes[0]
+        imported = store.source(trial.sources["tip-attachment"]).imported_at
+    assert f"— tester, {when(note.updated_at, zone)}" in text
+    assert f"Imported: {when(imported, zone)} by tester" in text
+    assert " UTC\n" not in text.replace("Axis times in UTC", "")  # no stamp left in UTC

@@ -244,8 +244,14 @@ def confidence_text(event: EventDetail) -> str:
 
 
 def entry_flow(
-    entry: ChronologyEntry, width: float, *, include_notes: bool, previous: int | None
+    entry: ChronologyEntry,
+    width: float,
+    *,
+    include_notes: bool,
+    previous: int | None,
+    zone: tzinfo = UTC,
 ) -> TextFlow:
+    """One chronology entry; ``zone`` is the display time zone of the notes' stamps (as of the cover's)."""
     st = styles()
     event = entry.event
     doc = DocWriter(width)
@@ -283,7 +289,7 @@ def entry_flow(
         doc.paragraph(block_format(ltr=True, above=3, below=1), (tr("Notes"), st.label))
         for note in event.notes:
             doc.markdown(note.body, block_format(indent=10, below=1), st.small)
-            byline = f"— {note.author}, {when(note.updated_at)}"
+            byline = f"— {note.author}, {when(note.updated_at, zone)}"
             doc.paragraph(block_format(ltr=True, indent=10, below=2), (byline, st.meta))
     return doc.flow()
 
@@ -306,7 +312,8 @@ def _quote(doc: DocWriter, evidence: EvidenceRecord, number: int, locator: str) 
 # --- sources ---------------------------------------------------------------------------------------------
 
 
-def source_flow(entry: SourceEntry, width: float) -> TextFlow:
+def source_flow(entry: SourceEntry, width: float, zone: tzinfo = UTC) -> TextFlow:
+    """One entry of the list of sources; ``zone``: the display time zone of the import stamp."""
     st = styles()
     source: SourceDetail = entry.source
     doc = DocWriter(width)
@@ -329,7 +336,10 @@ def source_flow(entry: SourceEntry, width: float) -> TextFlow:
         (tr("Author"), source.author or ""),
         (tr("URL"), source.url or ""),
         (tr("Published"), published_text(source.published)),
-        (tr("Imported"), f"{when(source.imported_at)} " + tr("by {who}").format(who=source.imported_by)),
+        (
+            tr("Imported"),
+            f"{when(source.imported_at, zone)} " + tr("by {who}").format(who=source.imported_by),
+        ),
         (
             tr("Original file"),
             f"{source.original_filename or tr('(none: typed or pasted)')} — {source.media_type}, "
@@ -341,8 +351,10 @@ def source_flow(entry: SourceEntry, width: float) -> TextFlow:
     if source.parent_id is not None:
         fields.append((tr("Attached to"), tr("source #{id}").format(id=source.parent_id)))
     for label, value in fields:
-        if value:
-            doc.paragraph(block_format(ltr=True, below=0.5), (f"{label}: ", st.label), (value, st.value))
+        if value:  # isolated: a value in Hebrew or Arabic must not take the label's colon into its run
+            doc.paragraph(
+                block_format(ltr=True, below=0.5), (f"{label}: ", st.label), (Isolated(value), st.value)
+            )
     doc.paragraph(
         block_format(ltr=True, keep_line=True, above=1),
         (tr("SHA-256") + ": ", st.label),
@@ -370,7 +382,7 @@ def index_flows(
             roles = f" — {', '.join(item.roles)}" if item.roles else ""
             doc.paragraph(
                 block_format(ltr=True, below=2),
-                (item.name, char_format(Face.SERIF, 10, bold=True)),
+                (Isolated(item.name), char_format(Face.SERIF, 10, bold=True)),
                 (f"  ({item.type_label}){roles}", st.meta),
             )
             doc.paragraph(block_format(ltr=True, indent=12, below=3), (tr("entries ") + refs, st.value))

@@ -262,7 +262,10 @@ def layout_report(
     sources = (
         _flows_paginated(
             [section_flow(tr("Sources"), [_sources_intro()], width)]
-            + [_stepped(source_flow(entry, width), step, tr("Sources")) for entry in report.sources],
+            + [
+                _stepped(source_flow(entry, width, zone_named(report.options.time_zone)), step, tr("Sources"))
+                for entry in report.sources
+            ],
             height,
         )
         if ReportPart.SOURCES in parts
@@ -383,7 +386,13 @@ def _chronology(
     paginator.place(section_flow(tr("Chronology"), [_chronology_intro(report)], width))
     previous: int | None = None
     for entry in report.entries:
-        flow = entry_flow(entry, width, include_notes=report.options.include_notes, previous=previous)
+        flow = entry_flow(
+            entry,
+            width,
+            include_notes=report.options.include_notes,
+            previous=previous,
+            zone=zone_named(report.options.time_zone),
+        )
         entry_pages[entry.number] = paginator.place(flow, space_before=pt(9))
         previous = entry.number
         step(tr("Chronology"))
