@@ -591,6 +591,86 @@ def test_an_empty_case_shows_this_year_and_says_how_to_make_an_event(
     assert view.empty_text() == "" and [marker.ids for marker in view.drawn_markers()] == [(made,)]
 
 
+def test_the_date_column_fits_its_longest_date_until_the_user_sizes_it(
+    workspace: Workspace, screenshot: Screenshot
+) -> None:
+    feature, qtbot = workspace.feature, workspace.qtbot
+    workspace.new_case()
+    events = workspace.store.events
+    events.create("Left Vnukovo", "2023-07-31T22:40~")
+    events.create("The whole trip", "2023-07-31", "2023-08-02")
+    events.create("Back in Moscow", "2023-08-03")
+    workspace.settle()
+    dock = feature.table_dock
+    dock.raise_()
+    workspace.window.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
+    qtbot.wait(20)
+    screenshot(dock, "threadline-events-table-dates.png")
+    date_column = int(Column.DATE)
+    metrics = dock.view.fontMetrics()
+    texts = [
+        str(feature.table_model.index(row, date_column).data())
+        for row in range(feature.table_model.rowCount())
+    ]
+    assert "c. 31 July 2023, 22:40" in texts
+    widest = max(metrics.horizontalAdvance(text) for text in texts)
+    assert dock.view.columnWidth(date_column) >= widest + 8, "no date is cut short"
+    assert not dock.view.isColumnHidden(int(Column.TITLE))
+    dock.view.horizontalHeader().resizeSection(date_column, 90)  # the user's width stays
+    events.create("Delegation met officials", "2023-08-01T09:00/2023-08-02T18:30")
+    workspace.settle()
+    qtbot.wait(20)
+    assert dock.view.columnWidth(date_column) == 90
+
+
+def test_a_long_date_error_wraps_and_the_form_makes_room_for_it(
+    workspace: Workspace, screenshot: Screenshot
+) -> None:
+    """The reading under the Start field grows with its message (here the long "cannot read" list with
+    its Hebrew, Arabic and Russian examples) and pushes the End field down: never clipped, never under it."""
+    feature, qtbot = workspace.feature, workspace.qtbot
+    workspace.new_case()
+    made = workspace.store.events.create("Landed", "2023-07-31").object_id
+    workspace.settle()
+    assert made is not None
+    feature.edit_event(made)
+    editor = feature.editor
+    label = editor.start_edit.reading_label
+    for width in (260, 420, 700):
+        workspace.window.resizeDocks([feature.editor_dock], [width], Qt.Orientation.Horizontal)
+        for typed in ("the night of 31 July or so", "2023-13-01"):
+            editor.start_edit.line.setFocus()
+            editor.start_edit.line.selectAll()
+            type_text(editor.start_edit.line, typed)
+            qtbot.wait(20)
+            assert editor.start_edit.problem()
+            assert label.height() >= label.heightForWidth(label.width()), "the whole message shows"
+            bottom = label.mapTo(editor, QPoint(0, label.height())).y()
+            assert bottom <= editor.end_edit.mapTo(editor, QPoint(0, 0)).y(), "it never runs under End"
+        if width == 260:
+            editor.start_edit.line.selectAll()
+            type_text(editor.start_edit.line, "the night of 31 July or so")
+            qtbot.wait(20)
+            screenshot(feature.editor_dock, "threadline-editor-date-error.png")
+    editor.start_edit.revert()
+
+
+def test_a_source_without_dates_says_so_instead_of_an_empty_table(workspace: Workspace) -> None:
+    feature = workspace.feature
+    workspace.new_case()
+    panel = feature.dates_panel
+    assert panel.empty_label.isVisibleTo(panel) and not panel.view.isVisibleTo(panel)
+    assert panel.empty_label.text() == "Open a source in the reader to see the dates it mentions."
+    plain = workspace.add_source("The delegation stayed in the hotel.", "Note", "en")
+    workspace.show_source(plain)
+    assert panel.heading.text() == "Dates in this source (0)"
+    assert panel.empty_label.isVisibleTo(panel) and not panel.view.isVisibleTo(panel)
+    assert panel.empty_label.text().startswith("No dates found in this source.")
+    dated = workspace.add_source(ENGLISH, "Airline", "en")
+    workspace.show_source(dated)
+    assert panel.view.isVisibleTo(panel) and not panel.empty_label.isVisibleTo(panel)
+
+
 def test_events_of_one_day_are_put_in_order_from_the_table_menu_and_undone(workspace: Workspace) -> None:
     feature, window = workspace.feature, workspace.window
     workspace.new_case()

@@ -152,8 +152,14 @@ class SourceDatesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(2)
+        self.empty_label = QLabel(self)
+        self.empty_label.setObjectName("source_dates_empty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.heading)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label, 1)
         self.show_dates(None, [])
 
     def show_dates(self, source_title: str | None, dates: Sequence[SourceDateRecord]) -> None:
@@ -161,9 +167,18 @@ class SourceDatesPanel(QWidget):
         if source_title is None:
             self.heading.setText(tr("Dates in this source"))
             self.heading.setToolTip(tr("Open a source in the reader to see the dates it mentions."))
+            self.empty_label.setText(tr("Open a source in the reader to see the dates it mentions."))
         else:
             self.heading.setText(tr("Dates in this source ({count})").format(count=len(dates)))
             self.heading.setToolTip(source_title)
+            self.empty_label.setText(
+                tr(
+                    "No dates found in this source. Dates it writes out (31 July 2023, 31.07.2023, "
+                    "“last March” …) are listed here, each one click from an event."
+                )
+            )
+        self.view.setVisible(bool(dates))
+        self.empty_label.setVisible(not dates)
 
     def _clicked(self, index: QModelIndex) -> None:
         found = self.model.date_at(index.row())

@@ -8,7 +8,7 @@ announcing it. Titles and participants read in their own direction (``BidiItemDe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QMenu, QTableView, QWidget
 
@@ -26,6 +26,10 @@ _WIDTHS_EM = {
     Column.PARTICIPANTS: 10,
 }
 TITLE_MIN_EMS = 12
+#: The date column grows to its longest date ("c. 31 July 2023, 22:40", "31 Jul – 2 Aug 2023") up to this,
+#: measured over at most DATE_SAMPLE_ROWS rows, until the user sets its width.
+DATE_MAX_EMS = 24
+DATE_SAMPLE_ROWS = 300
 #: Which columns stay when the dock is too narrow for all of them (first kept longest).
 COLUMN_PRIORITY = (
     Column.DATE,
@@ -81,6 +85,7 @@ class EventsTableDock(QDockWidget):
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        vertical.setResizeContentsPrecision(DATE_SAMPLE_ROWS)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(int(Column.TITLE), QHeaderView.ResizeMode.Stretch)
@@ -101,6 +106,12 @@ class EventsTableDock(QDockWidget):
         assert selection is not None
         selection.currentRowChanged.connect(self._current_changed)
         model.modelReset.connect(self.fit_columns)
+        self._date_sized_by_user = False
+        self._date_timer = QTimer(self)
+        self._date_timer.setSingleShot(True)
+        self._date_timer.timeout.connect(self.fit_date_column)
+        for signal in (model.modelReset, model.rowsInserted, model.dataChanged):
+            signal.connect(self._date_timer.start)
         self.view = view
         self.setWidget(view)
         self.fit_columns()
@@ -125,12 +136,29 @@ class EventsTableDock(QDockWidget):
         finally:
             self._fitting = False
 
+    def fit_date_column(self) -> None:
+        """Give the date column the width of its longest date (so "31 July 2023, 22:40" is not cut to
+        "31 July 2023, 22:…"), within ``DATE_MAX_EMS``; a width the user set stays."""
+        if self._date_sized_by_user or self.model.rowCount() == 0:
+            return
+        em = self.view.fontMetrics().horizontalAdvance("M")
+        wanted = max(
+            self.view.sizeHintForColumn(int(Column.DATE)) + em // 2,
+            self.view.horizontalHeader().sectionSizeHint(int(Column.DATE)),
+            round(_WIDTHS_EM[Column.DATE] * em),
+        )
+        wanted = min(wanted, DATE_MAX_EMS * em)
+        if wanted != self._widths[Column.DATE]:
+            self._widths[Column.DATE] = wanted
+            self.fit_columns()
+
     def shown_columns(self) -> list[Column]:
         return [column for column in Column if not self.view.isColumnHidden(int(column))]
 
     def _remember_width(self, section: int, _old: int, new: int) -> None:
         if not self._fitting and new > 0 and section != Column.TITLE:
             self._widths[Column(section)] = new
+            self._date_sized_by_user |= section == Column.DATE
 
     def _column_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
