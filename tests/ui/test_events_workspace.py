@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.event_records import EventFilter, case_key
-from app.core.records import Extraction, SourceKind, SourceMetadata, Stance
+from app.core.records import Confidence, Extraction, SourceKind, SourceMetadata, Stance
 from app.core.textnorm import normalize_text
 from app.store import CaseStore
 from app.ui.application import create_main_window
@@ -653,6 +653,22 @@ def test_a_long_date_error_wraps_and_the_form_makes_room_for_it(
             qtbot.wait(20)
             screenshot(feature.editor_dock, "threadline-editor-date-error.png")
     editor.start_edit.revert()
+
+
+def test_ungraded_quotes_leave_an_event_unknown_and_the_editor_says_why(workspace: Workspace) -> None:
+    feature = workspace.feature
+    workspace.new_case()
+    events = workspace.store.events
+    made = events.create("Il-62M landed", "2023-07-31").object_id
+    assert made is not None
+    for number in range(4):  # four independent sources, each quoted ungraded (F6)
+        source = workspace.add_source(f"Report {number}: the Il-62M landed.", f"Report {number}", "en")
+        events.link_evidence(made, source, 0, 8)
+    workspace.settle()
+    assert events.get(made).confidence is Confidence.UNKNOWN
+    feature.edit_event(made)
+    note = feature.editor.confidence_note.text()
+    assert "4 supporting" in note and "4 of them quoted only ungraded (F6)" in note
 
 
 def test_a_source_without_dates_says_so_instead_of_an_empty_table(workspace: Workspace) -> None:
