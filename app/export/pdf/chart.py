@@ -338,7 +338,10 @@ class ChartPainter:
                 rect = QRectF(
                     geometry.body.left() + pt(2), top, GUTTER - pt(6), float(self._heights[lines[0]]) * ROW
                 )
-                draw_text(painter, rect, label, font(Face.SANS, 7.5, bold=True), lane_colour(number))
+                flush_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute  # a Hebrew name too
+                draw_text(
+                    painter, rect, label, font(Face.SANS, 7.5, bold=True), lane_colour(number), flush_left
+                )
         painter.setPen(QPen(QColor("#c8ccd2"), pt(0.4)))
         painter.drawLine(QLineF(geometry.body.left(), used.bottom(), used.right(), used.bottom()))
 
