@@ -8,7 +8,8 @@ event that lasts gets a second row at the latest instant it may end. An event wi
 ("before 2019") has one row at its latest instant. Our own fields ride along (``threadline_*``): the EDTF
 dates, both bounds, confidence, disputed, participants, tags and the evidence with its sources, so
 nothing about the uncertainty is lost. Undated events cannot be placed and are left out (counted in the
-result).
+result). ``message`` is for reading, so bidi controls in it are shown as markers ("⟦RLO⟧"); the
+``threadline_*`` fields keep the stored text exact.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from app.core.event_records import EventDetail
 from app.core.progress import CancelToken, ProgressSink, ignore_progress
+from app.core.textnorm import reveal_bidi_controls
 from app.export.common import ExportResult, chosen_events, instant, precision_word, replaced_atomically
 from app.export.report import ReportFilters, event_date_text
 from app.store import CaseStore
@@ -88,7 +90,9 @@ def event_rows(event: EventDetail) -> Iterator[dict[str, Any]]:
         ),
         "threadline_source_ids": "; ".join(str(q.source_id) for q in event.evidence),
     }
-    message = f"{event.title} ({event_date_text(event)})" + (" [disputed]" if event.disputed else "")
+    # the line Timesketch shows: bidi controls revealed, as in the report; threadline_title keeps them
+    message = reveal_bidi_controls(f"{event.title} ({event_date_text(event)})")
+    message += " [disputed]" if event.disputed else ""
     if event.earliest is not None:
         when, stamp = _timestamp(event.earliest)
         what = "Event start" if event.end is not None else "Event"

@@ -92,7 +92,7 @@ def test_names_of_mixed_scripts_keep_their_order(report: Path, texts: list[str])
     assert both.startswith("Takingpart:")
 
 
-def test_timelinejs_shows_the_markers_and_the_data_exports_keep_the_text_exact(
+def test_timelinejs_and_timesketch_messages_show_markers_data_fields_stay_exact(
     trial: Trial, tmp_path: Path
 ) -> None:
     js, csv, case = tmp_path / "t.json", tmp_path / "t.csv", tmp_path / "case.json"
@@ -102,6 +102,11 @@ def test_timelinejs_shows_the_markers_and_the_data_exports_keep_the_text_exact(
     assert not any(char in slides for char in CONTROLS) and "\\u202e" not in slides
     ok("export", "csv", str(trial.path), str(csv))
     assert SPOOF_TITLE in set(pd.read_csv(csv)["title"])  # a data export: the stored text, exact
+    sketch = tmp_path / "t.jsonl"
+    ok("export", "timesketch", str(trial.path), str(sketch))
+    payment = [json.loads(line) for line in sketch.read_text(encoding="utf-8").splitlines()][-1]
+    assert payment["message"].startswith("Payment to ⟦RLO⟧exe.fdp⟦PDF⟧ account (")  # the line shown
+    assert payment["threadline_title"] == SPOOF_TITLE  # the data, exact
     ok("export", "json", str(trial.path), str(case))
     assert SPOOF_ENTITY in case.read_text(encoding="utf-8")  # the round trip stays exact
 
