@@ -50,8 +50,14 @@ def ensure_demo_case(
 
 
 def build_demo_case(
-    destination: Path, progress: ProgressSink = ignore_progress, cancel: CancelToken | None = None
+    destination: Path,
+    progress: ProgressSink = ignore_progress,
+    cancel: CancelToken | None = None,
+    *,
+    worked: bool = True,
 ) -> list[ImportOutcome]:
+    """Import the demo sources into a new case at ``destination``; with ``worked``, add what an
+    investigator would have made of them (``app.ui.demo_story``: dates, grades, entities, events)."""
     building = destination.with_name(destination.name + ".building")
     _remove_with_side_files(building)
     try:
@@ -65,7 +71,7 @@ def build_demo_case(
                 cancel=cancel,
                 workers=1,
             )
-            if cancel is None or not cancel.cancelled:
+            if worked and (cancel is None or not cancel.cancelled):
                 add_demo_story(store)
         if cancel is not None:
             cancel.raise_if_cancelled()

@@ -56,7 +56,7 @@ def window(
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     case = tmp_path / "cases" / "demo.threadline"
     case.parent.mkdir()
-    build_demo_case(case)
+    build_demo_case(case, worked=False)  # the sources only: these tests make the entities
     main = create_main_window(Settings(), default_case_dir())
     qtbot.addWidget(main)
     main.resize(1400, 900)
