@@ -364,6 +364,7 @@ class ChartPainter:
         """Where the periods below zoom in: a light band over the rows and a bracket under them, named."""
         qfont = font(Face.SANS, 6.5, bold=True)
         metrics = QFontMetricsF(qfont, painter.device())
+        taken = used.left() - pt(10)  # the right end of the last name drawn
         for start, end, number in panel.zooms:
             x0 = max(float(self.x_of(start, panel, used)), used.left())
             x1 = min(float(self.x_of(end, panel, used)), used.right())
@@ -380,10 +381,13 @@ class ChartPainter:
                     ]
                 )
             )
-            text = tr("period {n}").format(n=number)
-            width = metrics.horizontalAdvance(text) + pt(2)
-            left = min(max(x0, used.left()), used.right() - width)
-            draw_text(painter, QRectF(left, below + pt(0.5), width, pt(8)), text, qfont, ZOOM_INK)
+            for text in (tr("period {n}").format(n=number), str(number)):  # the number alone if crowded
+                width = metrics.horizontalAdvance(text) + pt(2)
+                left = min(max(x0, taken + pt(3)), used.right() - width)
+                if left >= taken + pt(3) and (left <= x0 or left + width <= x1 + pt(2)):  # under its bracket
+                    draw_text(painter, QRectF(left, below + pt(0.5), width, pt(8)), text, qfont, ZOOM_INK)
+                    taken = left + width
+                    break
 
     # -- bars ----------------------------------------------------------------------------------------------
 
