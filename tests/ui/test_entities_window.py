@@ -819,3 +819,18 @@ def test_a_type_colour_is_chosen_in_the_colour_dialog(window: MainWindow, qtbot:
     picker.accept()
     assert dialog.colour() == "#c2185b" and dialog.colour_button.text() == "#c2185b"
     dialog.reject()
+
+
+def test_candidates_left_by_an_earlier_find_are_there_to_review_when_the_case_opens(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    case = tmp_path / "cases" / "found-before.threadline"
+    build_demo_case(case, worked=False)
+    with CaseStore.open(case) as store:  # another session, or `threadline entity find`
+        entity = store.entities.add("location", "Pyongyang", ["פיונגיאנג", "بيونغ يانغ"])
+        pending = store.entities.find_candidates(entity.id)
+    assert pending
+    with qtbot.waitSignal(window.session.case_opened, timeout=5000):
+        window.open_case_requested.emit(case)
+    model = window.entities.review.model
+    qtbot.waitUntil(lambda: model.rowCount() == len(pending), timeout=10_000)

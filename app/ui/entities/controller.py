@@ -177,6 +177,8 @@ class EntitiesController(QObject):
             bridge.changed.connect(self._on_change)
         self.review.model.set_store(store)
         self.review.show_candidates(None, [])
+        if store is not None:
+            self._load_pending(store)
         self.dock.reload()
         self.page.show_entity(None)
         self.refresh_source()
@@ -247,6 +249,24 @@ class EntitiesController(QObject):
         task.finished.connect(task.deleteLater)
         self._scans.add(task)
         task.start()
+
+    def _load_pending(self, store: CaseStore) -> None:
+        """The candidates a find of an earlier session (or ``threadline entity find``) left for review."""
+
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> list[CandidateRecord]:
+            return store.entities.candidates()
+
+        task = Task(work, self, name="candidates to review")
+        task.succeeded.connect(lambda records: self._pending_loaded(store, records))
+        task.crashed.connect(self.error)
+        task.finished.connect(lambda: self._scans.discard(task))
+        task.finished.connect(task.deleteLater)
+        self._scans.add(task)
+        task.start()
+
+    def _pending_loaded(self, store: CaseStore, records: list[CandidateRecord]) -> None:
+        if store is self._store and self._task is None and records:  # a find since then shows its own
+            self.review.show_candidates(None, records)
 
     def _identifiers_found(self, scan: int, offers: list[IdentifierOffer]) -> None:
         if scan == self._identifier_scan:  # else the reader moved on (another source, a later change)
