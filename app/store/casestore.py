@@ -486,7 +486,9 @@ class CaseStore:
         with self._read() as session:
             connection = session.connection()
             try:
-                ranked, total = fts.ranked_source_ids(connection, query, limit, offset)
+                ranked = fts.ranked_source_ids(connection, query, limit, offset)
+                # a second, plain count: a window over the ranked query must keep every matching row
+                total = fts.count_matching_sources(connection, query) if ranked or offset else 0
             except OperationalError as exc:
                 raise QueryError(f"Cannot search for “{query_text}”: {exc.orig}.") from exc
             ids = [source_id for source_id, _score in ranked]

@@ -76,22 +76,16 @@ def match_expression(query: Query) -> str:
 
 def ranked_source_ids(
     connection: Connection, query: Query, limit: int, offset: int = 0
-) -> tuple[list[tuple[int, float]], int]:
-    """Source ids matching ``query``, best first, with their BM25 score (lower is better in FTS5), and how
-    many sources match in all: counted by a window over the same MATCH, which then runs once, not twice."""
+) -> list[tuple[int, float]]:
+    """Source ids matching ``query``, best first, with their BM25 score (lower is better in FTS5)."""
     rows = connection.execute(
         text(
-            "SELECT id, score, count(*) OVER () FROM ("
-            f"SELECT rowid AS id, bm25(source_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "
-            "FROM source_fts WHERE source_fts MATCH :expression"
-            ") ORDER BY score LIMIT :limit OFFSET :offset"
+            f"SELECT rowid, bm25(source_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score FROM source_fts "
+            "WHERE source_fts MATCH :expression ORDER BY score LIMIT :limit OFFSET :offset"
         ),
         {"expression": match_expression(query), "limit": limit, "offset": offset},
-    ).all()
-    ranked = [(int(row[0]), float(row[1])) for row in rows]
-    if rows:
-        return ranked, int(rows[0][2])
-    return ranked, count_matching_sources(connection, query) if offset else 0  # a page beyond the last?
+    )
+    return [(int(row[0]), float(row[1])) for row in rows]
 
 
 def count_matching_sources(connection: Connection, query: Query) -> int:
