@@ -198,6 +198,29 @@ def test_entities_model_filters_sorts_follows_changes_and_passes_the_model_teste
     qtmodeltester.check(model, force_py=True)
 
 
+def test_counts_after_an_event_change_are_read_on_a_worker_and_the_old_ones_shown_meanwhile(
+    store: CaseStore,
+    sources: dict[str, int],
+    catalogue: EntityCatalogue,
+    qtbot: QtBot,
+) -> None:
+    from app.store.events import NewEvidence
+
+    place = store.entities.add("location", "Pyongyang", ["פיונגיאנג"])
+    deliver(qtbot, catalogue)
+    model = EntitiesModel(catalogue)
+    model.reload()
+    assert model.index(0, EntityColumn.EVENTS).data() == "0"
+    store.events.create(
+        "Landing", "2023-07-31", evidence=[NewEvidence(sources["en"], 0, 5)], participants=[place.id]
+    )
+    QApplication.processEvents()  # the change arrives: a read starts, nothing is read in this thread
+    assert catalogue.is_reading_counts()
+    assert catalogue.summaries()[place.id].events == 0  # the old counts until the new ones are in
+    qtbot.waitUntil(lambda: not catalogue.is_reading_counts(), timeout=5000)
+    qtbot.waitUntil(lambda: model.index(0, EntityColumn.EVENTS).data() == "1", timeout=5000)
+
+
 def test_candidates_model_shows_keyword_in_context(
     store: CaseStore,
     sources: dict[str, int],
