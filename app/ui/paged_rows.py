@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractItemModel
 
 Row = TypeVar("Row")
 
@@ -112,3 +114,23 @@ class PagedRows(Generic[Row]):
         while len(self._cache) > self.max_cached:
             self._cache.popitem(last=False)
         self.fetched = len(wanted)
+
+
+def show_in_order(model: QAbstractItemModel, rows: PagedRows[Any], new_ids: list[int]) -> None:
+    """Show ``new_ids`` in ``model``: the same ids in another order keep their selections and current
+    row (persistent indexes follow their ids through a layout change); other ids reset the model."""
+    if len(new_ids) != len(rows) or set(new_ids) != set(rows.ids):
+        model.beginResetModel()  # other rows, not just another order: start over
+        rows.set_ids(new_ids)
+        model.endResetModel()
+        return
+    model.layoutAboutToBeChanged.emit()
+    old = model.persistentIndexList()
+    old_ids = [rows.id_at(index.row()) for index in old]
+    rows.set_ids(new_ids)
+    moved = [
+        model.index(rows.row_of(item_id) or 0, index.column())
+        for item_id, index in zip(old_ids, old, strict=True)
+    ]
+    model.changePersistentIndexList(old, moved)
+    model.layoutChanged.emit()

@@ -36,7 +36,7 @@ from PySide6.QtGui import QIcon
 
 from app.core.records import Change, ChangeKind, Reliability, SourceKind, SourceSummary
 from app.store import CaseStore
-from app.ui.paged_rows import PagedRows
+from app.ui.paged_rows import PagedRows, show_in_order
 from app.ui.resources import icon
 from app.ui.store_bridge import StoreBridge
 
@@ -248,23 +248,7 @@ class SourcesModel(QAbstractTableModel):
         self._requery_keeping_persistent_indexes()
 
     def _requery_keeping_persistent_indexes(self) -> None:
-        new_ids = self._query_ids()
-        if len(new_ids) != len(self._rows) or set(new_ids) != set(self._rows.ids):
-            # other rows, not just another order (a write whose change is still on its way): start over
-            self.beginResetModel()
-            self._rows.set_ids(new_ids)
-            self.endResetModel()
-            return
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        old_ids = [self._rows.id_at(index.row()) for index in old]
-        self._rows.set_ids(new_ids)
-        moved = [
-            self.index(self._rows.row_of(source_id) or 0, index.column())
-            for source_id, index in zip(old_ids, old, strict=True)
-        ]
-        self.changePersistentIndexList(old, moved)
-        self.layoutChanged.emit()
+        show_in_order(self, self._rows, self._query_ids())
 
     # --- ids and rows --------------------------------------------------------------------------------------
 

@@ -57,7 +57,7 @@ from app.store import CaseStore
 from app.ui.date_edit import ERROR_COLOUR, ui_language
 from app.ui.events.formatting import confidence_label, event_date_text, tr
 from app.ui.events.timeline_items import collector_paused
-from app.ui.paged_rows import PagedRows
+from app.ui.paged_rows import PagedRows, show_in_order
 from app.ui.store_bridge import StoreBridge
 from app.ui.workers import Task
 
@@ -310,22 +310,7 @@ class EventsTableModel(QAbstractTableModel):
             self._abandoned.remove(task)
 
     def _apply_order(self, new_ids: list[int]) -> None:
-        if len(new_ids) != len(self._rows) or set(new_ids) != set(self._rows.ids):
-            self.beginResetModel()
-            self._rows.set_ids(new_ids)
-            self.endResetModel()
-            self.ids_changed.emit()
-            return
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        old_ids = [self._rows.id_at(index.row()) for index in old]
-        self._rows.set_ids(new_ids)
-        moved = [
-            self.index(self._rows.row_of(event_id) or 0, index.column())
-            for event_id, index in zip(old_ids, old, strict=True)
-        ]
-        self.changePersistentIndexList(old, moved)
-        self.layoutChanged.emit()
+        show_in_order(self, self._rows, new_ids)
         self.ids_changed.emit()
 
     # --- ids and rows --------------------------------------------------------------------------------
