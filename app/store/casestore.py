@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.dates import normalize_edtf
 from app.core.errors import CaseFileError, InvalidValue, NotFound, QueryError
+from app.core.folding import fold
 from app.core.matching import compile_matcher, make_snippet
 from app.core.query import parse_query
 from app.core.records import (
@@ -227,26 +228,40 @@ class CaseStore:
             return
         session = self._write_sessions()
         session.begin()
-        self._batch.session, self._batch.changes = session, []
+        self._batch.session, self._batch.changes, self._batch.index_rows = session, [], []
         committed = False
         try:
             yield
-            session.commit()
+            self._commit_batch(session)
             committed = True
         except BaseException:
             try:
-                session.commit()  # the failed write's savepoint is already rolled back
+                self._commit_batch(session)  # the failed write's savepoint is already rolled back
                 committed = True
             except SQLAlchemyError:
                 session.rollback()
             raise
         finally:
             changes = self._batch.changes
-            self._batch.session = self._batch.changes = None
+            self._batch.session = self._batch.changes = self._batch.index_rows = None
             session.close()
             if committed:
                 for change in _merged(changes):
                     self._notify(change)
+
+    def _commit_batch(self, session: Session) -> None:
+        """Index the batch's new sources, then commit. FTS5 writes its pending index data out at every
+        savepoint, so indexing each source inside its own savepoint made one tiny index segment per source
+        (and the merges that follow); indexed together they make one. A source's rows and its index entry
+        still land in the same transaction."""
+        self._index_batch_now(session)
+        session.commit()
+
+    def _index_batch_now(self, session: Session) -> None:
+        rows: list[fts.IndexRow] | None = getattr(self._batch, "index_rows", None)
+        if rows:
+            fts.index_sources(session.connection(), rows)
+            rows.clear()
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
@@ -342,8 +357,12 @@ class CaseStore:
                 )
             )
             connection = session.connection()
-            folded = prepared.folded if prepared else None
-            fts.index_source(connection, source.id, source.title, extraction.text, folded=folded)
+            index_row = fts.IndexRow(
+                source.id, source.title, prepared.folded if prepared else fold(extraction.text)
+            )
+            batch_index: list[fts.IndexRow] | None = getattr(self._batch, "index_rows", None)
+            if batch_index is None:
+                fts.index_sources(connection, [index_row])
             if prepared is not None:
                 dates: Sequence[DateMention] = prepared.dates
             else:
@@ -360,6 +379,8 @@ class CaseStore:
                 after={"title": source.title, "sha256": sha256, "original_filename": original_filename},
             )
             source_id = source.id
+        if batch_index is not None:
+            batch_index.append(index_row)  # only once the source's savepoint is released
         self._notify(Change(ChangeKind.ADDED, "source", (source_id,)))
         return AddedSource(source_id, duplicate=False)
 
@@ -460,6 +481,7 @@ class CaseStore:
 
                 changed_events = source_reliability_changed(session, source_id)
             if "title" in edit.after and edit.changed:
+                self._index_batch_now(session)  # the source may be one of the batch's, not indexed yet
                 fts.reindex_title(session.connection(), source_id, row.title)
             if edit.changed:
                 audit.record(

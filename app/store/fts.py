@@ -11,6 +11,7 @@ text by ``app.core.matching`` with the same rules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -25,14 +26,24 @@ TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 
 
-def index_source(
-    connection: Connection, source_id: int, title: str, body: str, *, folded: str | None = None
-) -> None:
-    """Index a source; ``folded`` is ``fold(body)`` when the caller has it already."""
+class IndexRow(NamedTuple):
+    """A source as the index takes it: its title as written, its body already folded."""
+
+    source_id: int
+    title: str
+    folded_body: str
+
+
+def index_sources(connection: Connection, rows: Sequence[IndexRow]) -> None:
+    """Index sources, all in one statement (one index segment for the lot)."""
     connection.execute(
         text("INSERT INTO source_fts (rowid, title, body) VALUES (:id, :title, :body)"),
-        {"id": source_id, "title": fold(title), "body": fold(body) if folded is None else folded},
+        [{"id": row.source_id, "title": fold(row.title), "body": row.folded_body} for row in rows],
     )
+
+
+def index_source(connection: Connection, source_id: int, title: str, body: str) -> None:
+    index_sources(connection, [IndexRow(source_id, title, fold(body))])
 
 
 def reindex_title(connection: Connection, source_id: int, title: str) -> None:

@@ -235,21 +235,51 @@ def test_batch_commits_once_keeps_each_write_atomic_and_tells_after_commit(
     store.subscribe(heard.append)
     with store.batch():
         first = store.add_source(
-            b"one", Extraction(SourceKind.TEXT, "text/plain", "one"), original_filename="1"
+            b"one", Extraction(SourceKind.TEXT, "text/plain", "one alpha"), original_filename="1"
         )
         with pytest.raises(NotFound):  # a failing write inside the batch ...
             store.add_source(
-                b"two", Extraction(SourceKind.TEXT, "text/plain", "two"), original_filename="2", parent_id=99
+                b"two",
+                Extraction(SourceKind.TEXT, "text/plain", "two alpha"),
+                original_filename="2",
+                parent_id=99,
             )
         third = store.add_source(
-            b"three", Extraction(SourceKind.TEXT, "text/plain", "3"), original_filename="3"
+            b"three", Extraction(SourceKind.TEXT, "text/plain", "3 alpha"), original_filename="3"
         )
         assert heard == []  # nothing is told before the commit
         assert row_counts(case_path)["sources"] == 0  # another connection sees nothing yet
     assert row_counts(case_path)["sources"] == 2  # ... leaves no trace, and the others land
     assert row_counts(case_path)["originals"] == 2
     assert heard == [Change(ChangeKind.ADDED, "source", (first.source_id, third.source_id))]
+    assert [hit.source_id for hit in store.search("alpha").hits] == [first.source_id, third.source_id]
+    assert store.search("two").total == 0  # the failed write left nothing in the index either
     assert store.verify().ok
+
+
+def test_a_batch_indexes_its_sources_as_one_index_segment(store: CaseStore, case_path: Path) -> None:
+    """FTS5 writes its pending entries out at every savepoint: a batch indexes its sources together at
+    the commit, so 50 sources make one small index segment, not 50 (and no merging of them)."""
+    with store.batch():
+        for number in range(50):
+            text = f"report {number} about Pyongyang"
+            store.add_source(
+                text.encode(), Extraction(SourceKind.TEXT, "text/plain", text), original_filename="r"
+            )
+    with sqlite3.connect(case_path) as raw:
+        index_rows = raw.execute("SELECT count(*) FROM source_fts_data").fetchone()[0]
+    assert index_rows == 3  # the averages, the structure record, one leaf (7 when merged from 50 segments)
+    assert store.search("Pyongyang").total == 50
+
+
+def test_a_title_edited_in_the_batch_that_added_the_source_is_indexed(store: CaseStore) -> None:
+    with store.batch():
+        added = store.add_source(
+            b"x", Extraction(SourceKind.TEXT, "text/plain", "body"), original_filename="x"
+        )
+        store.update_source(added.source_id, {"title": "Renamed Zanzibar"})
+    assert [hit.source_id for hit in store.search("Zanzibar").hits] == [added.source_id]
+    assert store.search("x").total == 0  # the old title is not in the index
 
 
 def test_an_unexpected_error_in_a_batch_keeps_what_was_finished(store: CaseStore, case_path: Path) -> None:
@@ -257,6 +287,8 @@ def test_an_unexpected_error_in_a_batch_keeps_what_was_finished(store: CaseStore
         store.add_source(b"kept", Extraction(SourceKind.TEXT, "text/plain", "kept"), original_filename="k")
         raise RuntimeError("a bug in the caller")
     assert [s.title for s in store.list_sources()] == ["k"]
+    assert store.search("kept").total == 1  # indexed with it
+    assert store.verify().ok
 
 
 def test_save_copy_into_a_missing_folder_is_explained(store: CaseStore, tmp_path: Path) -> None:
