@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from app.store.models import AuditEntry, utc_now
@@ -34,14 +35,37 @@ def record(
     before: Mapping[str, object] | None = None,
     after: Mapping[str, object] | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            at=utc_now(),
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
-        )
-    )
+    session.add(AuditEntry(**_entry(actor, action, object_type, object_id, before, after)))
+
+
+def record_on(
+    connection: Connection,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    before: Mapping[str, object] | None = None,
+    after: Mapping[str, object] | None = None,
+) -> None:
+    """``record`` for a writer that uses Core statements: the row is inserted at once."""
+    connection.execute(insert(AuditEntry), _entry(actor, action, object_type, object_id, before, after))
+
+
+def _entry(
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    before: Mapping[str, object] | None,
+    after: Mapping[str, object] | None,
+) -> dict[str, Any]:
+    return {
+        "at": utc_now(),
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": _jsonable(before) if before is not None else None,
+        "after": _jsonable(after) if after is not None else None,
+    }
