@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+# Widgets are tested offscreen; a bare `pytest` on a machine without a display must not abort in Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.core.records import Extraction, SourceKind, SourceMetadata
 from app.core.textnorm import normalize_text
