@@ -390,6 +390,17 @@ class Near:
     distance: int
 
 
+@dataclass(frozen=True)
+class NearRequest:
+    """The near misses a find looks for: the aliases (as words), the edits allowed per word, the spellings
+    that are names already, and the other names' words (``MentionFinder.near_request``)."""
+
+    wanted: tuple[tuple[str, ...], ...]
+    budgets: dict[str, int]
+    spellings: frozenset[str]
+    others: frozenset[tuple[str, ...]]
+
+
 Counts = Mapping[str, int] | Callable[[Collection[str]], Mapping[str, int]]
 
 
@@ -407,23 +418,50 @@ class Vocabulary:
         listed = list(tokens)
         ordered = all(a < b for a, b in pairwise(listed))  # as the index gives them
         self.tokens = listed if ordered else sorted(set(listed))
+        self.sources = sources
         self._counts = counts or {}
         self._common = max(COMMON_WORD_MIN_SOURCES, int(sources * COMMON_WORD_SHARE))
         self._by_tail: dict[str, list[str]] | None = None
         self._by_key: dict[tuple[str, str, str], tuple[list[str], list[tuple[str, int]]]] = {}
+        self._joined: tuple[str, str] | None = None
+        self._tails_read = 0
 
     @classmethod
     def of_text(cls, text: str) -> Vocabulary:
         return cls(tokenize(fold(text)))
 
-    def near(self, budgets: Mapping[str, int], exclude: Collection[str] = ()) -> dict[str, list[Near]]:
+    @classmethod
+    def from_index(cls, tokens: str, counts: str, sources: int) -> Vocabulary:
+        """The case vocabulary as the index gives it in one read: its tokens in order, and how many sources
+        hold each, one per line (``joined`` gives both back, to hand to another process cheaply)."""
+        listed = tokens.split("\n") if tokens else []
+        numbers = counts.split("\n") if counts else []
+        vocabulary = cls(listed, counts=_CountsOf(listed, numbers), sources=sources)
+        if vocabulary.tokens is listed:  # in order: its lines are searched for a few endings
+            vocabulary._joined = (tokens, counts)
+        return vocabulary
+
+    @property
+    def joined(self) -> tuple[str, str] | None:
+        """(tokens, counts) one per line, for a vocabulary ``from_index``."""
+        return self._joined
+
+    def near(
+        self,
+        budgets: Mapping[str, int],
+        exclude: Collection[str] = (),
+        *,
+        words: Iterable[str] | None = None,
+    ) -> dict[str, list[Near]]:
         """For each word (→ edits allowed), the tokens that are near misses of it, closest first.
 
         A token is skipped when it is in ``exclude`` (spellings that are names already), is common in the
-        case, or has any form equal to one of the words.
+        case, or has any form equal to one of the words. ``words`` limits the answer to some of them (the
+        rest of ``budgets`` still rules tokens out), so that processes can share the work.
         """
-        words = [word for word, budget in budgets.items() if budget > 0 and len(word) >= 2]
-        found = {word: self._near_word(word, budgets[word]) for word in words}
+        chosen = budgets if words is None else words
+        wanted = [word for word in chosen if budgets.get(word, 0) > 0 and len(word) >= 2]
+        found = {word: self._near_word(word, budgets[word]) for word in wanted}
         tokens = {near.token for nears in found.values() for near in nears}
         counts = self._counts(tokens) if callable(self._counts) else self._counts
         known = set(budgets)
@@ -441,6 +479,9 @@ class Vocabulary:
         return self.tokens[low:high]
 
     def _ending(self, tail: str) -> list[str]:
+        if self._by_tail is None and self._joined is not None and self._tails_read < _TAILS_READ:
+            self._tails_read += 1  # a few endings (one name's words) are quicker read off the lines
+            return _lines_ending(self._joined[0], tail)
         if self._by_tail is None:
             by_tail: dict[str, list[str]] = {}
             for token in self.tokens:
@@ -492,6 +533,54 @@ class Vocabulary:
                 continue
             found[(token, form)] = Near(token, form, stripped, int(distance))
         return sorted(found.values(), key=lambda near: (near.distance, near.token))
+
+
+_TAILS_READ = 16  # endings looked up in the joined tokens before the tokens are indexed by ending
+
+
+def _lines_ending(joined: str, tail: str) -> list[str]:
+    """The lines of ``joined`` (tokens in order, one per line) ending with ``tail``, in order."""
+    found: list[str] = []
+    needle = tail + "\n"
+    position = joined.find(needle)
+    while position >= 0:
+        end = position + len(tail)
+        start = joined.rfind("\n", 0, end) + 1
+        if end - start >= len(tail):
+            found.append(joined[start:end])
+        position = joined.find(needle, position + 1)
+    if joined.endswith(tail):
+        last = joined[joined.rfind("\n") + 1 :]
+        if len(last) >= len(tail):
+            found.append(last)
+    return found
+
+
+class _CountsOf:
+    """Sources per token, from the index's tokens and counts (two lists in the same order), for the few
+    tokens asked."""
+
+    def __init__(self, tokens: Sequence[str], counts: Sequence[str]) -> None:
+        self._tokens = tokens
+        self._counts = counts
+        self._ordered = all(a < b for a, b in pairwise(tokens))
+        self._index: dict[str, int] | None = None
+
+    def __call__(self, words: Collection[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for word in words:
+            index = self._position(word)
+            if index is not None:
+                found[word] = int(self._counts[index])
+        return found
+
+    def _position(self, word: str) -> int | None:
+        if self._ordered:
+            index = bisect_left(self._tokens, word)
+            return index if index < len(self._tokens) and self._tokens[index] == word else None
+        if self._index is None:
+            self._index = {token: index for index, token in enumerate(self._tokens)}
+        return self._index.get(word)
 
 
 # --- finding --------------------------------------------------------------------------------------------
@@ -777,6 +866,12 @@ class MentionFinder:
         A token that is an alias here or in ``exclude`` (other names in the case), as written or behind a
         proclitic, is a name already and never a near miss.
         """
+        request = self.near_request(of=of, exclude=exclude)
+        return self.variant_terms_from(request, vocabulary.near(request.budgets, request.spellings))
+
+    def near_request(self, *, of: Iterable[str] | None = None, exclude: Iterable[str] = ()) -> NearRequest:
+        """What ``variant_terms`` looks for in a vocabulary (``Vocabulary.near`` takes it, in parts if
+        several processes share the work); ``variant_terms_from`` makes the terms of what is found."""
         wanted = list(self._aliases) if of is None else list(dict.fromkeys(alias_words(a) for a in of))
         wanted = [words for words in wanted if words]
         if any(words not in self._aliases for words in wanted):
@@ -788,10 +883,13 @@ class MentionFinder:
                 budgets[word] = max(budgets.get(word, 0), budget)
         others = [alias_words(alias) for alias in exclude]
         spellings = self.exact_spellings() | _spellings(words for words in others if words)
-        near = vocabulary.near(budgets, spellings)
-        exact = set(self._aliases) | set(others)
+        return NearRequest(tuple(wanted), budgets, frozenset(spellings), frozenset(others))
+
+    def variant_terms_from(self, request: NearRequest, near: Mapping[str, list[Near]]) -> list[SearchTerm]:
+        """The near-miss spellings of ``request``'s aliases, given the near misses of their words."""
+        exact = set(self._aliases) | request.others
         found: dict[tuple[str, ...], SearchTerm] = {}
-        for words in wanted:
+        for words in request.wanted:
             if len(words) == 1:
                 for candidate in near.get(words[0], ()):
                     spelling: tuple[str, ...] = (candidate.token,)
@@ -1057,6 +1155,19 @@ def find_in_texts(
         (source_id, candidate_rows(source_id, finder.find(text, folded=folded, terms=terms), owners))
         for source_id, text, folded, terms in jobs
     ]
+
+
+def near_misses(
+    joined: tuple[str, str],
+    sources: int,
+    budgets: Mapping[str, int],
+    words: Sequence[str],
+    exclude: Collection[str],
+) -> dict[str, list[Near]]:
+    """``Vocabulary.near`` of some ``words``, for a worker process: the vocabulary comes as the two texts
+    ``Vocabulary.joined`` gives (tokens, counts)."""
+    vocabulary = Vocabulary.from_index(joined[0], joined[1], sources)
+    return vocabulary.near(budgets, exclude, words=words)
 
 
 def find_candidates(text: str, aliases: Iterable[str], *, variants: bool = True) -> list[Candidate]:

@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -56,6 +56,8 @@ from app.core.mentions import (
     MatchKind,
     MentionFinder,
     NameSuggestion,
+    Near,
+    NearRequest,
     ReviewReason,
     SearchTerm,
     TextJob,
@@ -63,6 +65,7 @@ from app.core.mentions import (
     alias_words,
     candidate_rows,
     find_in_texts,
+    near_misses,
     snap_to_words,
     suggest_name,
 )
@@ -100,6 +103,8 @@ _TEXT_BATCH = 400  # sources whose texts are loaded at once while finding
 _STORE_BATCH = 8_000  # candidates stored per write transaction (about 0.1 s): the write lock is held briefly
 _CHUNK = 500  # ids per statement, well below SQLite's variable limit
 _WORKER_MIN_PAIRS = 30_000  # (source, spelling) pairs to match before worker processes pay for their start
+_ALONGSIDE_MIN_SOURCES = 200  # sources of a find's aliases worth matching before its near misses are known
+_NEAR_WORKER_WORDS = 40  # alias words whose near misses the worker processes share (fewer: worked out here)
 _SCAN_WORKERS = 2
 _BATCHES_AHEAD = 6  # text batches handed to the workers before the first is collected
 _Model = TypeVar("_Model", bound=Base)
@@ -670,17 +675,19 @@ class EntityRepository:
         pool = _scan_pool() if entity_id is None else None  # a long find: workers start while planning
         stored = _Stored()
         try:
-            vocabulary = self._vocabulary_soon() if variants else None
             with self._store._read() as session:
-                plan = self._plan(session, entity_id, vocabulary)
-            pairs = sum(map(len, plan.sources.values()))
-            if pool is not None and pairs < _WORKER_MIN_PAIRS:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = None
-            elif pool is None and pairs >= _WORKER_MIN_PAIRS:
-                pool = _scan_pool()
-            progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
-            records = self._store_found(plan, self._scan(plan, pool, progress, cancel), stored)
+                plan = self._plan(session, entity_id)
+            pending = self._look_further(plan, pool, variants=variants)
+            self._look_up_aliases(plan)
+            if pool is None and plan.pairs() < _WORKER_MIN_PAIRS:
+                # one entity: its aliases are matched here while the rest is looked up
+                scanned = self._scan_alongside(plan, pending, progress, cancel)
+            else:
+                pending.add_to(plan)
+                pool = _right_pool(pool, plan.pairs())
+                progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
+                scanned = self._scan(plan, pool, progress, cancel)
+            records = self._store_found(plan, scanned, stored)
         except BaseException:
             if stored.records or stored.dropped:  # cancelled (or failed) after some batches were stored
                 self._notify_found(stored.dropped, stored.records)
@@ -806,12 +813,8 @@ class EntityRepository:
 
     # -- finding, step by step ------------------------------------------------------------------------
 
-    def _plan(
-        self, session: Session, entity_id: int | None, vocabulary: Callable[[], Vocabulary] | None
-    ) -> _Plan:
-        """What to look for (the aliases, and with a ``vocabulary`` their near misses) and, from the
-        index, which sources may hold which of them. The vocabulary is being read meanwhile (on another
-        connection): the aliases are looked up first."""
+    def _plan(self, session: Session, entity_id: int | None) -> _Plan:
+        """What to look for: the aliases of the entity (or of all), with the longer names that hold one."""
         rows = session.execute(select(Alias.entity_id, Alias.text)).all()
         by_words: dict[tuple[str, ...], set[int]] = {}
         for owner, text in rows:
@@ -826,26 +829,47 @@ class EntityRepository:
             targets = looked_for = {text for _owner, text in rows}
             entity_ids = set(session.scalars(select(Entity.id)))
         finder = MentionFinder(sorted(looked_for))
-        terms = list(finder.alias_terms)
-        connection = session.connection()
-        cut = [term for term in terms if term.hyphen_splits]  # one-word names a line-end hyphen may cut
-        if vocabulary is not None and targets:
-            # the index answers for the aliases on another connection while near misses are worked out
-            aliases_found = _in_background(self._aliases_in_index, terms, bool(cut))
-            exclude = [text for _owner, text in rows]
-            near = finder.variant_terms(vocabulary(), of=sorted(targets), exclude=exclude)
-            sources, broken = aliases_found()
-            _look_up(connection, near, sources)
-        else:
-            sources, broken = _aliases_in_index(connection, terms, bool(cut))
-        for source_id in broken:
-            present = set(sources.setdefault(source_id, []))
-            sources[source_id] += [term for term in cut if term not in present]
         owners_of = {
             alias: sorted(entity_ids.intersection(by_words.get(alias_words(alias), ())))
             for alias in finder.aliases
         }
-        return _Plan(entity_id, entity_ids, finder, by_words, sources, owners_of)
+        exclude = tuple(text for _owner, text in rows)
+        return _Plan(entity_id, entity_ids, finder, by_words, owners_of, tuple(sorted(targets)), exclude)
+
+    def _look_up_aliases(self, plan: _Plan) -> None:
+        """Which sources the index says hold each alias."""
+        with self._store._read() as session:
+            _look_up(session.connection(), list(plan.finder.alias_terms), plan.aliases)
+        plan.compose()
+
+    def _look_further(self, plan: _Plan, pool: ProcessPoolExecutor | None, *, variants: bool) -> _Pending:
+        """Start, on threads of their own, what else the plan needs: the near misses of its aliases (read
+        the case vocabulary, which SQLite scans outside Python's lock; find the near misses in it, in the
+        worker processes of a long find, which have nothing else to do yet; ask the index where they are),
+        and the sources with a word cut at a line end (where a one-word name may be cut)."""
+        plan.cut = [term for term in plan.finder.alias_terms if term.hyphen_splits]
+        threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="find-mentions")
+        pending = _Pending(
+            threads.submit(self._variant_sources, plan, pool) if variants and plan.targets else None,
+            threads.submit(self._hyphen_breaks) if plan.cut else None,
+        )
+        threads.shutdown(wait=False)
+        return pending
+
+    def _hyphen_breaks(self) -> list[int]:
+        with self._store._read() as session:
+            return fts_vocab.sources_with_hyphen_breaks(session.connection())
+
+    def _variant_sources(self, plan: _Plan, pool: ProcessPoolExecutor | None) -> _Sources:
+        with self._store._read() as session:
+            vocabulary = self._case_vocabulary(session)
+        request = plan.finder.near_request(of=plan.targets, exclude=plan.exclude)
+        near = _near_misses(vocabulary, request, pool)
+        terms = plan.finder.variant_terms_from(request, near)
+        sources: _Sources = {}
+        with self._store._read() as session:
+            _look_up(session.connection(), terms, sources)
+        return sources
 
     def _scan(
         self,
@@ -900,6 +924,57 @@ class EntityRepository:
                 candidates = plan.finder.find(text, folded=folded, terms=terms)
                 yield source_id, candidate_rows(source_id, candidates, plan.owners_of)
                 done += 1
+
+    def _scan_alongside(
+        self,
+        plan: _Plan,
+        pending: _Pending,
+        progress: ProgressSink,
+        cancel: CancelToken | None,
+    ) -> Iterator[tuple[int, list[CandidateRow]]]:
+        """``_scan_here`` while the near misses (and line-end cuts) are still being looked up: the sources
+        of the aliases are matched meanwhile, those the rest adds to (or brings) once it is known. Nothing
+        is given back before the plan is whole (the first store drops what the plan no longer holds)."""
+        found: dict[int, list[CandidateRow]] = {}  # matched before the plan was whole
+        matched: dict[int, int] = {}  # source → how many terms it was matched with
+        known = len(plan.sources) < _ALONGSIDE_MIN_SOURCES  # a small find just waits
+        if known:
+            pending.add_to(plan)
+        queue = deque(sorted(plan.sources))
+        done = 0
+        while queue or not known:
+            if not known and (not queue or pending.done()):
+                pending.add_to(plan)
+                known = True
+                for source_id in sorted(found):
+                    if matched[source_id] == len(plan.sources.get(source_id, ())):
+                        yield source_id, found[source_id]
+                queue = deque(
+                    source_id
+                    for source_id in sorted(plan.sources)
+                    if matched.get(source_id) != len(plan.sources[source_id])
+                )
+                continue
+            batch = [queue.popleft() for _ in range(min(_TEXT_BATCH // 4, len(queue)))]
+            for source_id, text, folded, terms in self._jobs(plan, batch):
+                if done % _PROGRESS_EVERY == 0:
+                    if cancel is not None:
+                        cancel.raise_if_cancelled()
+                    progress(
+                        ProgressUpdate(
+                            min(done, len(plan.sources)), len(plan.sources), f"source #{source_id}"
+                        )
+                    )
+                candidates = plan.finder.find(text, folded=folded, terms=terms)
+                rows = candidate_rows(source_id, candidates, plan.owners_of)
+                done += 1
+                if known:
+                    yield source_id, rows
+                else:
+                    found[source_id], matched[source_id] = rows, len(terms)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(ProgressUpdate(len(plan.sources), len(plan.sources), "storing candidates"))
 
     def _scan_in(
         self,
@@ -969,34 +1044,15 @@ class EntityRepository:
                 return _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
         return sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
 
-    def _vocabulary_soon(self) -> Callable[[], Vocabulary]:
-        """Start reading the case vocabulary on a thread of its own (the index scan runs outside Python's
-        lock, alongside the plan's other look-ups); the function returned waits for it."""
-        return _in_background(self._read_vocabulary)
-
-    def _aliases_in_index(
-        self, terms: Sequence[SearchTerm], hyphens: bool
-    ) -> tuple[dict[int, list[SearchTerm]], list[int]]:
-        with self._store._read() as session:
-            return _aliases_in_index(session.connection(), terms, hyphens)
-
-    def _read_vocabulary(self) -> Vocabulary:
-        with self._store._read() as session:
-            return self._case_vocabulary(session)
-
     def _case_vocabulary(self, session: Session) -> Vocabulary:
-        """The case's vocabulary, kept between finds until a source is added or removed. How many sources
-        hold a token is asked only for the few tokens that come up as near misses."""
+        """The case's vocabulary with the number of sources holding each token, kept between finds until a
+        source is added or removed."""
         count, last = session.execute(select(func.count(Source.id), func.max(Source.id))).one()
         key = (int(count or 0), int(last or 0))
         if self._vocabulary is None or self._vocabulary[0] != key:
-            terms = fts_vocab.vocabulary_terms(session.connection())
-            self._vocabulary = (key, Vocabulary(terms, counts=self._word_counts, sources=key[0]))
+            tokens, counts = fts_vocab.read_vocabulary(session.connection())
+            self._vocabulary = (key, Vocabulary.from_index(tokens, counts, key[0]))
         return self._vocabulary[1]
-
-    def _word_counts(self, words: Collection[str]) -> Mapping[str, int]:
-        with self._store._read() as session:
-            return fts_vocab.word_counts(session.connection(), words)
 
     # -- merging --------------------------------------------------------------------------------------
 
@@ -1160,14 +1216,53 @@ class EntityRepository:
 # -- the plan of a find ------------------------------------------------------------------------------
 
 
+_Sources = dict[int, list[SearchTerm]]  # source → the spellings the index says it contains
+
+
 @dataclass
 class _Plan:
     entity_id: int | None
     entity_ids: set[int]
     finder: MentionFinder
     owners: dict[tuple[str, ...], set[int]]  # alias words → entities with that spelling
-    sources: dict[int, list[SearchTerm]]  # source → the spellings the index says it contains
     owners_of: dict[str, list[int]]  # alias → the entities searched that have it
+    targets: tuple[str, ...]  # the aliases whose near misses are looked for
+    exclude: tuple[str, ...]  # every alias in the case: never a near miss of another
+    aliases: _Sources = field(default_factory=dict)  # where the index has the aliases
+    broken: list[int] = field(default_factory=list)  # sources with a word cut at a line end
+    cut: list[SearchTerm] = field(default_factory=list)  # the one-word names such a cut may split
+    variants: _Sources = field(default_factory=dict)  # where the index has near misses of them
+    sources: _Sources = field(default_factory=dict)  # all of it: what each source is searched for
+
+    def compose(self) -> None:
+        """``sources`` from the rest: aliases, near misses, then the names a line-end cut may split."""
+        sources = {source_id: list(terms) for source_id, terms in self.aliases.items()}
+        for source_id, terms in self.variants.items():
+            sources.setdefault(source_id, []).extend(terms)
+        for source_id in self.broken:
+            present = set(sources.setdefault(source_id, []))
+            sources[source_id] += [term for term in self.cut if term not in present]
+        self.sources = sources
+
+    def pairs(self) -> int:
+        return sum(map(len, self.sources.values()))
+
+
+@dataclass
+class _Pending:
+    """What a find is still looking up on other threads while it starts (``_look_further``)."""
+
+    variants: Future[_Sources] | None
+    broken: Future[list[int]] | None
+
+    def done(self) -> bool:
+        return all(future is None or future.done() for future in (self.variants, self.broken))
+
+    def add_to(self, plan: _Plan) -> None:
+        """Wait for it, and complete the plan with it."""
+        plan.variants = self.variants.result() if self.variants is not None else {}
+        plan.broken = self.broken.result() if self.broken is not None else []
+        plan.compose()
 
 
 @dataclass
@@ -1187,36 +1282,48 @@ def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -
     )
 
 
-_Result = TypeVar("_Result")
-
-
-def _in_background(work: Callable[..., _Result], *args: object) -> Callable[[], _Result]:
-    """Run ``work(*args)`` on a thread of its own; the function returned waits for its result."""
-    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="find-mentions")
-    future = thread.submit(work, *args)
-    thread.shutdown(wait=False)
-    return future.result
-
-
-def _aliases_in_index(
-    connection: Any, terms: Sequence[SearchTerm], hyphens: bool
-) -> tuple[dict[int, list[SearchTerm]], list[int]]:
-    """The sources holding each term, and (with ``hyphens``) those with a word cut at a line end."""
-    sources: dict[int, list[SearchTerm]] = {}
-    _look_up(connection, terms, sources)
-    return sources, fts_vocab.sources_with_hyphen_breaks(connection) if hyphens else []
-
-
 def _look_up(connection: Any, terms: Sequence[SearchTerm], sources: dict[int, list[SearchTerm]]) -> None:
     """Add each term to the sources the index says contain it (a Latin name also with a Hebrew or Arabic
     prefix written onto it, where the index has such tokens)."""
-    glued = {term: fts_vocab.glued_spellings(term) for term in terms if term.glued_latin}
-    in_index = fts_vocab.word_counts(connection, [token for tokens in glued.values() for token in tokens])
+    glued = fts_vocab.glued_in_index(connection, terms)
     for term in terms:
-        written_on = [token for token in glued.get(term, ()) if token in in_index]
-        expression = fts_vocab.search_expression(term, written_on)
+        expression = fts_vocab.search_expression(term, glued.get(term, ()))
         for source_id in fts_vocab.sources_matching(connection, expression):
             sources.setdefault(source_id, []).append(term)
+
+
+def _near_misses(
+    vocabulary: Vocabulary, request: NearRequest, pool: ProcessPoolExecutor | None
+) -> dict[str, list[Near]]:
+    """``vocabulary.near`` for the request, shared between the worker processes when there are many words
+    and a large vocabulary (the workers get the vocabulary as two texts, cheap to send)."""
+    words = sorted(request.budgets)
+    joined = vocabulary.joined
+    if pool is None or joined is None or len(words) < _NEAR_WORKER_WORDS or len(vocabulary.tokens) < 50_000:
+        return vocabulary.near(request.budgets, request.spellings)
+    parts = [words[: len(words) // 2], words[len(words) // 2 :]]
+    try:
+        futures = [
+            pool.submit(near_misses, joined, vocabulary.sources, request.budgets, part, request.spellings)
+            for part in parts
+        ]
+        near: dict[str, list[Near]] = {}
+        for future in futures:
+            near.update(future.result())
+        return near
+    except (BrokenProcessPool, OSError, RuntimeError) as error:
+        log.warning("mention workers failed (%s); near misses are worked out in this process", error)
+        return vocabulary.near(request.budgets, request.spellings)
+
+
+def _right_pool(pool: ProcessPoolExecutor | None, pairs: int) -> ProcessPoolExecutor | None:
+    """The worker processes a find of so many (source, spelling) pairs should match in: none below
+    ``_WORKER_MIN_PAIRS`` (the pool started early is let go), otherwise the early pool or a new one."""
+    if pairs < _WORKER_MIN_PAIRS:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    return pool if pool is not None else _scan_pool()
 
 
 def _scan_pool() -> ProcessPoolExecutor | None:

@@ -22,6 +22,7 @@ from app.store.fts import term_expression
 
 _VOCABULARY = "temp.threadline_source_vocabulary"
 _CHUNK = 500  # ids or words per statement, well below SQLite's variable limit
+_GLUING = (*HEBREW_PREFIXES, *ARABIC_PREFIXES)
 
 
 def _quoted(words: Sequence[str]) -> str:
@@ -32,7 +33,25 @@ def glued_spellings(term: SearchTerm) -> list[str]:
     """The first word of a Latin name with each Hebrew or Arabic prefix written onto it (בnk, لnk)."""
     if not term.glued_latin:
         return []
-    return [prefix + term.words[0] for prefix in (*HEBREW_PREFIXES, *ARABIC_PREFIXES)]
+    return [prefix + term.words[0] for prefix in _GLUING]
+
+
+def glued_in_index(connection: Connection, terms: Iterable[SearchTerm]) -> dict[SearchTerm, list[str]]:
+    """For each Latin name among ``terms``, the ``glued_spellings`` the index has.
+
+    The tokens a prefix is written onto a Latin letter or a digit sit together in the index, right after
+    the prefix; one range of them is read per prefix instead of asking for each spelling (asking for a
+    list of tokens scans the whole vocabulary once per 500 of them).
+    """
+    glued = {term: glued_spellings(term) for term in terms if term.glued_latin}
+    if not glued:
+        return {}
+    ranges = [
+        (min(tokens[i] for tokens in glued.values()), max(tokens[i] for tokens in glued.values()))
+        for i in range(len(_GLUING))
+    ]
+    present = tokens_in_ranges(connection, ranges)
+    return {term: [token for token in tokens if token in present] for term, tokens in glued.items()}
 
 
 def search_expression(term: SearchTerm, glued: Collection[str] = ()) -> str:
@@ -80,10 +99,32 @@ def _ensure_vocabulary(connection: Connection) -> None:
     )
 
 
-def vocabulary_terms(connection: Connection) -> list[str]:
-    """Every token in the index, in the index's order (by code point)."""
+def read_vocabulary(connection: Connection) -> tuple[str, str]:
+    """Every token in the index, in the index's order (by code point), and how many sources hold each, as
+    two texts of one line per token.
+
+    One aggregate row: SQLite scans the whole index in one step, without handing 250,000 rows to Python one
+    by one; that step runs outside Python's lock, so other threads work meanwhile (row by row, each row
+    waits for the lock while another thread is busy, and the read took twice as long).
+    """
     _ensure_vocabulary(connection)
-    return [str(row[0]) for row in connection.execute(text(f"SELECT term FROM {_VOCABULARY}"))]
+    terms, counts = connection.execute(
+        text(f"SELECT group_concat(term, char(10)), group_concat(doc, char(10)) FROM {_VOCABULARY}")
+    ).one()
+    return (str(terms), str(counts)) if terms is not None else ("", "")
+
+
+def tokens_in_ranges(connection: Connection, ranges: Iterable[tuple[str, str]]) -> set[str]:
+    """The index's tokens ``low <= token <= high`` for each range (each a quick look-up in the index)."""
+    _ensure_vocabulary(connection)
+    found: set[str] = set()
+    for low, high in ranges:
+        rows = connection.execute(
+            text(f"SELECT term FROM {_VOCABULARY} WHERE term >= :low AND term <= :high"),
+            {"low": low, "high": high},
+        )
+        found.update(str(row[0]) for row in rows)
+    return found
 
 
 def word_counts(connection: Connection, words: Collection[str]) -> dict[str, int]:
