@@ -415,7 +415,7 @@ class Vocabulary:
     """
 
     def __init__(self, tokens: Iterable[str], *, counts: Counts | None = None, sources: int = 1) -> None:
-        listed = list(tokens)
+        listed = tokens if isinstance(tokens, list) else list(tokens)
         ordered = all(a < b for a, b in pairwise(listed))  # as the index gives them
         self.tokens = listed if ordered else sorted(set(listed))
         self.sources = sources
@@ -436,10 +436,16 @@ class Vocabulary:
         hold each, one per line (``joined`` gives both back, to hand to another process cheaply)."""
         listed = tokens.split("\n") if tokens else []
         numbers = counts.split("\n") if counts else []
-        vocabulary = cls(listed, counts=_CountsOf(listed, numbers), sources=sources)
-        if vocabulary.tokens is listed:  # in order: its lines are searched for a few endings
+        vocabulary = cls(listed, sources=sources)
+        ordered = vocabulary.tokens is listed
+        vocabulary._counts = _CountsOf(listed, numbers, ordered=ordered)
+        if ordered:  # its lines can be searched for a few endings
             vocabulary._joined = (tokens, counts)
         return vocabulary
+
+    def has(self, token: str) -> bool:
+        index = bisect_left(self.tokens, token)
+        return index < len(self.tokens) and self.tokens[index] == token
 
     @property
     def joined(self) -> tuple[str, str] | None:
@@ -560,10 +566,10 @@ class _CountsOf:
     """Sources per token, from the index's tokens and counts (two lists in the same order), for the few
     tokens asked."""
 
-    def __init__(self, tokens: Sequence[str], counts: Sequence[str]) -> None:
+    def __init__(self, tokens: Sequence[str], counts: Sequence[str], *, ordered: bool) -> None:
         self._tokens = tokens
         self._counts = counts
-        self._ordered = all(a < b for a, b in pairwise(tokens))
+        self._ordered = ordered
         self._index: dict[str, int] | None = None
 
     def __call__(self, words: Collection[str]) -> dict[str, int]:

@@ -105,6 +105,7 @@ _CHUNK = 500  # ids per statement, well below SQLite's variable limit
 _WORKER_MIN_PAIRS = 30_000  # (source, spelling) pairs to match before worker processes pay for their start
 _ALONGSIDE_MIN_SOURCES = 200  # sources of a find's aliases worth matching before its near misses are known
 _NEAR_WORKER_WORDS = 40  # alias words whose near misses the worker processes share (fewer: worked out here)
+_NEAR_WORKER_TOKENS = 50_000  # ... in a vocabulary of at least so many tokens
 _SCAN_WORKERS = 2
 _BATCHES_AHEAD = 6  # text batches handed to the workers before the first is collected
 _Model = TypeVar("_Model", bound=Base)
@@ -124,7 +125,8 @@ class EntityRepository:
 
     def __init__(self, store: CaseStore) -> None:
         self._store = store
-        self._vocabulary: tuple[tuple[int, int], Vocabulary] | None = None
+        self._vocabulary: tuple[_SourcesKey, Vocabulary] | None = None
+        self._hyphens: tuple[_SourcesKey, list[int]] | None = None
 
     # -- entity types ---------------------------------------------------------------------------------
 
@@ -678,12 +680,14 @@ class EntityRepository:
             with self._store._read() as session:
                 plan = self._plan(session, entity_id)
             pending = self._look_further(plan, pool, variants=variants)
-            self._look_up_aliases(plan)
+            if pool is None:  # one entity: its aliases are matched while the rest is looked up
+                self._look_up_aliases(plan, None)
+            else:  # all: the vocabulary (read first) tells which prefixed forms to ask the index for
+                self._look_up_aliases(plan, pending.vocabulary.result())
             if pool is None and plan.pairs() < _WORKER_MIN_PAIRS:
-                # one entity: its aliases are matched here while the rest is looked up
                 scanned = self._scan_alongside(plan, pending, progress, cancel)
             else:
-                pending.add_to(plan)
+                self._complete(plan, pending)
                 pool = _right_pool(pool, plan.pairs())
                 progress(ProgressUpdate(0, len(plan.sources), "looking up the index"))
                 scanned = self._scan(plan, pool, progress, cancel)
@@ -836,40 +840,79 @@ class EntityRepository:
         exclude = tuple(text for _owner, text in rows)
         return _Plan(entity_id, entity_ids, finder, by_words, owners_of, tuple(sorted(targets)), exclude)
 
-    def _look_up_aliases(self, plan: _Plan) -> None:
-        """Which sources the index says hold each alias."""
+    def _look_up_aliases(self, plan: _Plan, vocabulary: Vocabulary | None) -> None:
+        """Which sources the index says hold each alias (asking only for the spellings the ``vocabulary``
+        has, when it is at hand)."""
         with self._store._read() as session:
-            _look_up(session.connection(), list(plan.finder.alias_terms), plan.aliases)
+            _look_up(session.connection(), list(plan.finder.alias_terms), plan.aliases, vocabulary)
         plan.compose()
 
     def _look_further(self, plan: _Plan, pool: ProcessPoolExecutor | None, *, variants: bool) -> _Pending:
-        """Start, on threads of their own, what else the plan needs: the near misses of its aliases (read
-        the case vocabulary, which SQLite scans outside Python's lock; find the near misses in it, in the
-        worker processes of a long find, which have nothing else to do yet; ask the index where they are),
-        and the sources with a word cut at a line end (where a one-word name may be cut)."""
+        """Start, on a thread of its own, what else the plan needs from the whole case: its vocabulary,
+        for near misses, and the sources with a word cut at a line end (where a one-word name may be
+        cut); in a long find, the worker processes, which have nothing else to do yet, then find the near
+        misses in the vocabulary. ``_complete`` adds it all to the plan."""
         plan.cut = [term for term in plan.finder.alias_terms if term.hyphen_splits]
-        threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="find-mentions")
-        pending = _Pending(
-            threads.submit(self._variant_sources, plan, pool) if variants and plan.targets else None,
-            threads.submit(self._hyphen_breaks) if plan.cut else None,
+        request = plan.finder.near_request(of=plan.targets, exclude=plan.exclude)
+        pending = _Pending(request, Future(), Future(), Future())
+        thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="find-mentions")
+        thread.submit(
+            self._further, pending, pool, words=variants and bool(plan.targets), cuts=bool(plan.cut)
         )
-        threads.shutdown(wait=False)
+        thread.shutdown(wait=False)
         return pending
 
-    def _hyphen_breaks(self) -> list[int]:
-        with self._store._read() as session:
-            return fts_vocab.sources_with_hyphen_breaks(session.connection())
+    def _further(
+        self, pending: _Pending, pool: ProcessPoolExecutor | None, *, words: bool, cuts: bool
+    ) -> None:
+        try:
+            vocabulary, broken = self._whole_case(words=words, cuts=cuts)
+            pending.vocabulary.set_result(vocabulary)
+            pending.broken.set_result(broken)
+            near = _near_in_workers(vocabulary, pending.request, pool) if vocabulary is not None else None
+            pending.near.set_result(near)
+        except BaseException as error:  # the finding thread raises it when it asks for the result
+            for future in (pending.vocabulary, pending.broken, pending.near):
+                if not future.done():
+                    future.set_exception(error)
 
-    def _variant_sources(self, plan: _Plan, pool: ProcessPoolExecutor | None) -> _Sources:
+    def _whole_case(self, *, words: bool, cuts: bool) -> tuple[Vocabulary | None, list[int]]:
+        """The case vocabulary (with ``words``) and the sources with line-end cuts (with ``cuts``), kept
+        between finds while the sources are the same (``_sources_key``). What is not kept is read in a
+        child process if there can be one (``fts_vocab.read_apart``)."""
         with self._store._read() as session:
-            vocabulary = self._case_vocabulary(session)
-        request = plan.finder.near_request(of=plan.targets, exclude=plan.exclude)
-        near = _near_misses(vocabulary, request, pool)
-        terms = plan.finder.variant_terms_from(request, near)
-        sources: _Sources = {}
-        with self._store._read() as session:
-            _look_up(session.connection(), terms, sources)
-        return sources
+            key = _sources_key(session)
+        kept_words, kept_cuts = self._vocabulary, self._hyphens
+        read_words = words and (kept_words is None or kept_words[0] != key)
+        read_cuts = cuts and (kept_cuts is None or kept_cuts[0] != key)
+        if read_words or read_cuts:
+            read = fts_vocab.read_apart(self._store.path, words=read_words, cuts=read_cuts)
+            if read is None:
+                with self._store._read() as session:
+                    read = fts_vocab.read_here(session.connection(), words=read_words, cuts=read_cuts)
+            if read_words:
+                kept_words = self._vocabulary = (key, Vocabulary.from_index(read.tokens, read.counts, key[0]))
+            if read_cuts:
+                kept_cuts = self._hyphens = (key, read.broken)
+        vocabulary = kept_words[1] if words and kept_words is not None else None
+        return vocabulary, kept_cuts[1] if cuts and kept_cuts is not None else []
+
+    def _complete(self, plan: _Plan, pending: _Pending) -> None:
+        """Wait for what ``_look_further`` started; add the near misses (worked out here if no worker did)
+        where the index has them, and the sources with line-end cuts, to the plan."""
+        variants: _Sources = {}
+        vocabulary = pending.vocabulary.result()
+        if vocabulary is not None:
+            request = pending.request
+            near = pending.near.result()
+            if near is None:
+                near = vocabulary.near(request.budgets, request.spellings)
+            terms = plan.finder.variant_terms_from(request, near)
+            with self._store._read() as session:
+                _look_up(session.connection(), terms, variants, vocabulary)
+        plan.variants = variants
+        plan.broken = pending.broken.result()
+        plan.compose()
 
     def _scan(
         self,
@@ -892,19 +935,11 @@ class EntityRepository:
         progress(ProgressUpdate(len(ids), len(ids), "storing candidates"))
 
     def _jobs(self, plan: _Plan, batch: Sequence[int]) -> list[TextJob]:
-        """(source, text, fold, terms) for a batch of sources, read in one short read transaction."""
+        """(source, text, fold, terms) for a batch of sources, read in one short read transaction (a source
+        removed since the plan was made is left out)."""
         with self._store._read() as session:
-            texts: dict[int, str] = dict(
-                session.execute(
-                    select(SourceText.source_id, SourceText.text).where(SourceText.source_id.in_(batch))
-                ).all()
-            )
-            folded = fts_vocab.folded_bodies(session.connection(), batch)
-        return [
-            (source_id, texts[source_id], folded.get(source_id), plan.sources[source_id])
-            for source_id in batch
-            if source_id in texts  # removed since the plan was made
-        ]
+            found = fts_vocab.texts_and_folds(session.connection(), batch)
+        return [(source_id, text, folded, plan.sources[source_id]) for source_id, text, folded in found]
 
     def _scan_here(
         self,
@@ -939,12 +974,12 @@ class EntityRepository:
         matched: dict[int, int] = {}  # source → how many terms it was matched with
         known = len(plan.sources) < _ALONGSIDE_MIN_SOURCES  # a small find just waits
         if known:
-            pending.add_to(plan)
+            self._complete(plan, pending)
         queue = deque(sorted(plan.sources))
         done = 0
         while queue or not known:
             if not known and (not queue or pending.done()):
-                pending.add_to(plan)
+                self._complete(plan, pending)
                 known = True
                 for source_id in sorted(found):
                     if matched[source_id] == len(plan.sources.get(source_id, ())):
@@ -955,7 +990,7 @@ class EntityRepository:
                     if matched.get(source_id) != len(plan.sources[source_id])
                 )
                 continue
-            batch = [queue.popleft() for _ in range(min(_TEXT_BATCH // 4, len(queue)))]
+            batch = [queue.popleft() for _ in range(min(_TEXT_BATCH, len(queue)))]
             for source_id, text, folded, terms in self._jobs(plan, batch):
                 if done % _PROGRESS_EVERY == 0:
                     if cancel is not None:
@@ -1019,7 +1054,7 @@ class EntityRepository:
         counts = {"sources": len(plan.sources), "found": 0, "new": 0, "dropped": 0}
         dropped, records = stored.dropped, stored.records
         kept = started = False
-        stamp: object = None
+        stamp: str | None = None
         for chunk in _store_chunks(scanned):
             with self._store._write() as session:
                 stamp = stamp or _stored_time(session.connection(), utc_now())
@@ -1043,16 +1078,6 @@ class EntityRepository:
             with self._store._read() as session:
                 return _candidate_records(session, plan.entity_ids, CandidateStatus.PENDING)
         return sorted(records, key=lambda r: (r.source_id, r.start, r.entity_id))
-
-    def _case_vocabulary(self, session: Session) -> Vocabulary:
-        """The case's vocabulary with the number of sources holding each token, kept between finds until a
-        source is added or removed."""
-        count, last = session.execute(select(func.count(Source.id), func.max(Source.id))).one()
-        key = (int(count or 0), int(last or 0))
-        if self._vocabulary is None or self._vocabulary[0] != key:
-            tokens, counts = fts_vocab.read_vocabulary(session.connection())
-            self._vocabulary = (key, Vocabulary.from_index(tokens, counts, key[0]))
-        return self._vocabulary[1]
 
     # -- merging --------------------------------------------------------------------------------------
 
@@ -1252,17 +1277,25 @@ class _Plan:
 class _Pending:
     """What a find is still looking up on other threads while it starts (``_look_further``)."""
 
-    variants: Future[_Sources] | None
-    broken: Future[list[int]] | None
+    request: NearRequest
+    vocabulary: Future[Vocabulary | None]
+    near: Future[dict[str, list[Near]] | None]  # None: to be worked out in the finding thread
+    broken: Future[list[int]]
 
     def done(self) -> bool:
-        return all(future is None or future.done() for future in (self.variants, self.broken))
+        return all(future.done() for future in (self.vocabulary, self.near, self.broken))
 
-    def add_to(self, plan: _Plan) -> None:
-        """Wait for it, and complete the plan with it."""
-        plan.variants = self.variants.result() if self.variants is not None else {}
-        plan.broken = self.broken.result() if self.broken is not None else []
-        plan.compose()
+
+_SourcesKey = tuple[int, int, str]
+
+
+def _sources_key(session: Session) -> _SourcesKey:
+    """What tells whether the case's sources changed: a removal lowers their number, an addition brings a
+    later import time (a source's text never changes, and a new one may take the id of the last removed)."""
+    count, last, newest = session.execute(
+        select(func.count(Source.id), func.max(Source.id), func.max(Source.imported_at))
+    ).one()
+    return int(count or 0), int(last or 0), str(newest)
 
 
 @dataclass
@@ -1282,25 +1315,37 @@ def _contains_any(words: tuple[str, ...], wanted: Collection[tuple[str, ...]]) -
     )
 
 
-def _look_up(connection: Any, terms: Sequence[SearchTerm], sources: dict[int, list[SearchTerm]]) -> None:
+def _look_up(
+    connection: Any,
+    terms: Sequence[SearchTerm],
+    sources: dict[int, list[SearchTerm]],
+    vocabulary: Vocabulary | None = None,
+) -> None:
     """Add each term to the sources the index says contain it (a Latin name also with a Hebrew or Arabic
-    prefix written onto it, where the index has such tokens)."""
+    prefix written onto it, where the index has such tokens). With the case ``vocabulary``, the index is
+    asked only for the spellings it has (of a Hebrew or Arabic name's dozens of prefixed forms, a few)."""
     glued = fts_vocab.glued_in_index(connection, terms)
-    for term in terms:
-        expression = fts_vocab.search_expression(term, glued.get(term, ()))
-        for source_id in fts_vocab.sources_matching(connection, expression):
+    present = vocabulary.has if vocabulary is not None else None
+    expressions = [fts_vocab.search_expression(term, glued.get(term, ()), present) for term in terms]
+    asked = [(term, expression) for term, expression in zip(terms, expressions, strict=True) if expression]
+    found = fts_vocab.sources_matching_each(connection, [expression for _term, expression in asked])
+    for (term, _expression), source_ids in zip(asked, found, strict=True):
+        for source_id in source_ids:
             sources.setdefault(source_id, []).append(term)
 
 
-def _near_misses(
+def _near_in_workers(
     vocabulary: Vocabulary, request: NearRequest, pool: ProcessPoolExecutor | None
-) -> dict[str, list[Near]]:
+) -> dict[str, list[Near]] | None:
     """``vocabulary.near`` for the request, shared between the worker processes when there are many words
-    and a large vocabulary (the workers get the vocabulary as two texts, cheap to send)."""
+    and a large vocabulary (the workers get the vocabulary as two texts, cheap to send); None otherwise
+    (or if the workers cannot run): then it is worked out in the finding thread."""
+    if pool is None:
+        return None
     words = sorted(request.budgets)
     joined = vocabulary.joined
-    if pool is None or joined is None or len(words) < _NEAR_WORKER_WORDS or len(vocabulary.tokens) < 50_000:
-        return vocabulary.near(request.budgets, request.spellings)
+    if joined is None or len(words) < _NEAR_WORKER_WORDS or len(vocabulary.tokens) < _NEAR_WORKER_TOKENS:
+        return None
     parts = [words[: len(words) // 2], words[len(words) // 2 :]]
     try:
         futures = [
@@ -1313,7 +1358,7 @@ def _near_misses(
         return near
     except (BrokenProcessPool, OSError, RuntimeError) as error:
         log.warning("mention workers failed (%s); near misses are worked out in this process", error)
-        return vocabulary.near(request.budgets, request.spellings)
+        return None
 
 
 def _right_pool(pool: ProcessPoolExecutor | None, pairs: int) -> ProcessPoolExecutor | None:
@@ -1360,7 +1405,7 @@ def _store_chunks(
 
 
 def _store_candidates(
-    session: Session, plan: _Plan, chunk: list[tuple[int, list[CandidateRow]]], stamp: object
+    session: Session, plan: _Plan, chunk: list[tuple[int, list[CandidateRow]]], stamp: str
 ) -> tuple[list[CandidateRecord], list[int], bool]:
     """For a run of scanned sources: insert new candidates, keep decided ones as they are, drop pending
     ones not found again. Return the new records, the dropped ids and whether pending ones were kept.
@@ -1402,10 +1447,14 @@ def _store_candidates(
         if status is CandidateStatus.PENDING and candidate_id not in seen
     ]
     _delete_candidates(session, stale)
-    tail = (_PENDING, None, stamp, None, "")
-    ids = fts_vocab.insert_rows(
-        connection, "mention_candidates", _INSERT_COLUMNS, [row + tail for row in new]
-    )
+    same: dict[str, str | None] = {
+        "status": _PENDING,
+        "mention_id": None,
+        "created_at": stamp,
+        "decided_at": None,
+        "decided_by": "",
+    }
+    ids = fts_vocab.insert_rows(connection, "mention_candidates", _INSERT_COLUMNS, new, same)
     records = [_new_record(candidate_id, row) for candidate_id, row in zip(ids, new, strict=True)]
     return records, stale, bool(seen)
 
@@ -1444,12 +1493,12 @@ def _mention_spans(session: Session, source_ids: Collection[int]) -> dict[int, l
     return spans
 
 
-def _stored_time(connection: Any, moment: datetime) -> object:
+def _stored_time(connection: Any, moment: datetime) -> str:
     """A timestamp as the candidates' ``created_at`` column stores it (for rows inserted as plain values)."""
     processor = _CANDIDATES.c.created_at.type.bind_processor(connection.dialect)
     value = processor(moment) if processor is not None else moment
     # the driver would turn a datetime into this text once per row (its default adapter); do it once
-    return value.isoformat(" ") if isinstance(value, datetime) else value
+    return value.isoformat(" ") if isinstance(value, datetime) else str(value)
 
 
 def _overlaps_mention(
@@ -1466,7 +1515,7 @@ def _overlaps_mention(
     return False
 
 
-_INSERT_COLUMNS = (  # a ``CandidateRow``, then what every new candidate has
+_INSERT_COLUMNS = (  # a ``CandidateRow``
     "entity_id",
     "source_id",
     "start",
@@ -1477,11 +1526,6 @@ _INSERT_COLUMNS = (  # a ``CandidateRow``, then what every new candidate has
     "needs_review",
     "confidence",
     "reason",
-    "status",
-    "mention_id",
-    "created_at",
-    "decided_at",
-    "decided_by",
 )
 _PENDING = CandidateStatus.PENDING.value
 _INSIDE_OTHER = ReviewReason.INSIDE_OTHER_MENTION.value

@@ -12,17 +12,44 @@ the driver's speed (``insert_rows``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Connection, text
 
 from app.core.folding import ARABIC_PREFIXES, HEBREW_PREFIXES
+from app.core.matching import first_word_forms
 from app.core.mentions import SearchTerm
 from app.store.fts import term_expression
 
+log = logging.getLogger(__name__)
+
 _VOCABULARY = "temp.threadline_source_vocabulary"
+_CREATE_VOCABULARY = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} USING fts5vocab(main, source_fts, row)"
+)
+_READ_VOCABULARY = f"SELECT group_concat(term, char(10)), group_concat(doc, char(10)) FROM {_VOCABULARY}"
+_HYPHEN_BREAKS = (
+    "SELECT source_id FROM source_texts WHERE instr(text, '-' || char(10)) > 0 ORDER BY source_id"
+)
+_READ_APART = f"""
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1] + "?mode=ro", uri=True, timeout=10)
+tokens = counts = broken = ""
+if sys.argv[2] == "1":
+    connection.execute({_CREATE_VOCABULARY!r})
+    tokens, counts = connection.execute({_READ_VOCABULARY!r}).fetchone()
+if sys.argv[3] == "1":
+    broken = ",".join(str(row[0]) for row in connection.execute({_HYPHEN_BREAKS!r}))
+sys.stdout.buffer.write("\\0".join((tokens or "", counts or "", broken)).encode("utf-8"))
+"""
 _CHUNK = 500  # ids or words per statement, well below SQLite's variable limit
 _GLUING = (*HEBREW_PREFIXES, *ARABIC_PREFIXES)
+_MATCH_CHUNK = 200  # index look-ups per statement
 
 
 def _quoted(words: Sequence[str]) -> str:
@@ -54,11 +81,23 @@ def glued_in_index(connection: Connection, terms: Iterable[SearchTerm]) -> dict[
     return {term: [token for token in tokens if token in present] for term, tokens in glued.items()}
 
 
-def search_expression(term: SearchTerm, glued: Collection[str] = ()) -> str:
+def search_expression(
+    term: SearchTerm, glued: Collection[str] = (), present: Callable[[str], bool] | None = None
+) -> str | None:
     """An FTS5 expression, restricted to the text (not the title), for every spelling ``term`` covers;
-    ``glued`` are the first-word tokens with a prefix written on (``glued_spellings``) that the index has."""
-    alternatives = [term_expression(term.term) if term.prefixed else _quoted(term.words)]
+    ``glued`` are the first-word tokens with a prefix written on (``glued_spellings``) that the index has.
+
+    With ``present`` (whether the index has a token), only the first-word forms the index has are asked
+    for: a phrase whose first token is nowhere matches nothing. None when no form is left.
+    """
+    if present is None:
+        alternatives = [term_expression(term.term) if term.prefixed else _quoted(term.words)]
+    else:  # the forms ``term_expression`` joins, those the index has
+        firsts = first_word_forms(term.term) if term.prefixed else term.words[:1]
+        alternatives = [_quoted((first, *term.words[1:])) for first in firsts if present(first)]
     alternatives += [_quoted((token, *term.words[1:])) for token in glued]
+    if not alternatives:
+        return None
     joined = alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")"
     return f"body : {joined}"
 
@@ -70,12 +109,32 @@ def sources_matching(connection: Connection, expression: str) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+def sources_matching_each(connection: Connection, expressions: Sequence[str]) -> list[list[int]]:
+    """``sources_matching`` for each expression, a few hundred per statement answered as one row: SQLite
+    runs them all in one step, outside Python's lock (row by row, each row waits for the lock while another
+    thread is busy)."""
+    found: list[list[int]] = []
+    for index in range(0, len(expressions), _MATCH_CHUNK):
+        chunk = expressions[index : index + _MATCH_CHUNK]
+        each = " UNION ALL ".join(
+            f"SELECT {i} AS i, (SELECT group_concat(rowid) FROM source_fts WHERE source_fts MATCH :e{i}) "
+            "AS ids"
+            for i in range(len(chunk))
+        )
+        joined = connection.execute(
+            text(f"SELECT group_concat(i || ':' || coalesce(ids, ''), ';') FROM ({each})"),
+            {f"e{i}": expression for i, expression in enumerate(chunk)},
+        ).scalar_one()
+        answers = dict(part.split(":") for part in str(joined).split(";"))
+        for i in range(len(chunk)):
+            ids = answers[str(i)]
+            found.append([int(source_id) for source_id in ids.split(",")] if ids else [])
+    return found
+
+
 def sources_with_hyphen_breaks(connection: Connection) -> list[int]:
     """Sources whose text has a hyphen at the end of a line (a word cut in two by the layout)."""
-    rows = connection.execute(
-        text("SELECT source_id FROM source_texts WHERE instr(text, '-' || char(10)) > 0 ORDER BY source_id")
-    )
-    return [int(row[0]) for row in rows]
+    return [int(row[0]) for row in connection.execute(text(_HYPHEN_BREAKS))]
 
 
 def folded_bodies(connection: Connection, source_ids: Iterable[int]) -> dict[int, str]:
@@ -94,9 +153,7 @@ def folded_bodies(connection: Connection, source_ids: Iterable[int]) -> dict[int
 
 
 def _ensure_vocabulary(connection: Connection) -> None:
-    connection.execute(
-        text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_VOCABULARY} USING fts5vocab(main, source_fts, row)")
-    )
+    connection.execute(text(_CREATE_VOCABULARY))
 
 
 def read_vocabulary(connection: Connection) -> tuple[str, str]:
@@ -104,14 +161,51 @@ def read_vocabulary(connection: Connection) -> tuple[str, str]:
     two texts of one line per token.
 
     One aggregate row: SQLite scans the whole index in one step, without handing 250,000 rows to Python one
-    by one; that step runs outside Python's lock, so other threads work meanwhile (row by row, each row
-    waits for the lock while another thread is busy, and the read took twice as long).
+    by one (that took twice as long; each row waited for Python's lock while another thread was busy).
     """
     _ensure_vocabulary(connection)
-    terms, counts = connection.execute(
-        text(f"SELECT group_concat(term, char(10)), group_concat(doc, char(10)) FROM {_VOCABULARY}")
-    ).one()
-    return (str(terms), str(counts)) if terms is not None else ("", "")
+    tokens, counts = connection.execute(text(_READ_VOCABULARY)).one()
+    return (str(tokens), str(counts)) if tokens is not None else ("", "")
+
+
+@dataclass(frozen=True)
+class IndexRead:
+    """What a find reads from the whole index before it looks for near misses (``read_apart``)."""
+
+    tokens: str  # ``read_vocabulary``'s two texts ("" if not asked for)
+    counts: str
+    broken: list[int]  # ``sources_with_hyphen_breaks`` (empty if not asked for)
+
+
+def read_here(connection: Connection, *, words: bool, cuts: bool) -> IndexRead:
+    tokens, counts = read_vocabulary(connection) if words else ("", "")
+    return IndexRead(tokens, counts, sources_with_hyphen_breaks(connection) if cuts else [])
+
+
+def read_apart(path: Path, *, words: bool, cuts: bool) -> IndexRead | None:
+    """``read_here`` in a short-lived child process (a plain Python with its standard library, on a
+    read-only connection); None where there is none to start (a frozen application) or it failed.
+
+    Both reads scan the whole case (the index, the texts) inside SQLite. Done on a thread of this process
+    they slowed the thread that matches meanwhile by a third (measured: 0.8 → 1.2 s for one dense entity;
+    SQLite's shared state, not Python's lock, which the scans do not hold); in another process they do not.
+    """
+    if getattr(sys, "frozen", False):
+        return None
+    flags = ["1" if words else "0", "1" if cuts else "0"]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _READ_APART, path.resolve().as_uri(), *flags],
+            capture_output=True,
+            check=True,
+            timeout=600,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        tokens, counts, broken = done.stdout.decode("utf-8").split("\0")
+    except (OSError, ValueError, subprocess.SubprocessError) as error:
+        log.warning("reading the case vocabulary in a child process failed (%s); reading it here", error)
+        return None
+    return IndexRead(tokens, counts, [int(source_id) for source_id in broken.split(",") if source_id])
 
 
 def tokens_in_ranges(connection: Connection, ranges: Iterable[tuple[str, str]]) -> set[str]:
@@ -144,20 +238,54 @@ def word_counts(connection: Connection, words: Collection[str]) -> dict[str, int
 
 
 def insert_rows(
-    connection: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
+    connection: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    same: Mapping[str, str | int | float | None] | None = None,
 ) -> list[int]:
     """Insert many rows of plain values (str, int, float, None) at the speed of the driver; return their ids.
+    ``same`` gives columns that have one value in every row (written into the statement once, not bound
+    for each row).
 
     SQLite gives each new row of a rowid table the largest id so far plus one, so rows inserted together in
     one transaction get consecutive ids; that is checked, not assumed.
     """
     if not rows:
         return []
+    fixed = dict(same or {})
     last = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar_one()
-    names = ", ".join(f'"{column}"' for column in columns)
-    marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(map(tuple, rows)))
+    names = ", ".join(f'"{column}"' for column in (*columns, *fixed))
+    marks = ", ".join(["?"] * len(columns) + [_literal(value) for value in fixed.values()])
+    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     now_last = connection.exec_driver_sql(f"SELECT max(id) FROM {table}").scalar_one()
     if now_last != last + len(rows):
         raise RuntimeError(f"ids of rows inserted into {table} are not consecutive")
     return list(range(last + 1, last + len(rows) + 1))
+
+
+def _literal(value: str | int | float | None) -> str:
+    """An SQL literal for a plain value."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, bool):
+        return str(int(value))
+    return repr(value)
+
+
+def texts_and_folds(connection: Connection, source_ids: Sequence[int]) -> list[tuple[int, str, str | None]]:
+    """(source, stored text, the folded text the index holds) for each source that still exists, in one
+    statement."""
+    found: list[tuple[int, str, str | None]] = []
+    for index in range(0, len(source_ids), _CHUNK):
+        chunk = list(source_ids[index : index + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        found += connection.exec_driver_sql(
+            "SELECT t.source_id, t.text, f.body FROM source_texts AS t "
+            f"LEFT JOIN source_fts AS f ON f.rowid = t.source_id WHERE t.source_id IN ({marks}) "
+            "ORDER BY t.source_id",
+            tuple(chunk),
+        ).all()
+    return found
