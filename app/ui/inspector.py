@@ -14,10 +14,23 @@ Nothing here follows the source's URL: it is shown as text. "Open original" uses
 from __future__ import annotations
 
 import html
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QKeyEvent, QPalette, QTextOption, QUndoStack
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QKeyEvent,
+    QPalette,
+    QResizeEvent,
+    QTextOption,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -33,7 +46,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -59,27 +74,88 @@ _MAX_EXTRA_ROWS = 30
 _ERROR_COLOUR = "#b3261e"
 
 
-class HashView(QPlainTextEdit):
-    """A digest in full, in a monospace font, wrapped anywhere over two lines; copying it copies one line."""
+class WrappedText(QTextEdit):
+    """Read-only text that looks like a label but never clips: a word longer than the width (a hash, a
+    message id, a file name) wraps anywhere, and the widget grows to as many lines as the text takes, so it
+    never widens its dock either. Copying a selection gives the text without the wrapping."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, object_name: str = "") -> None:
         super().__init__(parent)
+        if object_name:
+            self.setObjectName(object_name)
         self.setReadOnly(True)
+        self.setAcceptRichText(False)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.viewport().setAutoFillBackground(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().setDocumentMargin(1)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+        self._fit_height()
+
+    def setText(self, text: str) -> None:  # always plain text, never markup
+        self.setPlainText(text)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def lines_shown(self) -> int:
+        """How many lines the text takes at the present width (each one visible: the height follows)."""
+        block, lines = self.document().begin(), 0
+        while block.isValid():
+            lines += max(1, block.layout().lineCount())
+            block = block.next()
+        return lines
+
+    def _fit_height(self) -> None:
+        height = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.minimumSizeHint().width(), self.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("0" * 12), self.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+
+class HashView(WrappedText):
+    """A digest in full, in a monospace font, in lines of 64, 32 or 16 digits (whatever the width allows:
+    even blocks are easier to read out and compare); copying it copies one line."""
+
+    COLUMNS = (64, 32, 16)
+
+    def __init__(self, parent: QWidget | None = None, *, object_name: str = "") -> None:
+        super().__init__(parent, object_name=object_name)
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(max(7.0, QGuiApplication.font().pointSizeF() * 0.9))
         self.setFont(font)
-        self.document().setDocumentMargin(1)
-        lines = 2
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 6)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0" * 24))
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.FixedColumnWidth)
+        self.setLineWrapColumnOrWidth(self.COLUMNS[-1])
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._width_for(self.COLUMNS[-1]), self.height())
+
+    def _width_for(self, columns: int) -> int:
+        margins = 2 * (self.document().documentMargin() + self.frameWidth()) + 2
+        return math.ceil(columns * self.fontMetrics().horizontalAdvance("x") + margins)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        fitting = [columns for columns in self.COLUMNS if self._width_for(columns) <= event.size().width()]
+        columns = fitting[0] if fitting else self.COLUMNS[-1]
+        if columns != self.lineWrapColumnOrWidth():
+            self.setLineWrapColumnOrWidth(columns)
+        super().resizeEvent(event)
 
 
 class InspectorDock(QDockWidget):
@@ -98,6 +174,7 @@ class InspectorDock(QDockWidget):
         self.editors: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         self._related_ids: set[int] = set()
+        self.attachment_hashes: list[HashView] = []  # those of the attachments an e-mail lists
         self._build()
 
     # --- building ------------------------------------------------------------------------------------------
@@ -112,8 +189,7 @@ class InspectorDock(QDockWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self._details_page())
+        scroll.setWidget(self._details_page())  # a horizontal bar only if dragged narrower than the fields
         self._pages.addWidget(scroll)
         self.setWidget(self._pages)
 
@@ -204,20 +280,13 @@ class InspectorDock(QDockWidget):
         self.media_type_label = self._value_label("inspector_media_type")
         self.size_label = self._value_label("inspector_size")
         self.imported_label = self._value_label("inspector_imported")
-        self.sha256_edit = HashView()
-        self.sha256_edit.setObjectName("inspector_sha256")
-        self.copy_sha256_button = QToolButton()
-        self.copy_sha256_button.setObjectName("inspector_copy_sha256")
-        self.copy_sha256_button.setText(self.tr("Copy"))
-        self.copy_sha256_button.setToolTip(self.tr("Copy the SHA-256 to the clipboard"))
-        self.copy_sha256_button.clicked.connect(self.copy_sha256)
-        sha_row = QHBoxLayout()
-        sha_row.addWidget(self.sha256_edit, 1)
-        sha_row.addWidget(self.copy_sha256_button)
+        self.sha256_edit = HashView(object_name="inspector_sha256")
+        self.copy_sha256_button = self._copy_button("inspector_copy_sha256", self.copy_sha256)
         form.addRow(self.tr("Name"), self.filename_label)
         form.addRow(self.tr("Type"), self.media_type_label)
         form.addRow(self.tr("Size"), self.size_label)
-        form.addRow(self.tr("SHA-256"), sha_row)
+        # The Copy button sits under the row's label, leaving the field's width to the digest
+        form.addRow(_label_over(self.tr("SHA-256"), self.copy_sha256_button), self.sha256_edit)
         form.addRow(self.tr("Imported"), self.imported_label)
         return box
 
@@ -256,12 +325,16 @@ class InspectorDock(QDockWidget):
         label.hide()
         return label
 
-    def _value_label(self, name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        return label
+    def _value_label(self, name: str) -> WrappedText:
+        return WrappedText(object_name=name)
+
+    def _copy_button(self, name: str, copy: Callable[[], None]) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setText(self.tr("Copy"))
+        button.setToolTip(self.tr("Copy the SHA-256 to the clipboard"))
+        button.clicked.connect(copy)
+        return button
 
     def _link_label(self, name: str) -> QLabel:
         label = QLabel()
@@ -391,11 +464,38 @@ class InspectorDock(QDockWidget):
     def _fill_extra(self, detail: SourceDetail) -> None:
         while self.extra_form.rowCount():
             self.extra_form.removeRow(0)
+        self.attachment_hashes = []
         for key, value in list(detail.extra.items())[:_MAX_EXTRA_ROWS]:
+            listed = parse_attachments(value) if key == _ATTACHMENTS_KEY else None
+            if listed:  # across both columns: the digests need the width
+                self.extra_form.addRow(QLabel(_extra_label(key)))
+                self.extra_form.addRow(self._attachments_list(listed))
+                continue
             label = self._value_label("inspector_extra")
             label.setText(value)
             self.extra_form.addRow(_extra_label(key), label)
         self.extra_box.setVisible(bool(detail.extra))
+
+    def _attachments_list(self, listed: list[ListedAttachment]) -> QWidget:
+        """Each attachment the e-mail lists: its name and size, then its SHA-256 in full with a Copy
+        button, as for the e-mail's own file."""
+        widget = QWidget()
+        column = QVBoxLayout(widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for item in listed:
+            name = self._value_label("inspector_attachment")
+            name.setText(self.tr("{name} — {size}").format(name=item.name, size=format_size(item.size)))
+            column.addWidget(name)
+            digest = HashView(object_name="inspector_attachment_sha256")
+            digest.setPlainText(item.sha256)
+            button = self._copy_button(
+                "inspector_copy_attachment_sha256",
+                lambda _checked=False, sha=item.sha256: QGuiApplication.clipboard().setText(sha),
+            )
+            column.addLayout(_hash_row(digest, button))
+            self.attachment_hashes.append(digest)
+        return widget
 
     # --- committing edits ----------------------------------------------------------------------------------
 
@@ -513,6 +613,57 @@ class InspectorDock(QDockWidget):
     def _on_link(self, link: str) -> None:
         if link.startswith("source:"):
             self.source_requested.emit(int(link.removeprefix("source:")))
+
+
+@dataclass(frozen=True)
+class ListedAttachment:
+    """One attachment as an e-mail's ``extra["Attachments"]`` records it (``app.ingest.email``)."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+_ATTACHMENTS_KEY = "Attachments"
+_LISTED_ATTACHMENT = re.compile(r"(?P<name>.*?) \((?P<size>[\d,]+) bytes, SHA-256 (?P<sha>[0-9a-f]{64})\)")
+
+
+def parse_attachments(value: str) -> list[ListedAttachment] | None:
+    """The attachments in ``name (1,234 bytes, SHA-256 <hex>); …``, or None if the value is not all in
+    that form (then it is shown as it is)."""
+    listed: list[ListedAttachment] = []
+    position = 0
+    while position < len(value):
+        match = _LISTED_ATTACHMENT.match(value, position)
+        if match is None:
+            return None
+        listed.append(ListedAttachment(match["name"], int(match["size"].replace(",", "")), match["sha"]))
+        position = match.end()
+        if value.startswith("; ", position):
+            position += 2
+        elif position != len(value):
+            return None
+    return listed or None
+
+
+def _hash_row(view: HashView, button: QToolButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(view, 1)
+    row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+    return row
+
+
+def _label_over(text: str, button: QToolButton) -> QWidget:
+    """A form row's label with a button under it."""
+    widget = QWidget()
+    column = QVBoxLayout(widget)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(QLabel(text))
+    column.addWidget(button, 0, Qt.AlignmentFlag.AlignLeading)
+    column.addStretch(1)
+    return widget
 
 
 def _text(detail: SourceDetail, name: str) -> str:

@@ -12,9 +12,18 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QFontInfo, QGuiApplication, QKeyEvent, QUndoStack
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTextEdit,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.core.records import Extraction, Reliability, SourceKind, SourceMetadata
@@ -415,6 +424,84 @@ def test_email_original_shows_headers_and_body(
     inspector.show_source(attachment.source_id)
     assert "Attached to" in inspector.related_label.text()
     assert f"source:{outcome.source_id}" in inspector.related_label.text()
+
+
+DEFAULT_DOCK_WIDTH = 333  # a quarter of a 1280-pixel window, as the first-run layout gives it
+
+
+def shown_text(widget: QWidget) -> str:
+    if isinstance(widget, (QLabel, QLineEdit)):
+        return widget.text()
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return widget.toPlainText()
+    return ""
+
+
+def assert_fully_shown(widget: QWidget, viewport: QWidget) -> None:
+    """Inside the scroll area's width (it scrolls only vertically) and not scrolled within itself."""
+    left = widget.mapTo(viewport, QPoint(0, 0)).x()
+    assert left >= 0 and left + widget.width() <= viewport.width(), (
+        f"{widget.objectName() or type(widget).__name__} spans {left}..{left + widget.width()}, "
+        f"the dock shows 0..{viewport.width()}"
+    )
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        assert widget.verticalScrollBar().maximum() == 0, f"{widget.objectName()} hides lines"
+        assert widget.horizontalScrollBar().maximum() == 0, f"{widget.objectName()} hides columns"
+
+
+def test_email_hashes_are_shown_whole_at_the_default_width(
+    inspector: InspectorDock, store: CaseStore, tmp_path: Path, qtbot: QtBot, screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    """An investigator reads and copies every digest: the e-mail's own and each listed attachment's, all
+    64 digits on screen, with the Copy button and every field inside the dock's width."""
+    message = EmailMessage()
+    message["From"] = "Source <src@example.org>"
+    message["To"] = "inv@example.org"
+    message["Subject"] = "Фото Ил-62М в Пхеньяне"
+    message["Date"] = "Tue, 01 Aug 2023 10:00:00 +0300"
+    message["Message-ID"] = "<20230801100000.a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6@mail.example.org>"
+    message.set_content("Фото во вложении.\n")
+    attachments = {
+        "note.txt": b"Il-62M P-885 seen at Sunan, 25 July 2023.\n",
+        "IMG_20230725_sunan_airport_apron_il62m_p885.png": b"\x89PNG\r\n\x1a\n" + bytes(100),
+    }
+    for filename, data in attachments.items():
+        message.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)
+    mail = tmp_path / "mail.eml"
+    mail.write_bytes(message.as_bytes())
+    [outcome, *_] = import_paths(store, [mail], imported_by="tester", workers=1)
+    assert outcome.source_id is not None
+    inspector.resize(DEFAULT_DOCK_WIDTH, 900)
+    inspector.show_source(outcome.source_id)
+    qtbot.wait(50)  # let the scroll area lay the page out
+    scroll = inspector.findChild(QScrollArea)
+    assert scroll is not None
+    viewport = scroll.viewport()
+    page = scroll.widget()
+    assert page.width() <= viewport.width()
+
+    sha256 = store.source(outcome.source_id).sha256
+    assert shown_text(inspector.sha256_edit) == sha256
+    assert_fully_shown(inspector.sha256_edit, viewport)
+    assert_fully_shown(inspector.copy_sha256_button, viewport)
+    inspector.copy_sha256_button.click()
+    assert QGuiApplication.clipboard().text() == sha256
+
+    fields = [child for child in page.findChildren(QWidget) if child.isVisibleTo(page) and shown_text(child)]
+    for field in fields:
+        assert_fully_shown(field, viewport)
+    texts = [shown_text(field) for field in fields]
+    for filename, data in attachments.items():
+        digest = hashlib.sha256(data).hexdigest()
+        assert any(text == digest for text in texts), f"{filename}'s SHA-256 is not shown on its own"
+        assert any(filename in text for text in texts)
+    copy_buttons = page.findChildren(QToolButton, "inspector_copy_attachment_sha256")
+    assert len(copy_buttons) == 2
+    for button, data in zip(copy_buttons, attachments.values(), strict=True):
+        assert_fully_shown(button, viewport)
+        button.click()
+        assert QGuiApplication.clipboard().text() == hashlib.sha256(data).hexdigest()
+    screenshot(inspector, "threadline-inspector-email.png")
 
 
 def make_email() -> bytes:
