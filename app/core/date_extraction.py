@@ -69,7 +69,7 @@ from functools import lru_cache
 from itertools import accumulate, compress, count
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from app.core.dates import DatePoint, Precision, Unbounded, UncertainDate
+from app.core.dates import DatePoint, Precision, Unbounded, UncertainDate, adjacent_point
 from app.core.errors import InvalidValue
 from app.core.textnorm import guess_language
 
@@ -1792,15 +1792,33 @@ _BEFORE_WORDS = {
     for word in ("before", "until", "till", "by", "prior to", "no later than", "לפני", "עד", "קודם ל",
                  "קודם ל-", "قبل", "حتى", "لغاية", "بحلول", "до", "вплоть до", "не позднее", "не позже", "к")
 }  # fmt: skip
+#: Words that exclude the date they name: "before 2019" says nothing happened in 2019. ("до" is left out:
+#: Russian uses it for "until" as often as for "before", and a wider range never excludes the truth.)
+_EXCLUSIVE_WORDS = {
+    _fold(word)
+    for word in ("before", "prior to", "לפני", "קודם ל", "קודם ל-", "قبل", "after", "אחרי", "לאחר", "بعد",
+                 "после")
+}  # fmt: skip
 
 
 def _apply_open(value: UncertainDate, open_text: str) -> UncertainDate:
-    """ "before 2019" → ../2019, "since March 2022" → 2022-03/.. (open ends are inclusive)."""
+    """ "until 2019" → ../2019, "before 2019" → ../2018, "since March 2022" → 2022-03/.., "after March
+    2022" → 2022-04/.. (EDTF open ends are inclusive, so an excluding word moves its end by one unit)."""
     word = " ".join(open_text.lower().split())
     points = value.points
-    if word in _BEFORE_WORDS:
-        return UncertainDate(Unbounded.OPEN, points[-1])
-    return UncertainDate(points[0], Unbounded.OPEN)
+    before = word in _BEFORE_WORDS
+    if word not in _EXCLUSIVE_WORDS:
+        return (
+            UncertainDate(Unbounded.OPEN, points[-1]) if before else UncertainDate(points[0], Unbounded.OPEN)
+        )
+    try:
+        if before:
+            return UncertainDate(Unbounded.OPEN, adjacent_point(points[0], -1))
+        return UncertainDate(adjacent_point(points[-1], +1), Unbounded.OPEN)
+    except InvalidValue:  # before year 1: keep the inclusive reading
+        return (
+            UncertainDate(Unbounded.OPEN, points[-1]) if before else UncertainDate(points[0], Unbounded.OPEN)
+        )
 
 
 def _try_range(reading: _Reading, context: _Context) -> tuple[DateMention | None, DateMention | None]:

@@ -8,9 +8,11 @@ approximate (EDTF ``~``, "around"), uncertain (``?``, "probably") or both (``%``
 gave is filled in: "July 2023" has no day, and nothing in this module ever invents one.
 
 **Values.** An ``UncertainDate`` is a single point, or an interval whose ends are points or unbounded:
-``../2019`` ("before 2019": open, no limit) or ``/2019`` (a start that exists but is unknown). Open ends
-are inclusive, as in EDTF: "before 2019" is stored as ``../2019`` and so also admits 2019 itself. A range
-that errs wide never excludes the truth, which matters more to an investigator than a tight range.
+``../2018`` (open: no limit) or ``/2019`` (a start that exists but is unknown). Open ends are inclusive,
+as in EDTF (``../2019`` admits 2019 itself), so a word that excludes its date moves it by one unit at its
+own precision (``adjacent_point``): "before 2019" is ``../2018``, "after 31 July 2023" is
+``2023-08-01/..``, while "until 2019", "by 2019" and "since March 2022" keep theirs. The display says
+what is stored ("2018 or earlier"), never a word that the value contradicts.
 
 **Early, mid, late.** "early 2020", "mid-2019", "late 2021" are the first, middle and last third of the
 year (``2020-01/2020-04``, ``2019-05/2019-08``, ``2021-09/2021-12``); of a month they are days 1–10,
@@ -48,7 +50,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum, IntEnum
 
@@ -210,6 +212,48 @@ class DatePoint:
         return text + _QUALIFIER[self.approximate, self.uncertain]
 
 
+def adjacent_point(point: DatePoint, step: int) -> DatePoint:
+    """The year, season, month, day, hour, minute or second ``step`` units from ``point``, at its precision
+    and with its qualifiers: "before 2019" ends at 2018, "after 31 July 2023" starts on 1 August.
+    ``InvalidValue`` past year 1 or 9999."""
+    precision = point.precision
+    if precision == Precision.YEAR:
+        return replace(point, year=point.year + step)
+    if precision == Precision.SEASON:
+        assert point.season is not None
+        index = point.year * 4 + (point.season - SPRING) + step
+        return replace(point, year=index // 4, season=SPRING + index % 4)
+    if precision == Precision.MONTH:
+        assert point.month is not None
+        index = point.year * 12 + point.month - 1 + step
+        return replace(point, year=index // 12, month=index % 12 + 1)
+    assert point.month is not None and point.day is not None
+    unit = {
+        Precision.DAY: timedelta(days=1),
+        Precision.HOUR: timedelta(hours=1),
+        Precision.MINUTE: timedelta(minutes=1),
+        Precision.SECOND: timedelta(seconds=1),
+    }[precision]
+    try:
+        moved = (
+            datetime(
+                point.year, point.month, point.day, point.hour or 0, point.minute or 0, point.second or 0
+            )
+            + step * unit
+        )
+    except (OverflowError, ValueError):
+        raise InvalidValue("The date is out of range: Threadline handles years 1 to 9999.") from None
+    return replace(
+        point,
+        year=moved.year,
+        month=moved.month,
+        day=moved.day,
+        hour=None if point.hour is None else moved.hour,
+        minute=None if point.minute is None else moved.minute,
+        second=None if point.second is None else moved.second,
+    )
+
+
 def _point_problem(point: DatePoint) -> str:
     """What is wrong with a point, in words for the user; empty when nothing is."""
     if not 1 <= point.year <= 9999:
@@ -262,7 +306,7 @@ def _offset_text(minutes: int | None) -> str:
 class Unbounded(Enum):
     """An interval end that is not a point."""
 
-    OPEN = ".."  # no limit at all: "before 2019" is ../2019
+    OPEN = ".."  # no limit at all: "before 2019" is ../2018
     UNKNOWN = ""  # a limit exists but nobody knows it: /2019
 
 
@@ -608,19 +652,25 @@ _SEASONS = {
     "ar": {SPRING: "ربيع", SUMMER: "صيف", AUTUMN: "خريف", WINTER: "شتاء"},
 }
 _WORDS = {
-    "en": {"approx": "c. {}", "uncertain": "{}?", "before": "before {}", "after": "after {}", "comma": ", "},
+    "en": {
+        "approx": "c. {}",
+        "uncertain": "{}?",
+        "before": "{} or earlier",
+        "after": "{} or later",
+        "comma": ", ",
+    },
     "he": {
         "approx": "בערך {}",
         "uncertain": "כנראה {}",
-        "before": "לפני {}",
-        "after": "אחרי {}",
+        "before": "{} או לפני כן",
+        "after": "{} או אחרי כן",
         "comma": ", ",
     },
     "ar": {
         "approx": "حوالي {}",
         "uncertain": "ربما {}",
-        "before": "قبل {}",
-        "after": "بعد {}",
+        "before": "{} أو قبل ذلك",
+        "after": "{} أو بعد ذلك",
         "comma": "، ",
     },
 }
@@ -628,7 +678,7 @@ _DASH = " – "
 
 
 def display(value: UncertainDate, locale: str = "en") -> str:
-    """A short human form at the value's own precision: "July 2023", "c. 2019", "before 2019".
+    """A short human form at the value's own precision: "July 2023", "c. 2019", "2018 or earlier".
 
     ``locale`` is "en", "he" or "ar" (anything else falls back to English). Day and month names in
     Hebrew follow the usual ``31 ביולי 2023`` / ``יולי 2023``; Arabic uses the month names of Egypt and

@@ -2,7 +2,7 @@
 
 Dates go into TimelineJS's ``year``/``month``/``day``/``hour``/``minute``/``second`` fields only as far as
 they are known: "July 2023" has no ``day``, "2019" no ``month``. What those fields cannot say is kept in
-two ways: ``display_date`` is the date as the report writes it ("c. 2019", "before December 2019",
+two ways: ``display_date`` is the date as the report writes it ("c. 2019", "December 2019 or earlier",
 "1 August 2023, 14:05 (UTC+9)"), and a value that is a span - a season, a range start, an event that lasts -
 gets an ``end_date``, so TimelineJS draws the span instead of inventing a day. Times are the wall clock the
 source gave (TimelineJS has no time zones; the zone is in ``display_date``). An open start ("before 2019")

@@ -83,8 +83,12 @@ def found(
         ("It ran 31 July – 2 August.", [("31 July – 2 August", "2023-07-31/2023-08-02")]),
         ("הנמל נסגר בין 31 ביולי ל-2 באוגוסט.", [("בין 31 ביולי ל-2 באוגוסט", "2023-07-31/2023-08-02")]),
         # open ends
-        ("Opened before 2019.", [("before 2019", "../2019")]),
-        ("Active after March 2022.", [("after March 2022", "2022-03/..")]),
+        ("Opened before 2019.", [("before 2019", "../2018")]),
+        ("Open until 2019.", [("until 2019", "../2019")]),
+        ("Closed before 1 January 2020.", [("before 1 January 2020", "../2019-12-31")]),
+        ("Active after March 2022.", [("after March 2022", "2022-04/..")]),
+        ("Active since March 2022.", [("since March 2022", "2022-03/..")]),
+        ("Built before the 1990s.", [("before the 1990s", "../1989")]),
         # relative, resolved against publication (Wednesday 2 August 2023)
         ("Paid last March.", [("last March", "2023-03")]),
         ("Launched on Monday.", [("Monday", "2023-07-31")]),

@@ -167,7 +167,7 @@ def test_uncited_sources_are_not_listed(pages: list[str], built: Built) -> None:
 def test_chronology_entries_carry_dates_confidence_and_flags(pages: list[str]) -> None:
     text = plain("\n".join(section(pages, "Chronology")))
     for line in (
-        "1. before December 2019",
+        "1. December 2019 or earlier",
         "2. c. 2019",
         "3. summer 2023",
         "4. 31 July 2023",
