@@ -22,6 +22,7 @@ once.
 from __future__ import annotations
 
 import dataclasses
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -211,8 +212,10 @@ class EventRepository:
         """What an event made from a selected quote would be: its title, date and participants.
 
         Participants are the entities with a mention inside the quote. The date is the first resolvable
-        date expression in the quote, else the nearest one before it (then after it) in the same paragraph
-        and within ``NEAR_SELECTION`` characters; the others are offered as ``date_candidates``.
+        date expression in the quote, else the nearest one in the same sentence; dates elsewhere in the
+        paragraph (within ``NEAR_SELECTION`` characters, nearest first) are only offered as
+        ``date_candidates``: a date from another sentence may belong to another happening, and an event
+        must not silently take it.
         """
         with self._store._read() as session:
             text, _pages = _source_text(session, source_id)
@@ -225,7 +228,7 @@ class EventRepository:
             end=end,
             quote=quote,
             title=title_from_quote(quote),
-            date=candidates[0] if candidates else None,
+            date=candidates[0] if candidates and _same_sentence(text, candidates[0], start, end) else None,
             date_candidates=tuple(candidates),
             participants=tuple(people),
         )
@@ -1725,6 +1728,17 @@ def _mentioned_entities(session: Session, source_id: int, start: int, end: int) 
     for entity_id, name, type_key in session.execute(statement):
         seen.setdefault(entity_id, ParticipantRecord(entity_id, name, type_key, ""))
     return list(seen.values())
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?;؟؛।]\s|\n")
+
+
+def _same_sentence(text: str, found: SourceDateRecord, start: int, end: int) -> bool:
+    """Whether the date lies in the quote or in the sentence the quote is part of."""
+    if found.start < end and found.end > start:
+        return True
+    between = text[found.end : start] if found.end <= start else text[end : found.start]
+    return _SENTENCE_BREAK.search(between) is None
 
 
 def _date_candidates(

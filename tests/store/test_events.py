@@ -784,6 +784,19 @@ def test_a_date_in_another_paragraph_or_far_away_is_not_suggested(
     assert store.events.get(event.object_id or 0).start is None  # undated rather than guessed
 
 
+def test_a_date_in_the_sentence_before_is_offered_not_taken(store: CaseStore, add_text: AddText) -> None:
+    text = "On 31 July 2023 the aircraft landed. Officials in Cairo declined to comment."
+    source = add_text(text)
+    quote = span(text, "Officials in Cairo declined to comment.")
+    draft = store.events.suggest_from_selection(source, *quote)
+    assert draft.date is None  # another sentence: it may date another happening
+    assert [found.text for found in draft.date_candidates] == ["31 July 2023"]  # one click away
+    event = store.events.create_from_selection(source, *quote)
+    assert store.events.get(event.object_id or 0).start is None
+    same_sentence = store.events.suggest_from_selection(source, *span(text, "the aircraft landed"))
+    assert same_sentence.date is not None and same_sentence.date.edtf == "2023-07-31"
+
+
 # --- dates in sources ------------------------------------------------------------------------------------
 
 
