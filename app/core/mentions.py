@@ -422,7 +422,7 @@ class Vocabulary:
         self._counts = counts or {}
         self._common = max(COMMON_WORD_MIN_SOURCES, int(sources * COMMON_WORD_SHARE))
         self._by_tail: dict[str, list[str]] | None = None
-        self._by_key: dict[tuple[str, str, str], tuple[list[str], list[tuple[str, int]]]] = {}
+        self._by_key: dict[tuple[str, str, str], _FormsBySize] = {}
         self._joined: tuple[str, str] | None = None
         self._tails_read = 0
 
@@ -495,39 +495,52 @@ class Vocabulary:
             self._by_tail = by_tail
         return self._by_tail.get(tail, [])
 
-    def _forms_of(self, word: str) -> tuple[list[str], list[tuple[str, int]]]:
-        """Forms (token, or token without a proclitic) sharing the word's first or last two letters."""
-        head_forms, head_meta = self._keyed(("h", word[:2], word[0]))
-        tail_forms, tail_meta = self._keyed(("t", word[-2:], word[0]))
-        return head_forms + tail_forms, head_meta + tail_meta
-
-    def _keyed(self, key: tuple[str, str, str]) -> tuple[list[str], list[tuple[str, int]]]:
-        """Forms starting (``h``) or ending (``t``) with two letters, for words of the script of a letter;
-        kept, since many names share them."""
-        found = self._by_key.get(key)
-        if found is not None:
-            return found
-        side, letters, script_letter = key
+    def _forms_of(self, word: str, budget: int) -> tuple[list[str], list[tuple[str, int]]]:
+        """Forms (token, or token without a proclitic) sharing the word's first or last two letters, as
+        long as the word give or take ``budget`` letters (no other can be that near)."""
         forms: list[str] = []
         meta: list[tuple[str, int]] = []
-        if side == "h":
+        for by_size in (self._heads(word[:2], word[0]), self._tails(word[-2:])):
+            for size in range(len(word) - budget, len(word) + budget + 1):
+                sized = by_size.get(size)
+                if sized is not None:
+                    forms += sized[0]
+                    meta += sized[1]
+        return forms, meta
+
+    def _heads(self, letters: str, script_letter: str) -> _FormsBySize:
+        """Forms starting with two letters, behind any proclitic of the script of a letter, by their
+        length; kept, since many names share them."""
+        key = ("h", letters, script_letter)
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = {}
             for prefix in ("", *_proclitics(script_letter)):
                 for token in self._starting(prefix + letters):
                     if not prefix or len(token) - len(prefix) >= 2:
-                        forms.append(token[len(prefix) :])
-                        meta.append((token, len(prefix)))
-        else:
+                        _add_form(found, token[len(prefix) :], token, len(prefix))
+        return found
+
+    def _tails(self, letters: str) -> _FormsBySize:
+        """Forms ending with two letters (the tokens, and the tokens without a proclitic), by length."""
+        key = ("t", letters, "")
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = {}
             for token in self._ending(letters):
                 for form, stripped in _forms(token):
-                    if len(form) >= 2:  # (a form also found by its head is checked twice, kept once)
-                        forms.append(form)
-                        meta.append((token, stripped))
-        self._by_key[key] = (forms, meta)
-        return forms, meta
+                    size = len(form)
+                    if size >= 2:  # (a form also found by its head is checked twice, kept once)
+                        sized = found.get(size)
+                        if sized is None:
+                            sized = found[size] = ([], [])
+                        sized[0].append(form)
+                        sized[1].append((token, stripped))
+        return found
 
     def _near_word(self, word: str, budget: int) -> list[Near]:
         anchor = _anchor_size(word)
-        forms, meta = self._forms_of(word)
+        forms, meta = self._forms_of(word, budget)
         found: dict[tuple[str, str], Near] = {}
         for form, distance, index in process.extract(
             word, forms, scorer=OSA.distance, score_cutoff=budget, limit=None
@@ -539,6 +552,17 @@ class Vocabulary:
                 continue
             found[(token, form)] = Near(token, form, stripped, int(distance))
         return sorted(found.values(), key=lambda near: (near.distance, near.token))
+
+
+_FormsBySize = dict[int, tuple[list[str], list[tuple[str, int]]]]  # form length → forms, (token, stripped)
+
+
+def _add_form(by_size: _FormsBySize, form: str, token: str, stripped: int) -> None:
+    sized = by_size.get(len(form))
+    if sized is None:
+        sized = by_size[len(form)] = ([], [])
+    sized[0].append(form)
+    sized[1].append((token, stripped))
 
 
 _TAILS_READ = 16  # endings looked up in the joined tokens before the tokens are indexed by ending
