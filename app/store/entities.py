@@ -853,13 +853,17 @@ class EntityRepository:
         cut); in a long find, the worker processes, which have nothing else to do yet, then find the near
         misses in the vocabulary. ``_complete`` adds it all to the plan."""
         plan.cut = [term for term in plan.finder.alias_terms if term.hyphen_splits]
-        request = plan.finder.near_request(of=plan.targets, exclude=plan.exclude)
-        pending = _Pending(request, Future(), Future(), Future())
+        pending = _Pending(Future(), Future(), Future(), Future())
         thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="find-mentions")
         thread.submit(
             self._further, pending, pool, words=variants and bool(plan.targets), cuts=bool(plan.cut)
         )
         thread.shutdown(wait=False)
+        try:  # worked out here while the thread reads
+            pending.request.set_result(plan.finder.near_request(of=plan.targets, exclude=plan.exclude))
+        except BaseException as error:
+            pending.request.set_exception(error)
+            raise
         return pending
 
     def _further(
@@ -869,7 +873,9 @@ class EntityRepository:
             vocabulary, broken = self._whole_case(words=words, cuts=cuts)
             pending.vocabulary.set_result(vocabulary)
             pending.broken.set_result(broken)
-            near = _near_in_workers(vocabulary, pending.request, pool) if vocabulary is not None else None
+            near = None
+            if vocabulary is not None and pool is not None:
+                near = _near_in_workers(vocabulary, pending.request.result(), pool)
             pending.near.set_result(near)
         except BaseException as error:  # the finding thread raises it when it asks for the result
             for future in (pending.vocabulary, pending.broken, pending.near):
@@ -903,7 +909,7 @@ class EntityRepository:
         variants: _Sources = {}
         vocabulary = pending.vocabulary.result()
         if vocabulary is not None:
-            request = pending.request
+            request = pending.request.result()
             near = pending.near.result()
             if near is None:
                 near = vocabulary.near(request.budgets, request.spellings)
@@ -1277,7 +1283,7 @@ class _Plan:
 class _Pending:
     """What a find is still looking up on other threads while it starts (``_look_further``)."""
 
-    request: NearRequest
+    request: Future[NearRequest]  # what near misses to look for (worked out by the finding thread)
     vocabulary: Future[Vocabulary | None]
     near: Future[dict[str, list[Near]] | None]  # None: to be worked out in the finding thread
     broken: Future[list[int]]
@@ -1335,13 +1341,11 @@ def _look_up(
 
 
 def _near_in_workers(
-    vocabulary: Vocabulary, request: NearRequest, pool: ProcessPoolExecutor | None
+    vocabulary: Vocabulary, request: NearRequest, pool: ProcessPoolExecutor
 ) -> dict[str, list[Near]] | None:
     """``vocabulary.near`` for the request, shared between the worker processes when there are many words
     and a large vocabulary (the workers get the vocabulary as two texts, cheap to send); None otherwise
     (or if the workers cannot run): then it is worked out in the finding thread."""
-    if pool is None:
-        return None
     words = sorted(request.budgets)
     joined = vocabulary.joined
     if joined is None or len(words) < _NEAR_WORKER_WORDS or len(vocabulary.tokens) < _NEAR_WORKER_TOKENS:
