@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.errors import InvalidValue
-from app.core.folding import fold
+from app.core.folding import fold, tokenize
 from app.core.mentions import (
     Candidate,
     MatchKind,
@@ -493,3 +493,43 @@ def test_matching_many_texts_for_a_worker_gives_the_finders_candidates_as_rows()
     assert [row[4] for row in found[0][1]] == ["Sergei Shoigu", "Pyongyang", "פיונגיאנג", "שויגו"]
     assert found[2][1] == []
     assert find_in_texts(finder.aliases, owners, jobs[:1]) == found[:1]  # the kept finder gives the same
+
+
+_CASE_WORDS = (
+    "Pyongyang Pjongjang Pyongyan Phenian פיונגיאנג בפיונגיאנג לפיונגיאנג פיונגיינג שויגו ושוייגו שויגוב "
+    "Shoigu Shoygu Shojgu Sergei Sergey Kim Jong Un Jon Yong singing ringing bring Moskva Moskve Moskwa "
+    "بيونغيانغ وبيونغيانغ بيونغ يانغ شويغو شويجو"
+)
+
+
+def test_a_vocabulary_read_whole_from_the_index_finds_the_near_misses_of_one_built_from_tokens() -> None:
+    from app.core.mentions import near_misses
+
+    tokens = sorted(set(tokenize(fold(_CASE_WORDS))))
+    counts = {token: 1 + index % 5 for index, token in enumerate(tokens)}
+    built = Vocabulary(tokens, counts=counts, sources=100)
+    read = Vocabulary.from_index("\n".join(tokens), "\n".join(str(counts[t]) for t in tokens), 100)
+    assert read.joined is not None and read.has("shoygu") and not read.has("shoyg")
+    finder = MentionFinder(
+        ["Pyongyang", "פיונגיאנג", "Sergei Shoigu", "שויגו", "شويغو", "Kim Jong Un", "Moskva"]
+    )
+    request = finder.near_request(exclude=["Sergey"])
+    whole = built.near(request.budgets, request.spellings)
+    assert read.near(request.budgets, request.spellings) == whole
+    assert sum(map(len, whole.values())) >= 8
+    words = sorted(request.budgets)
+    halves = [
+        near_misses(read.joined, 100, request.budgets, part, request.spellings)
+        for part in (words[:3], words[3:])
+    ]
+    assert {**halves[0], **halves[1]} == whole  # the workers' shares make up the whole
+    assert finder.variant_terms_from(request, whole) == finder.variant_terms(built, exclude=["Sergey"])
+
+
+def test_tokens_by_ending_read_off_the_joined_vocabulary_are_those_of_the_index_by_ending() -> None:
+    from app.core.mentions import _lines_ending
+
+    tokens = sorted(set(tokenize(fold(_CASE_WORDS))) | {"ng", "g"})
+    joined = "\n".join(tokens)
+    for tail in ("ng", "גו", "غو", "un", "zz"):
+        assert _lines_ending(joined, tail) == [t for t in tokens if t[-2:] == tail]

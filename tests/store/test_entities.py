@@ -707,3 +707,85 @@ def test_a_cancel_midway_keeps_the_batches_stored_and_says_so(
     actions = [e.action for e in store.audit_log(object_type="entity", object_id=shoigu)]
     assert actions.count("store mention candidates") == 3 and "find mention candidates" not in actions
     assert len(store.entities.find_candidates(shoigu, variants=False)) == 18  # a new find completes it
+
+
+def test_near_misses_in_worker_processes_and_matching_alongside_find_the_same(
+    store: CaseStore, sources: dict[str, int], add_text: AddText, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import entities as entities_module
+
+    for index in range(4):
+        add_text(
+            f"Shoygu in Pyongyang ({index}); בפיונגיאנג שויגו ושוייגו.\nPjongjang, Kim Jong\nUn.",
+            title=str(index),
+        )
+    shoigu = _shoigu(store)
+    place = store.entities.add("location", "Pyongyang", ["פיונגיאנג", "Pjöngjang"]).id
+    store.entities.add("person", "Kim Jong Un")
+
+    def seen(found: list[Any]) -> list[tuple[Any, ...]]:
+        return [(c.entity_id, c.source_id, c.start, c.end, c.kind, c.reason, c.confidence) for c in found]
+
+    here = seen(store.entities.find_candidates())
+    assert {MatchKind.EXACT, MatchKind.PREFIXED, MatchKind.VARIANT} <= {row[4] for row in here}
+    one = {entity: seen(store.entities.find_candidates(entity)) for entity in (shoigu, place)}
+    monkeypatch.setattr(entities_module, "_WORKER_MIN_PAIRS", 1)  # all: near misses in the workers
+    monkeypatch.setattr(entities_module, "_NEAR_WORKER_WORDS", 1)
+    monkeypatch.setattr(entities_module, "_NEAR_WORKER_TOKENS", 1)
+    monkeypatch.setattr(entities_module, "_ALONGSIDE_MIN_SOURCES", 0)  # one: matched while they are read
+    store.entities._vocabulary = None  # read again, in a child process
+    assert seen(store.entities.find_candidates()) == here
+    monkeypatch.setattr(entities_module, "_WORKER_MIN_PAIRS", 10_000)
+    for entity, expected in one.items():
+        store.entities._vocabulary = store.entities._hyphens = None
+        assert seen(store.entities.find_candidates(entity)) == expected
+
+
+def test_the_index_read_in_a_child_process_is_the_one_read_here(
+    store: CaseStore, sources: dict[str, int], add_text: AddText
+) -> None:
+    from app.store import fts_vocab
+
+    add_text("Sergei Shoi-\ngu left Pyong-\nyang.", title="cut")
+    apart = fts_vocab.read_apart(store.path, words=True, cuts=True)
+    with store._read() as session:
+        here = fts_vocab.read_here(session.connection(), words=True, cuts=True)
+    assert apart == here and here.broken and "שויגו" in here.tokens.split("\n")
+    assert fts_vocab.read_apart(store.path, words=False, cuts=True) == fts_vocab.IndexRead(
+        "", "", here.broken
+    )
+
+
+def test_look_ups_many_per_statement_and_only_for_forms_the_index_has_find_the_same_sources(
+    store: CaseStore, sources: dict[str, int], add_text: AddText
+) -> None:
+    from app.core.mentions import MentionFinder
+    from app.store import fts_vocab
+
+    add_text("ב-NK News ובNK News כתבו; لـNK News; Иркутске и Москве.", title="glued")
+    names = ["Pyongyang", "פיונגיאנג", "שויגו", "شويغو", "NK News", "Иркутск", "Москва", "Nowhere"]
+    terms = list(MentionFinder(names).alias_terms)
+    with store._read() as session:
+        connection = session.connection()
+        tokens, _counts = fts_vocab.read_vocabulary(connection)
+        vocabulary = set(tokens.split("\n"))
+        glued = fts_vocab.glued_in_index(connection, terms)
+        one_by_one = [
+            fts_vocab.sources_matching(connection, str(fts_vocab.search_expression(t, glued.get(t, ()))))
+            for t in terms
+        ]
+        pruned = [fts_vocab.search_expression(t, glued.get(t, ()), vocabulary.__contains__) for t in terms]
+        together = fts_vocab.sources_matching_each(connection, [e or 'body : "nowhere"' for e in pruned])
+    assert together == one_by_one and any(one_by_one) and pruned[-1] is None
+    asked = sum(len(e or "") for e in pruned)
+    assert asked < sum(len(str(fts_vocab.search_expression(t, glued.get(t, ())))) for t in terms) / 2
+
+
+def test_a_source_added_after_a_find_is_searched_by_the_next(
+    store: CaseStore, sources: dict[str, int], add_text: AddText
+) -> None:
+    shoigu = _shoigu(store)
+    first = store.entities.find_candidates()
+    added = add_text("ובשויגו דובר רבות; Shoigu.", title="later")
+    again = store.entities.find_candidates()
+    assert {c.source_id for c in again if c.entity_id == shoigu} == {c.source_id for c in first} | {added}
