@@ -267,6 +267,7 @@ def _event_json(event: Any) -> dict[str, Any]:
                 "start": quote.start,
                 "end": quote.end,
                 "page": quote.page,
+                "last_page": quote.last_page if quote.last_page is not None else quote.page,
                 "quote": quote.quote,
                 "stance": quote.stance.value,
                 "credibility": quote.credibility,

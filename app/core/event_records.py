@@ -359,6 +359,16 @@ class EvidenceRecord:
     credibility: int  # 1 confirmed by other sources … 5 improbable, 6 cannot be judged
     note: str
     created_at: datetime
+    last_page: int | None = None  # the page the quote ends on, when it runs past ``page``
+
+    @property
+    def pages(self) -> str:
+        """ "p. 3", "pp. 3–4" (a quote that runs onto the next page), "" for a source without pages."""
+        if self.page is None:
+            return ""
+        if self.last_page is None or self.last_page == self.page:
+            return f"p. {self.page}"
+        return f"pp. {self.page}–{self.last_page}"
 
     @property
     def grade(self) -> str:

@@ -99,7 +99,8 @@ class CitedQuote:
     def locator(self) -> str:
         """Where the quote is in the source: the page (if the source has pages) and the code-point span."""
         span = f"characters {self.evidence.start}–{self.evidence.end}"
-        return span if self.evidence.page is None else f"p. {self.evidence.page}, {span}"
+        pages = self.evidence.pages
+        return f"{pages}, {span}" if pages else span
 
 
 @dataclass(frozen=True)

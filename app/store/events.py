@@ -1393,6 +1393,29 @@ def _evidence_records(session: Session, event_ids: list[int]) -> dict[int, list[
                 created_at=row.created_at,
             )
         )
+    return _with_last_pages(session, found)
+
+
+def _with_last_pages(
+    session: Session, found: dict[int, list[EvidenceRecord]]
+) -> dict[int, list[EvidenceRecord]]:
+    """Fill in the page each paged quote ends on (a quote can run onto the next page)."""
+    paged = {record.source_id for records in found.values() for record in records if record.page is not None}
+    if not paged:
+        return found
+    rows = session.execute(
+        select(SourceText.source_id, SourceText.page_starts).where(SourceText.source_id.in_(paged))
+    )
+    starts = {source_id: page_starts for source_id, page_starts in rows}
+    for event_id, records in found.items():
+        found[event_id] = [
+            dataclasses.replace(
+                record, last_page=page_of(max(record.end - 1, record.start), starts[record.source_id])
+            )
+            if record.page is not None and record.source_id in starts
+            else record
+            for record in records
+        ]
     return found
 
 

@@ -198,3 +198,23 @@ def test_event_date_text_joins_start_and_end(store: CaseStore, built: Built) -> 
     assert event_date_text(event, "he").endswith("2023")
     ranged = store.events.get(built.events["talks"])
     assert ranged.start == parse("2023-08-01/2023-08-10")
+
+
+def test_a_quote_running_onto_the_next_page_cites_both_pages(store: CaseStore, built: Built) -> None:
+    from app.store.events import NewEvidence
+
+    text = store.source_text(built.sources["pdf"])
+    start = text.index("earlier years")
+    end = text.index("Cargo was unloaded") + len("Cargo was unloaded")
+    edit = store.events.create(
+        "Across the page break",
+        parse("2023"),
+        evidence=[NewEvidence(built.sources["pdf"], start, end, quote=text[start:end])],
+    )
+    report = load_report(store)
+    [entry] = [e for e in report.entries if e.event.id == edit.object_id]
+    assert entry.quotes[0].locator == f"pp. 1–2, characters {start}–{end}"
+    one_page = [
+        q for e in report.entries for q in e.quotes if q.evidence.quote.startswith("Cargo was unloaded at")
+    ]
+    assert one_page and all(q.locator.startswith("p. 2, ") for q in one_page)
