@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QKeyEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QMessageBox, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.entity_records import CandidateStatus, SourceHighlight
@@ -799,13 +799,65 @@ def test_the_page_lists_the_events_an_entity_takes_part_in(window: MainWindow, q
     store.events.create("Delegation lands in Pyongyang", "2023-08-01", participants=[person.id])
     window.entities.show_entity(person.id)
     page = window.entity_page_dock
-    assert [page.events.index(r).data() for r in range(page.events.rowCount())] == [
-        "2023-07-31 — Delegation leaves Vnukovo",
-        "2023-08-01 — Delegation lands in Pyongyang",
+    events = page.events
+    assert [(events.index(r, 0).data(), events.index(r, 1).data()) for r in range(events.rowCount())] == [
+        ("31 July 2023", "Delegation leaves Vnukovo"),
+        ("1 August 2023", "Delegation lands in Pyongyang"),
     ]
     assert page.events_box.title() == "Events — 2"
     store.events.create("Return flight", "2023-08-02", participants=[person.id])
     qtbot.waitUntil(lambda: page.events.rowCount() == 3, timeout=2000)
+
+
+def date_left_edges(view: QAbstractItemView, rows: int) -> list[int]:
+    """Where each row's date starts on screen: the leftmost dark pixel of the row's date cell, so a
+    date drawn at the other end of a right-to-left row is caught."""
+    image = view.viewport().grab().toImage()
+    model = view.model()
+    edges = []
+    for row in range(rows):
+        rect = view.visualRect(model.index(row, 0))
+        dark = [
+            x
+            for x in range(view.viewport().width())
+            for y in range(rect.top() + 2, rect.bottom() - 1)
+            if QColor(image.pixel(x, y)).lightness() < 110
+        ]
+        edges.append(min(dark))
+    return edges
+
+
+def test_entity_events_read_dates_as_words_in_one_column(
+    window: MainWindow, qtbot: QtBot, screenshot
+) -> None:  # type: ignore[no-untyped-def]
+    """An EDTF code reads as the rest of the app reads it, and the dates stay in one column whether the
+    title is English, Hebrew or Arabic."""
+    store = store_of(window)
+    plane = store.entities.add("equipment", "Il-62M")
+    store.events.create("Il-62M flight (rumour)", "2019-05~/2019-08~", participants=[plane.id])
+    store.events.create("שויגו נוחת בפיונגיאנג", "2023-07-25", participants=[plane.id])
+    store.events.create("وصول طائرة Il-62M إلى موسكو", "2023-07-31", participants=[plane.id])
+    window.entities.show_entity(plane.id)
+    page = window.entity_page_dock
+    page.show()
+    page.raise_()
+    model = page.events
+    rows = model.rowCount()
+    assert rows == 3
+    assert [model.index(row, 0).data() for row in range(rows)] == [
+        "c. May – Aug 2019",
+        "25 July 2023",
+        "31 July 2023",
+    ]
+    assert [model.index(row, 1).data() for row in range(rows)] == [
+        "Il-62M flight (rumour)",
+        "שויגו נוחת בפיונגיאנג",
+        "وصول طائرة Il-62M إلى موسكو",
+    ]
+    qtbot.wait(50)
+    edges = date_left_edges(page.event_view, rows)
+    assert max(edges) - min(edges) <= 2, f"the dates start at x = {edges}"
+    screenshot(page.event_view, "threadline-entity-events.png")
 
 
 def test_a_type_colour_is_chosen_in_the_colour_dialog(window: MainWindow, qtbot: QtBot) -> None:

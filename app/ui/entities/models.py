@@ -870,12 +870,16 @@ class AliasesModel(QAbstractListModel):
         return False  # the store decides; its change refreshes the list
 
 
-class EventsModel(QAbstractListModel):
-    """The events an entity takes part in: date and title, in the order the store gives."""
+class EventsModel(QAbstractTableModel):
+    """The events an entity takes part in, in the order the store gives: the date in words (as the events
+    table reads it) in one column and the title in the next, so the dates stay in one column whatever
+    the direction of each title."""
+
+    DATE_COLUMN, TITLE_COLUMN = 0, 1
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[int, str, str]] = []  # (event id, date, title)
+        self._rows: list[tuple[int, str, str]] = []  # (event id, date as shown, title)
 
     def set_events(self, rows: Sequence[tuple[int, str, str]]) -> None:
         self.beginResetModel()
@@ -888,6 +892,9 @@ class EventsModel(QAbstractListModel):
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
@@ -896,9 +903,11 @@ class EventsModel(QAbstractListModel):
             return None
         event_id, date, title = self._rows[index.row()]
         if role == _DISPLAY:
-            return f"{date} — {title}" if date else title
+            return date if index.column() == self.DATE_COLUMN else title
         if role == _TOOLTIP:
-            return title
+            return f"{date} — \u2068{title}\u2069" if date else title  # the title isolated: any direction
+        if role == _ALIGNMENT:
+            return _LEADING
         if role == RecordRole:
             return event_id
         return None

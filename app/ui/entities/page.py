@@ -10,7 +10,9 @@ Clicking a mention opens its source in the reader with the mention selected.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from datetime import UTC, tzinfo
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -27,7 +30,10 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,15 +41,25 @@ from PySide6.QtWidgets import (
 from app.core.entity_records import AliasRecord, EntityRecord, MentionInContext
 from app.core.event_records import EventFilter
 from app.core.records import Change
+from app.ui.date_edit import ui_language
 from app.ui.entities.catalogue import EntityCatalogue
 from app.ui.entities.kwic import KwicDelegate
 from app.ui.entities.models import AliasesModel, EventsModel, MentionsModel
 from app.ui.entities.words import counted, tr, type_label
+from app.ui.events.formatting import event_date_text
 from app.ui.reader import paragraph_direction
 from app.ui.sources_dock import BidiItemDelegate
 
 _LIST_ROWS = 5  # rows the alias and event lists show before they scroll
 _EVENTS_SHOWN = 200
+
+
+class _GapAfter(QStyledItemDelegate):
+    """A column sized to its contents, with an em of space before the next one."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + option.fontMetrics.horizontalAdvance("M"), size.height())
 
 
 class EntityPage(QDockWidget):
@@ -66,6 +82,8 @@ class EntityPage(QDockWidget):
         self.aliases = AliasesModel(self)
         self.mentions = MentionsModel(catalogue, self)
         self.events = EventsModel(self)
+        self._tz: tzinfo = UTC  # the display time zone, as the events table shows times
+        self._language = ui_language()
         self._build()
         self._connect()
         self.show_entity(None)
@@ -186,10 +204,19 @@ class EntityPage(QDockWidget):
 
     def _events_box(self) -> QGroupBox:
         self.events_box = QGroupBox(tr("Events"))
-        self.event_view = QListView()
+        self.event_view = QTreeView()  # a date column, then the title in its own direction
         self.event_view.setObjectName("entity_page_events")
+        self.event_view.setRootIsDecorated(False)
+        self.event_view.setItemsExpandable(False)
+        self.event_view.setUniformRowHeights(True)
+        self.event_view.setAllColumnsShowFocus(True)
+        self.event_view.setHeaderHidden(True)
         self.event_view.setModel(self.events)
-        self.event_view.setItemDelegate(BidiItemDelegate(self.event_view))
+        header = self.event_view.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(EventsModel.DATE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        self.event_view.setItemDelegateForColumn(EventsModel.DATE_COLUMN, _GapAfter(self.event_view))
+        self.event_view.setItemDelegateForColumn(EventsModel.TITLE_COLUMN, BidiItemDelegate(self.event_view))
         self.event_view.setMaximumHeight(self.event_view.fontMetrics().height() * (_LIST_ROWS + 1) + 12)
         self.events_empty = QLabel()
         self.events_empty.setObjectName("entity_page_events_empty")
@@ -306,6 +333,15 @@ class EntityPage(QDockWidget):
             title += " · " + counted("%n to review", summary.pending_candidates)
         self.mentions_box.setTitle(title)
 
+    def set_timezone(self, tz: tzinfo) -> None:
+        """Show event times in ``tz``, as the events table does."""
+        if tz != self._tz:
+            self._tz = tz
+            self._load_events()
+
+    def _date_text(self, start: str | None, end: str | None) -> str:
+        return event_date_text(start, end, self._tz, self._language)
+
     def _load_events(self) -> None:
         """The events the entity takes part in, through the events part of the store."""
         store = self.catalogue.store()
@@ -314,7 +350,7 @@ class EntityPage(QDockWidget):
             return
         ids = store.events.event_ids(EventFilter(entity_ids=frozenset({self._record.id})))
         rows = [
-            (summary.id, summary.start_edtf or "", summary.title)
+            (summary.id, self._date_text(summary.start_edtf, summary.end_edtf), summary.title)
             for summary in store.events.summaries(ids[:_EVENTS_SHOWN])
         ]
         self.events.set_events(rows)

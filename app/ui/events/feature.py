@@ -803,6 +803,7 @@ class EventsFeature(QObject):
         self._zone_name = name
         self.timeline_dock.set_timezone(tz)
         self.table_model.set_timezone(tz)
+        self.window.entity_page_dock.set_timezone(tz)  # its list of the entity's events
         self.settings.display_timezone = name
         for action in self.zone_group.actions():
             action.setChecked(action.data() == name)
