@@ -105,9 +105,11 @@ def paragraph_directions(text: str) -> list[Qt.LayoutDirection]:
 class HighlightKind(StrEnum):
     """Kinds of highlight, in drawing order: a later kind is drawn over an earlier one.
 
-    ``DATE`` is not a fill but a thin dotted underline, painted by the reader under the text like the
-    mentions (see ``set_mentions`` for why not extra selections) and below the line's descent, so the dots
-    and marks under Hebrew and Arabic letters stay clear of it.
+    ``EVIDENCE`` and ``DATE`` are painted by the reader under the text, like the mentions (see
+    ``set_mentions`` for why not extra selections), so the three combine: a quote linked as evidence is a
+    pale band behind its lines, the mentions in it keep their tint and underline over the band, and a date
+    in it keeps its dotted line. ``DATE`` is a thin dotted line below the line's descent, so the dots and
+    marks under Hebrew and Arabic letters stay clear of it; the band draws nothing on the letters at all.
     """
 
     DATE = "date"  # date expressions found in the source
@@ -122,7 +124,7 @@ _HIGHLIGHT_COLOURS = {
     HighlightKind.DATE: "#8d6e63",  # a muted brown, the underline's: visible on white and under the fills
     HighlightKind.SEARCH: "#fff176",
     HighlightKind.MENTION: "#b3e5fc",
-    HighlightKind.EVIDENCE: "#c5e1a5",
+    HighlightKind.EVIDENCE: "#dcedc8",  # a pale green band: the mention tints stay distinct over it
     HighlightKind.FIND: "#ffe9a8",
     HighlightKind.CURRENT: "#ff9f43",
 }
@@ -175,9 +177,7 @@ class ReaderView(QTextEdit):
         self._mention_starts: list[int] = []
         self._mention_reach = 0  # the longest mention, in characters
         self._mention_pens: dict[str, tuple[QColor, QColor]] = {}  # colour -> (tint, underline)
-        self._underlined: list[tuple[int, int]] = []  # HighlightKind.DATE, by start
-        self._underlined_starts: list[int] = []
-        self._underlined_reach = 0
+        self._painted = {kind: _PaintedSpans() for kind in _PAINTED_KINDS}  # evidence bands, date lines
         self._press_pos: QPoint | None = None
         #: Gives the tooltip of a mention under the mouse (the window knows the entity); none: no tooltip.
         self.mention_tooltip: Callable[[SourceHighlight], str] | None = None
@@ -201,7 +201,8 @@ class ReaderView(QTextEdit):
         self._page = None
         self._highlights.clear()
         self._mentions, self._mention_starts = [], []
-        self._underlined, self._underlined_starts = [], []
+        for painted in self._painted.values():
+            painted.set([], 0)
         self.setExtraSelections([])
         self.setPlainText(text)
         self._check_positions_match(text)
@@ -289,8 +290,9 @@ class ReaderView(QTextEdit):
         self, spans: Iterable[tuple[int, int] | Span], kind: HighlightKind = HighlightKind.SEARCH
     ) -> None:
         """Replace the highlights of ``kind`` with ``spans`` (pairs or ``Span``s); other kinds stay."""
-        if kind is HighlightKind.DATE:
-            self._set_underlined(spans)
+        if kind in _PAINTED_KINDS:
+            self._painted[kind].set(spans, self._offsets.length)
+            self.viewport().update()
             return
         char_format = QTextCharFormat()
         char_format.setBackground(QColor(_HIGHLIGHT_COLOURS[kind]))
@@ -313,17 +315,11 @@ class ReaderView(QTextEdit):
         if kind in (None, HighlightKind.MENTION):
             self._mentions, self._mention_starts = [], []
             self.viewport().update()
-        if kind in (None, HighlightKind.DATE):
-            self._set_underlined([])
+        for painted_kind, painted in self._painted.items():
+            if kind in (None, painted_kind):
+                painted.set([], 0)
+                self.viewport().update()
         self._show_highlights()
-
-    def _set_underlined(self, spans: Iterable[tuple[int, int] | Span]) -> None:
-        pairs = ((span.start, span.end) if isinstance(span, Span) else span for span in spans)
-        length = self._offsets.length
-        self._underlined = sorted((start, end) for start, end in pairs if 0 <= start < end <= length)
-        self._underlined_starts = [start for start, _end in self._underlined]
-        self._underlined_reach = max((end - start for start, end in self._underlined), default=0)
-        self.viewport().update()
 
     def set_mentions(self, mentions: Sequence[SourceHighlight]) -> None:
         """Draw these mentions (replacing any shown), each in its entity type's colour.
@@ -392,8 +388,8 @@ class ReaderView(QTextEdit):
         return cursor
 
     def highlighted_spans(self, kind: HighlightKind) -> list[tuple[int, int]]:
-        if kind is HighlightKind.DATE:
-            return list(self._underlined)
+        if kind in _PAINTED_KINDS:
+            return list(self._painted[kind].spans)
         return [
             (
                 self._offsets.to_offset(s.cursor.selectionStart()),
@@ -529,31 +525,39 @@ class ReaderView(QTextEdit):
     # --- painting the mentions -----------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Mentions and date underlines first, so the text, the selection and the other highlights are
-        drawn over them."""
-        if self._mentions or self._underlined:
+        """Evidence bands, then mentions, then date underlines, so each shows over the one before; all
+        under the text, the selection and the other highlights."""
+        evidence, dates = self._painted[HighlightKind.EVIDENCE], self._painted[HighlightKind.DATE]
+        if self._mentions or evidence.spans or dates.spans:
             painter = QPainter(self.viewport())
             try:
+                if evidence.spans:
+                    self._paint_bands(painter, event.rect(), evidence)
                 if self._mentions:
                     self._paint_mentions(painter, event.rect())
-                if self._underlined:
-                    self._paint_underlines(painter, event.rect())
+                if dates.spans:
+                    self._paint_underlines(painter, event.rect(), dates)
             finally:
                 painter.end()
         super().paintEvent(event)
 
-    def _paint_underlines(self, painter: QPainter, area: QRect) -> None:
+    def _paint_bands(self, painter: QPainter, area: QRect, painted: _PaintedSpans) -> None:
+        """A pale band behind each line of each quote linked as evidence."""
+        first, last = self._offsets_in(area)
+        shift = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        colour = QColor(_HIGHLIGHT_COLOURS[HighlightKind.EVIDENCE])
+        for start, end in painted.between(first, last):
+            for box, _y in self.span_boxes(start, end):
+                painter.fillRect(box.translated(shift), colour)
+
+    def _paint_underlines(self, painter: QPainter, area: QRect, painted: _PaintedSpans) -> None:
         """A thin dotted line under each date, at the bottom of the line's descent."""
         first, last = self._offsets_in(area)
-        begin = bisect_left(self._underlined_starts, first - self._underlined_reach)
-        stop = bisect_right(self._underlined_starts, last)
         shift = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         pen = QPen(QColor(_HIGHLIGHT_COLOURS[HighlightKind.DATE]), 1, Qt.PenStyle.DotLine)
         painter.setPen(pen)
-        for start, end in self._underlined[begin:stop]:
-            if end <= first:
-                continue
-            for box, y in self.span_boxes(start, end, underline="below"):
+        for start, end in painted.between(first, last):
+            for box, y in self.span_boxes(start, end, underline="lower"):
                 box.translate(shift)
                 painter.drawLine(QPointF(box.left(), y + shift.y()), QPointF(box.right(), y + shift.y()))
 
@@ -587,14 +591,17 @@ class ReaderView(QTextEdit):
     def mention_boxes(self, mention: SourceHighlight) -> list[tuple[QRectF, float]]:
         """Where a mention is drawn (document coordinates): one box per visual run of it on each line,
         so a name broken over lines, or with a run in the other direction, is covered exactly; and the
-        y of each box's underline."""
-        return self.span_boxes(mention.start, mention.end)
+        y of each box's underline, below the line's descent (under the baseline it would cross the dots
+        under Arabic letters and the points under Hebrew ones)."""
+        return self.span_boxes(mention.start, mention.end, underline="below")
 
     def span_boxes(
         self, start_offset: int, end_offset: int, *, underline: str = "baseline"
     ) -> list[tuple[QRectF, float]]:
         """The boxes of a span (see ``mention_boxes``) and the y of its underline: just under the
-        baseline, or ``"below"`` the line's descent (clear of the marks under Arabic and Hebrew)."""
+        baseline, ``"below"`` the line's descent (clear of the marks under Arabic and Hebrew: a mention's
+        line), or ``"lower"`` still, two pixels under that (a date's dotted line, apart from the line of a
+        mention holding the date); the lines' extra spacing leaves room for both."""
         document = self.document()
         start, end = self._offsets.to_position(start_offset), self._offsets.to_position(end_offset)
         boxes: list[tuple[QRectF, float]] = []
@@ -612,8 +619,8 @@ class ReaderView(QTextEdit):
                     continue
                 run_start, run_end = max(first, line_start), min(last, line_end)
                 top = origin.y() + line.y()
-                if underline == "below":
-                    baseline = top + line.ascent() + line.descent() + 0.5
+                if underline in ("below", "lower"):
+                    baseline = top + line.ascent() + line.descent() + (0.5 if underline == "below" else 2.5)
                 else:
                     baseline = top + line.ascent() + 1.5
                 runs = line.glyphRuns(run_start, run_end - run_start)
@@ -680,6 +687,31 @@ class ReaderView(QTextEdit):
         remove = menu.addAction(self.tr("Remove Mention"))
         remove.setObjectName("mention_remove")
         remove.triggered.connect(lambda: self.mention_removal_requested.emit(mention))
+
+
+class _PaintedSpans:
+    """Spans of one kind the reader paints itself, by start, with what it takes to find those that reach
+    into an area quickly."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+        self._reach = 0  # the longest span, in characters
+
+    def set(self, spans: Iterable[tuple[int, int] | Span], length: int) -> None:
+        pairs = ((span.start, span.end) if isinstance(span, Span) else span for span in spans)
+        self.spans = sorted((start, end) for start, end in pairs if 0 <= start < end <= length)
+        self._starts = [start for start, _end in self.spans]
+        self._reach = max((end - start for start, end in self.spans), default=0)
+
+    def between(self, first: int, last: int) -> list[tuple[int, int]]:
+        """The spans that reach into offsets ``first`` … ``last``."""
+        begin = bisect_left(self._starts, first - self._reach)
+        stop = bisect_right(self._starts, last)
+        return [(start, end) for start, end in self.spans[begin:stop] if end > first]
+
+
+_PAINTED_KINDS = (HighlightKind.EVIDENCE, HighlightKind.DATE)
 
 
 def _merged_spans(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -8,13 +8,14 @@ Hebrew, Arabic and English sources.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QGuiApplication, QMouseEvent
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -250,6 +251,43 @@ def test_new_event_from_a_hebrew_selection(workspace: Workspace) -> None:
     assert feature.table_dock.selected_event() == event_id
     assert window.reader.highlighted_spans(HighlightKind.EVIDENCE) == [(start, end)]
     assert window.statusBar().currentMessage().startswith("New event “")
+
+
+def longest_inked_runs(image: QImage) -> list[int]:
+    """For each row, the longest run of pixels clearly unlike the image's commonest one (the background)."""
+    pixels = [[image.pixel(x, y) for x in range(image.width())] for y in range(image.height())]
+    counts = Counter(pixel for row in pixels for pixel in row)
+    background = QColor(counts.most_common(1)[0][0]).getRgb()[:3]
+    runs = []
+    for row in pixels:
+        longest = run = 0
+        for pixel in row:
+            colour = QColor(pixel).getRgb()[:3]
+            run = run + 1 if max(abs(a - b) for a, b in zip(colour, background, strict=True)) > 40 else 0
+            longest = max(longest, run)
+        runs.append(longest)
+    return runs
+
+
+def test_an_evidence_quote_reads_as_text_not_as_an_underlined_link(workspace: Workspace) -> None:
+    """The quote in the editor still opens its source when clicked, but it is not drawn as a link: an
+    underline would cross the dots under Arabic letters and the points under Hebrew ones."""
+    feature = workspace.feature
+    workspace.new_case()
+    source = workspace.add_source(ENGLISH, "Statement", "en")
+    edit = workspace.store.events.create_from_selection(source, 0, len(ENGLISH))
+    assert edit.object_id is not None
+    feature.edit_event(edit.object_id)
+    card = feature.editor.evidence_cards()[0]
+    label = card.quote_label
+    workspace.qtbot.wait(50)
+    image = label.grab().toImage()
+    runs = longest_inked_runs(image)
+    text_rows = [y for y, run in enumerate(runs) if run]
+    assert text_rows, "the quote is drawn"
+    assert max(runs) < label.fontMetrics().horizontalAdvance("M") * 3, "no line runs under the quote"
+    with workspace.qtbot.waitSignal(feature.editor.evidence_requested):
+        label.linkActivated.emit(f"evidence:{card.record.id}")
 
 
 def test_undo_and_redo_of_a_new_event_and_of_an_evidence_link(workspace: Workspace) -> None:

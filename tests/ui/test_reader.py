@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QContextMenuEvent, QTextBlock, QTextCursor, QWheelEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QImage, QTextBlock, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.core.entity_records import SourceHighlight
 from app.core.records import Span
 from app.ui.fonts import READER_POINT_SIZE, FontChoice
 from app.ui.reader import (
@@ -170,7 +173,7 @@ def test_dates_are_a_dotted_underline_below_the_letters_even_in_arabic(reader: R
     marked = reader.viewport().grab().toImage()
     shift = -reader.verticalScrollBar().value()
     for start, end in dates:
-        boxes = reader.span_boxes(start, end, underline="below")
+        boxes = reader.span_boxes(start, end, underline="lower")
         assert boxes
         changed = 0
         for box, line_y in boxes:
@@ -186,6 +189,73 @@ def test_dates_are_a_dotted_underline_below_the_letters_even_in_arabic(reader: R
     reader.highlight(dates, HighlightKind.DATE)
     reader.set_text(TEXT)
     assert reader.highlighted_spans(HighlightKind.DATE) == [], "another text: its own dates"
+
+
+QUOTE_HE = "שר ההגנה הרוסי סרגיי שויגו נחת בפיונגיאנג ב-25 ביולי 2023 במטוס Il-62M."
+QUOTE_AR = "وصل وزير الدفاع سيرغي شويغو إلى بيونغيانغ في 26 تموز 2023."
+
+
+def commonest(image: QImage, boxes: list[tuple[QRectF, float]], shift: float, *, rows: str) -> QColor:
+    """The commonest colour over the boxes' insides (``rows="inside"``) or along their underlines."""
+    counts: Counter[int] = Counter()
+    for box, line_y in boxes:
+        for x in range(int(box.left()) + 1, int(box.right())):
+            if rows == "inside":
+                ys = range(int(box.top() + shift) + 1, int(box.bottom() + shift))
+            else:
+                ys = range(math.floor(line_y + shift), math.ceil(line_y + shift) + 1)
+            counts.update(image.pixel(x, y) for y in ys)
+    return QColor(counts.most_common(1)[0][0])
+
+
+@pytest.mark.parametrize(
+    ("quote", "person", "date"),
+    [(QUOTE_HE, "סרגיי שויגו", "25 ביולי 2023"), (QUOTE_AR, "سيرغي شويغو", "26 تموز 2023")],
+)
+def test_mentions_and_dates_stay_marked_inside_an_evidence_quote(
+    fonts: FontChoice, qtbot: QtBot, screenshot, quote: str, person: str, date: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A quote linked as evidence is marked without hiding what else is marked in it: the person keeps
+    the tint and underline of its type, the date its dotted line, and the quote's band shows around
+    them."""
+    text = f"הקדמה.\n{quote}\nסוף."
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.resize(900, 240)
+    view.set_text(text)
+    view.show()
+    qtbot.waitExposed(view)
+    plain = view.viewport().grab().toImage()
+    [(q_start, q_end)] = spans_of(quote, text)
+    [(p_start, p_end)] = spans_of(person, text)
+    [(d_start, d_end)] = spans_of(date, text)
+    mention = SourceHighlight(1, 1, "Sergei Shoigu", "person", "#1f77b4", p_start, p_end)
+    view.set_mentions([mention])
+    view.highlight([(d_start, d_end)], HighlightKind.DATE)
+    view.highlight([(q_start, q_end)], HighlightKind.EVIDENCE)
+    assert view.highlighted_spans(HighlightKind.EVIDENCE) == [(q_start, q_end)]
+    image = view.viewport().grab().toImage()
+    shift = -view.verticalScrollBar().value()
+    white = QColor(plain.pixel(2, 2))
+
+    around = view.span_boxes(q_end - 3, q_end)  # quote text away from the mention and the date
+    band = commonest(image, around, shift, rows="inside")
+    assert band != white, "the quote is marked"
+    mention_boxes = view.mention_boxes(mention)
+    inside = commonest(image, mention_boxes, shift, rows="inside")
+    assert inside not in (band, white), "the mention's tint shows over the quote's band"
+    underline = commonest(image, mention_boxes, shift, rows="underline")
+    assert underline == QColor("#1f77b4"), "the mention keeps its underline in its type's colour"
+    date_boxes = view.span_boxes(d_start, d_end, underline="lower")
+    dotted = sum(
+        image.pixel(x, round(y + shift - 0.5)) != band.rgb()
+        for box, y in date_boxes
+        for x in range(int(box.left()) + 1, int(box.right()) - 1)
+    )
+    assert dotted > (date_boxes[0][0].width() - 2) / 4, "the date's dotted line shows inside the quote"
+    screenshot(view, f"threadline-reader-evidence-{'he' if quote == QUOTE_HE else 'ar'}.png")
+    view.clear_highlights(HighlightKind.EVIDENCE)
+    assert view.highlighted_spans(HighlightKind.EVIDENCE) == []
 
 
 def test_highlights_after_an_emoji_land_on_the_words(reader: ReaderView) -> None:

@@ -166,9 +166,13 @@ class EvidenceCard(QFrame):
             quote = quote[: MAX_QUOTE_CHARS - 1] + "…"
         direction = "rtl" if _direction_of(quote) == Qt.LayoutDirection.RightToLeft else "ltr"
         contradicts = record.stance is Stance.CONTRADICTS
-        colour = f" style='color:{CONTRADICTS_COLOUR}'" if contradicts else ""
+        # A link without the look of one: an underline would cross the dots under Arabic letters and the
+        # points under Hebrew ones. The pointing hand and the tooltip say it opens the source.
+        text_colour = self.palette().color(QPalette.ColorRole.WindowText).name()
+        colour = CONTRADICTS_COLOUR if contradicts else text_colour
         self.quote_label.setText(
-            f"<div dir='{direction}'><a href='evidence:{record.id}'{colour}>“{html.escape(quote)}”</a></div>"
+            f"<div dir='{direction}'><a href='evidence:{record.id}' style='color:{colour};"
+            f" text-decoration:none'>“{html.escape(quote)}”</a></div>"
         )
         _aligned(self.quote_label, quote)
         self.quote_label.setToolTip(tr("Open the source at this quote"))
