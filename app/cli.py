@@ -66,7 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import files and folders (recursively) into a case")
     imp.add_argument("case", type=Path, metavar="CASE")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    imp.add_argument("--published", metavar="DATE", help="published date for every imported file (EDTF/ISO)")
+    imp.add_argument(
+        "--published",
+        metavar="DATE",
+        help="published date for every imported file (2023-07-31, 31 July 2023, July 2023, EDTF)",
+    )
     imp.add_argument(
         "--max-size", type=_positive_int, metavar="MB", help="size limit per file in MB (default 250)"
     )
@@ -299,11 +303,16 @@ def _usage_error(message: str) -> ThreadlineError:
 
 
 def _checked_published(value: str | None) -> str | None:
+    """``--published`` read as the date field and ``event add --date`` read dates ("31 July 2023",
+    "2023-07-31", "July 2023", "31 ביולי 2023"); an ambiguous form says how it was taken, on stderr."""
     if value is None:
         return None
-    from app.core.dates import normalize_edtf
+    from app.core.dates import read_user_input
 
-    return normalize_edtf(value)
+    typed = read_user_input(value)
+    if typed.note:
+        print(f"--published “{value}” read as {typed.value.to_edtf()} ({typed.note}).", file=sys.stderr)
+    return typed.value.to_edtf()
 
 
 def _progress_printer(stream: TextIO) -> Callable[[Any], None]:

@@ -37,7 +37,7 @@ def test_new_import_list_show_search_verify(tmp_path: Path, corpus: Path) -> Non
     assert created.returncode == 0, created.stderr
     assert "Il-62M flights" in created.stdout
 
-    imported = threadline("import", str(case), str(corpus), "--published", "2023-08-01", "--json")
+    imported = threadline("import", str(case), str(corpus), "--published", "1 August 2023", "--json")
     assert imported.returncode == 0, imported.stderr
     outcomes = json.loads(imported.stdout)
     assert [o["status"] for o in outcomes] == ["imported"] * 3
