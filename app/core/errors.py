@@ -25,6 +25,10 @@ class ImportRejected(ThreadlineError):
     """One input file cannot be imported; the message is the one-line reason shown in the report."""
 
 
+class UnsupportedFormat(ImportRejected):
+    """The bytes are in a format Threadline does not read (an image, a spreadsheet …)."""
+
+
 class QueryError(ThreadlineError):
     """A search query is malformed; the message says what to change."""
 

@@ -52,7 +52,7 @@ class ImportStatus(StrEnum):
     IMPORTED = "imported"
     DUPLICATE = "duplicate"
     FAILED = "failed"
-    SKIPPED = "skipped"  # a hidden file or folder inside a folder: left out on purpose, and said so
+    SKIPPED = "skipped"  # a hidden file in a folder, an attachment in a format not read: left out, said so
 
 
 @dataclass(frozen=True)

@@ -301,6 +301,9 @@ class _Writer:
         self, data: bytes, result: FileResult, name: str, parent_shown: str, parent_id: int
     ) -> list[ImportOutcome]:
         shown = f"{parent_shown} › {name}"
+        if result.unsupported:  # an e-mail's photo: its bytes stay in the e-mail, its SHA-256 is listed there
+            reason = f"{result.reason}; kept inside the original of {parent_shown}, not read as a source"
+            return [ImportOutcome(shown, ImportStatus.SKIPPED, reason=reason, parent_path=parent_shown)]
         if result.extraction is None:
             return [self._failed(shown, result, parent_shown)]
         return self._add(data, result, name, shown, (parent_id, parent_shown))

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import PurePath
 from typing import Protocol
 
-from app.core.errors import ImportRejected
+from app.core.errors import ImportRejected, UnsupportedFormat
 from app.core.records import Extraction, SourceKind
 from app.ingest.docx import DOCX
 from app.ingest.email import EMAIL
@@ -62,7 +62,7 @@ def importer_for(data: bytes, filename: str | None) -> Importer:
         if extension in importer.extensions:
             return importer
     hint = _HINTS.get(extension)
-    raise ImportRejected(f"unsupported file type: {extension}" + (f" ({hint})" if hint else ""))
+    raise UnsupportedFormat(f"unsupported file type: {extension}" + (f" ({hint})" if hint else ""))
 
 
 def extract_bytes(data: bytes, filename: str | None, limits: Limits) -> Extraction:

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.core.errors import ImportRejected
+from app.core.errors import ImportRejected, UnsupportedFormat
 from app.core.records import Extraction, SourceMetadata
 from app.core.source_prep import PreparedText, prepare_text
 from app.ingest.limits import Limits
@@ -31,6 +31,7 @@ class FileResult:
     extraction: Extraction | None = None
     prepared: PreparedText | None = None
     reason: str = ""  # the one-line reason when ``extraction`` is None
+    unsupported: bool = False  # no importer reads this format (an image, a spreadsheet …)
     bug: str = ""  # the traceback of an unexpected error, for the log
     children: tuple[FileResult, ...] = ()
 
@@ -105,6 +106,8 @@ def extract_tree(
     try:
         extraction = extract_bytes(data, filename, limits)
         prepared = prepare_text(extraction, overrides)
+    except UnsupportedFormat as exc:
+        return FileResult(sha256, reason=exc.message, unsupported=True)
     except ImportRejected as exc:
         return FileResult(sha256, reason=exc.message)
     except MemoryError:

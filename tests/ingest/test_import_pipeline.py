@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -220,6 +221,21 @@ def test_email_attachments_become_linked_sources(tmp_path: Path, store: CaseStor
     assert len(report_detail.page_starts) == 2
     assert store.source_text(notes_id) == RUSSIAN
     assert store.source(mail_id).title == "דוח: גשר חדש נפתח"
+
+
+def test_an_attachment_in_a_format_not_read_is_skipped_not_failed(tmp_path: Path, store: CaseStore) -> None:
+    """A photo in an e-mail is no failure: its bytes stay in the e-mail's original (and its SHA-256 in
+    the e-mail's attachment list); the import says it was not read as a source."""
+    mail = tmp_path / "mail.eml"
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    mail.write_bytes(make_email(plain=ENGLISH, attachments=[("photo.png", photo, "image/png")]))
+    outcomes = import_paths(store, [mail], imported_by="tester")
+    assert [o.status for o in outcomes] == [ImportStatus.IMPORTED, ImportStatus.SKIPPED]
+    assert outcomes[1].reason.startswith("unsupported file type: .png; kept inside the original of ")
+    mail_id = outcomes[0].source_id
+    assert mail_id is not None and store.children_of(mail_id) == []
+    listed = store.source(mail_id).extra["Attachments"]
+    assert listed == f"photo.png ({len(photo)} bytes, SHA-256 {hashlib.sha256(photo).hexdigest()})"
 
 
 def test_reimporting_an_email_reports_only_the_email_as_duplicate(tmp_path: Path, store: CaseStore) -> None:
