@@ -245,7 +245,9 @@ _DOUBLE_MONTH = rf"(?:\s*[/(]\s*(?P<m2>{_MONTH_BARE})(?:\s*\))?)?"
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
 _YEAR = r"(?:1[0-9]|20)[0-9]{2}"
 _NUM_BEFORE = r"(?:(?<![\w.,:/+])(?<![0-9][-–])|(?<=[\s(]و))"  # "و2021": Arabic "and" is attached
-_NUM_AFTER = r"(?!(?!гг?\.)[\w]|[.,:/\-–][0-9])"  # "2023г.": the Russian abbreviation of "year"
+#: After a number: no more word ("2023г." and "2023م" excepted: the Russian abbreviation of "year" and the
+#: Arabic mark of a Gregorian year), and no "AH"/"هـ" (a Hijri year, which is not read: 1445 AH is 2023–24).
+_NUM_AFTER = r"(?!(?!гг?\.|م(?![\w]))[\w]|[.,:/\-–][0-9]|\s*(?:AH|A\.H\.|هـ|ه)(?![\w]))"
 #: What Russian writes after a year ("2023 года", "в 2019 году", "2019-м году", "2023 г.", "1990-х годах"):
 #: part of the expression, and a sign that the number is a year.
 _RU_YEAR_WORD = _compile(

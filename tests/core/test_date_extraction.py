@@ -648,3 +648,18 @@ def test_the_labelled_sets_are_big_enough_and_cover_three_languages() -> None:
     for lang in ("en", "he", "ar"):
         assert sum(1 for item_lang, _ in items if item_lang == lang) >= 60
     assert sum(1 for row in rows if not row["expected"]) >= 20  # sentences that are all traps
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("وصل الوفد في 31 يوليو 2023م إلى موسكو.", [("31 يوليو 2023", "2023-07-31")]),  # م: a Gregorian year
+        ("عام 2019م شهد تغييرات.", [("2019", "2019")]),
+        ("في عام 1445 هـ بدأ المشروع.", []),  # a Hijri year is not read, and never as the year 1445
+        ("في عام 1445هـ بدأ المشروع.", []),
+        ("In 1445 AH the project began.", []),
+    ],
+)
+def test_arabic_year_marks(sentence: str, expected: list[tuple[str, str]]) -> None:
+    found = extract_dates(sentence, language="ar")
+    assert [(m.text, m.value.to_edtf() if m.value else None) for m in found] == expected
