@@ -564,3 +564,75 @@ def test_hebrew_and_arabic_titles_are_drawn_right_to_left(
         ltr = label_image(title, Qt.LayoutDirection.LeftToRight, box, fraction, base, ink)
         assert difference(region, rtl) < 2 < 10 < difference(region, ltr), title
     assert "Crew in Irkutsk" in labels and "Самолёт вылетел из Внукова" in labels
+
+
+# --- a small dock: the trial's case ----------------------------------------------------------------------
+
+RUMOUR, CLUSTERED = 7002, 7012
+
+
+def trial_items() -> list[TimelineItem]:
+    """Like the trial's case: an open-ended bar, a disputed "about May to August 2019" bar whose title is
+    longer than the bar, and six events within days of each other in summer 2023 (a badge at the end)."""
+    items = [
+        event(7010, "before", "", None, at(2019, 12, 31), has_end=True),
+        event(
+            RUMOUR,
+            "Il-62M flight (rumour)",
+            "",
+            at(2019, 5, 1),
+            at(2019, 8, 31),
+            has_end=True,
+            approximate=True,
+            disputed=True,
+        ),
+        event(7005, "Ambiguous", "", at(2023, 1, 1), at(2023, 1, 2), approximate=True),
+    ]
+    for n, day in enumerate((25, 25, 27, 28, 31, 31)):
+        items.append(event(CLUSTERED + n, f"Day {n}", "", at(2023, 7, day), at(2023, 7, day) + DAY))
+    return items
+
+
+@pytest.fixture
+def small(fonts: FontChoice, qtbot: QtBot) -> Iterator[TimelineView]:
+    """The view at about the size of the timeline dock in the first-run layout."""
+    widget = TimelineView()
+    qtbot.addWidget(widget)
+    widget.resize(700, 230)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_grouping(NO_GROUPING)
+    widget.set_items(trial_items())
+    yield widget
+
+
+def test_a_bar_too_short_for_its_title_shows_it_beside(small: TimelineView, screenshot: Screenshot) -> None:
+    small.select(RUMOUR)
+    labels = drawn_labels(small)
+    screenshot(small, "threadline-timeline-disputed-title.png")
+    assert "~ Il-62M flight (rumour)" in labels, sorted(labels)
+    label = labels["~ Il-62M flight (rumour)"]
+    bar_end = small.view_box.mapViewToScene(QPointF(at(2019, 8, 31) - small._origin(), label.y))
+    bar_end_x = (
+        small.plot.viewportTransform().map(bar_end).x() + small.plot.viewport().mapTo(small, QPoint()).x()
+    )
+    assert label_corner(small, label).x() > bar_end_x, "beside the bar, not over it"
+
+
+def test_the_ring_of_a_selected_badge_is_not_cut_off(small: TimelineView, screenshot: Screenshot) -> None:
+    small.select(CLUSTERED + 2)
+    [badge] = [marker for marker in small.drawn_markers() if marker.count > 1]
+    assert CLUSTERED + 2 in badge.ids
+    image = small.plot.viewport().grab().toImage()
+    ring = small.selection.colour
+    xs, ys = [], []
+    for y in range(image.height()):
+        for x in range(image.width()):
+            pixel = QColor(image.pixel(x, y))
+            if max(abs(a - b) for a, b in zip(pixel.getRgb()[:3], ring.getRgb()[:3], strict=True)) <= 12:
+                xs.append(x)
+                ys.append(y)
+    screenshot(small, "threadline-timeline-badge-ring.png")
+    assert xs, "the ring is drawn"
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    assert abs(width - height) <= 2, f"the ring is {width} px wide but {height} px high: cut off"

@@ -347,8 +347,18 @@ class SelectionItem(ViewSpanningItem):
             x, y, radius = self.marker
             transform = painter.worldTransform()
             centre = transform.map(QPointF(x, y))
+            ring = self.ring_radius(centre, transform.mapRect(self.boundingRect()), radius)
             painter.save()
             painter.resetTransform()
             painter.setPen(cosmetic_pen(self.colour, 3.0))
-            painter.drawEllipse(centre, radius + 4, radius + 4)
+            painter.drawEllipse(centre, ring, ring)
             painter.restore()
+
+    @staticmethod
+    def ring_radius(centre: QPointF, view: QRectF, radius: float) -> float:
+        """The ring's radius (pixels) around a marker of ``radius`` at ``centre``: 4 px clear of it, closer
+        where the plot's edge is nearer (a badge in the top row, a marker at the end of the range), so the
+        ring is never cut off; never closer than 1 px."""
+        left, right = centre.x() - view.left(), view.right() - centre.x()
+        room = min(left, right, centre.y() - view.top(), view.bottom() - centre.y())
+        return max(radius + 1, min(radius + 4, room - 2))

@@ -79,6 +79,7 @@ MAX_ROW_PX = 30.0
 MAX_CACHED_TITLES = 8000  # laid-out titles kept for reuse; panning through 100k events must not keep them all
 MIN_RANGE = 5 * 60.0  # the closest zoom: five minutes across the view
 LANE_HEADER_PX = (90.0, 220.0)
+EDGE_PX = 6.0  # empty pixels above the first row and below the last, for a selected badge's ring
 
 
 @dataclass(frozen=True)
@@ -429,13 +430,17 @@ class TimelineView(QWidget):
         self.overview.set_left_margin(width)
 
     def _fit_rows(self) -> None:
-        """All rows in view, none taller than ``MAX_ROW_PX`` (spare height stays empty below)."""
+        """All rows in view, none taller than ``MAX_ROW_PX`` (spare height stays empty below), with
+        ``EDGE_PX`` above and below them so that nothing drawn around the first row (a badge, the ring of
+        the selection) is cut off by the plot's edge."""
         rows = max(self._data.layout.total_rows if self._data is not None else 1, 1)
-        rows = max(rows, self.view_box.height() / MAX_ROW_PX)
+        usable = max(self.view_box.height() - 2 * EDGE_PX, 1.0)
+        rows = max(rows, usable / MAX_ROW_PX)
+        pad = EDGE_PX * rows / usable
         (_, _), (top, bottom) = self.view_box.viewRange()
-        if (top, bottom) != (0, rows):
-            self.view_box.setLimits(yMin=0, yMax=rows)
-            self.view_box.setYRange(0, rows, padding=0)
+        if not (math.isclose(top, -pad) and math.isclose(bottom, rows + pad)):
+            self.view_box.setLimits(yMin=-pad, yMax=rows + pad)
+            self.view_box.setYRange(-pad, rows + pad, padding=0)
 
     def _lane_title(self, name: str) -> str:
         if self._grouping == NO_GROUPING:
@@ -534,9 +539,7 @@ class TimelineView(QWidget):
             return
         counts = clusters.count[first:last]
         x = clusters.time[first:last] - data.origin
-        sizes = np.where(
-            counts > 1, np.take(BADGE_PX, np.searchsorted(BADGE_STEPS, counts, "right")), MARKER_PX
-        )
+        sizes = _drawn_sizes(counts)
         brushes, pens = [], []
         columns = data.layout.columns
         whiskers = []
@@ -599,6 +602,7 @@ class TimelineView(QWidget):
             for k in range(len(clusters))
         ]
         left_side: list[_Box] = []  # a marker's title goes on its left where the right has no room
+        beside: tuple[list[_Box], list[_Box], list[_Box]] = ([], [], [])
         if row_px >= MIN_LABEL_ROW_PX:
             for k in np.flatnonzero(clusters.count == 1).tolist():
                 index = int(visible.items[clusters.order[clusters.start[k]]])
@@ -611,12 +615,18 @@ class TimelineView(QWidget):
                 if start + width <= view_px:  # else it would run off the right edge
                     boxes.append(_Box(start, width, row, priority, False, index, "marker"))
             boxes.extend(self._bar_label_boxes(data, low, high, pps))
+            beside = self._beside_bar_boxes(data, low, high, pps)
         if not boxes:
             return {}
         starts, widths, rows, priority, fixed, indices, kinds = zip(*boxes, strict=True)
         keep = declutter_labels(starts, widths, rows, priority, fixed=fixed, gap=LABEL_GAP_PX)
         if left_side:
             boxes, keep = self._second_side(boxes, keep, left_side)
+        bars, right_of_bars, left_of_bars = beside  # titles too long for their bars: beside them
+        for tries in (right_of_bars, left_of_bars):
+            if tries:
+                boxes, keep = self._second_side(boxes, keep, bars + tries)
+        if left_side or any(beside):
             starts, widths, rows, priority, fixed, indices, kinds = zip(*boxes, strict=True)
         text_colour = self.palette().color(QPalette.ColorRole.Text)
         labels: dict[int, list[Label]] = {}
@@ -688,6 +698,35 @@ class TimelineView(QWidget):
                 boxes.append(_Box(start, width, row, self._priority(index), False, index, kind))
         return boxes
 
+    def _beside_bar_boxes(
+        self, data: TimelineData, low: float, high: float, pps: float
+    ) -> tuple[list[_Box], list[_Box], list[_Box]]:
+        """For titles that do not fit inside their bars (a short or hatched bar, an approximate title with
+        its "~"): the bars in view, which such a title must not cover, and the places right and left of
+        each bar where its title may go instead."""
+        obstacles: list[_Box] = []
+        right_side: list[_Box] = []
+        left_side: list[_Box] = []
+        view_px = self.view_box.width()
+        for lane in data.lanes:
+            bars = lane.bars
+            shown = np.flatnonzero((bars.x1 > low) & (bars.x0 < high))
+            for position in shown.tolist():
+                x0, x1 = float(bars.x0[position]), float(bars.x1[position])
+                left_px, right_px = (max(x0, low) - low) * pps, (min(x1, high) - low) * pps
+                row = int(bars.row[position])
+                obstacles.append(_Box(left_px, max(right_px - left_px, 1.0), row, 0.0, True, -1, ""))
+                index = int(lane.bar_items[position])
+                width = self._static(index).size().width()
+                priority = self._priority(index)
+                after = right_px + LABEL_GAP_PX + 1  # clear of the gap the decluttering keeps
+                if x1 < high and after + width <= view_px:
+                    right_side.append(_Box(after, width, row, priority, False, index, "marker"))
+                before = left_px - LABEL_GAP_PX - 1 - width
+                if x0 > low and before >= 0:
+                    left_side.append(_Box(before, width, row, priority, False, index, "marker"))
+        return obstacles, right_side, left_side
+
     def _priority(self, index: int) -> float:
         if index == self._selected:
             return math.inf
@@ -741,12 +780,8 @@ class TimelineView(QWidget):
         if point is None or cluster is None:
             self.selection.clear()
             return
-        radius = (
-            CLUSTER_PX / 2
-            if self._visible is not None and self._visible.clusters.count[cluster] > 1
-            else MARKER_PX / 2
-        )
-        self.selection.show_marker(point.x(), point.y(), radius, view)
+        count = int(self._visible.clusters.count[cluster]) if self._visible is not None else 1
+        self.selection.show_marker(point.x(), point.y(), _drawn_size(count) / 2, view)
 
     def _cluster_of(self, index: int) -> int | None:
         """The visible cluster holding marker item ``index``, if it is in view."""
@@ -957,6 +992,15 @@ class TimelineView(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._apply_palette()
         super().changeEvent(event)
+
+
+def _drawn_sizes(counts: NDArray[np.int64]) -> NDArray[np.float64]:
+    """The diameter (pixels) of a marker (count 1) or of a badge counting ``counts`` markers."""
+    return np.where(counts > 1, np.take(BADGE_PX, np.searchsorted(BADGE_STEPS, counts, "right")), MARKER_PX)
+
+
+def _drawn_size(count: int) -> float:
+    return float(_drawn_sizes(np.array([count], np.int64))[0])
 
 
 def blend(base: QColor, over: QColor, amount: float) -> QColor:
