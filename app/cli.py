@@ -261,14 +261,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "ok": report.ok,
                 "sources_checked": report.sources_checked,
                 "problems": [{"what": p.what, "detail": p.detail} for p in report.problems],
+                "not_checked": list(report.not_checked),
             }
         )
-    elif report.ok:
-        print(f"OK: {report.sources_checked} original(s) match their SHA-256; integrity checks passed.")
     else:
-        print(f"{len(report.problems)} problem(s) in {args.case}:")
-        for problem in report.problems:
-            print(f"  [{problem.what}] {problem.detail}")
+        if report.ok:
+            print(f"OK: {report.sources_checked} original(s) match their SHA-256; integrity checks passed.")
+        else:
+            print(f"{len(report.problems)} problem(s) in {args.case}:")
+            for problem in report.problems:
+                print(f"  [{problem.what}] {problem.detail}")
+        for note in report.not_checked:
+            print(f"  Not checked: {note}.")
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

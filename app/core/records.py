@@ -204,6 +204,7 @@ class VerifyProblem:
 class VerifyReport:
     sources_checked: int
     problems: tuple[VerifyProblem, ...]
+    not_checked: tuple[str, ...] = ()  # checks that could not run here, and why
 
     @property
     def ok(self) -> bool:

@@ -81,6 +81,12 @@ SORTABLE_SOURCE_COLUMNS = {
 }
 
 
+READ_ONLY_INDEX_CHECK = (
+    "the search index's internal check needs write access (the case is read-only); the index was still "
+    "compared with the sources"
+)
+
+
 def current_user() -> str:
     try:
         return getpass.getuser()
@@ -91,11 +97,12 @@ def current_user() -> str:
 class CaseStore:
     """An open case file. Create with ``CaseStore.create`` or ``CaseStore.open``; close when done."""
 
-    def __init__(self, path: Path, actor: str | None = None) -> None:
+    def __init__(self, path: Path, actor: str | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.actor = actor or current_user()
+        self.read_only = read_only
         self.backup_made_on_upgrade: str | None = None
-        self._engine = sqlite.make_engine(path)
+        self._engine = sqlite.make_engine(path, read_only=read_only)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         writer_engine = self._engine.execution_options(**{sqlite.WRITER_OPTION: True})
         self._write_sessions = sessionmaker(writer_engine, expire_on_commit=False)
@@ -143,13 +150,22 @@ class CaseStore:
         return store
 
     @classmethod
-    def open(cls, path: Path | str, *, actor: str | None = None) -> Self:
+    def open(cls, path: Path | str, *, actor: str | None = None, read_only: bool | None = None) -> Self:
+        """Open a case; one on storage this process cannot write to (``read_only`` None: found out) opens
+        read-only: everything reads, every change is refused with a message saying why."""
         path = Path(path)
         sqlite.check_case_file(path)
-        identity = sqlite.identify(path)
+        if read_only is None:
+            read_only = not sqlite.is_writable(path)
+        identity = sqlite.identify(path, read_only=read_only)
         schema.check_openable(identity, path)
         assert identity.revision is not None
-        store = cls(path, actor)
+        if read_only and identity.revision != schema.head_revision():
+            raise CaseFileError(
+                f"{path} is read-only and was written by an older Threadline: opening it means upgrading it "
+                f"(schema {identity.revision}). Copy it to a folder you can write to, and open the copy."
+            )
+        store = cls(path, actor, read_only=read_only)
         try:
             store.backup_made_on_upgrade = schema.upgrade_if_older(store._engine, path, identity.revision)
         except BaseException:
@@ -158,6 +174,9 @@ class CaseStore:
         return store
 
     def close(self) -> None:
+        if self.read_only:
+            self._engine.dispose()
+            return
         try:
             with self._engine.connect() as connection:
                 sqlite.checkpoint(connection)
@@ -205,8 +224,16 @@ class CaseStore:
 
     # -- transactions -----------------------------------------------------------------------------
 
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise CaseFileError(
+                f"{self.path} is open read-only (this account cannot write to it or to its folder): nothing "
+                "was changed. Copy the case to a folder you can write to in order to work on it."
+            )
+
     @contextmanager
     def _write(self) -> Iterator[Session]:
+        self._refuse_if_read_only()
         batch_session: Session | None = getattr(self._batch, "session", None)
         if batch_session is not None:
             with batch_session.begin_nested():  # one savepoint per write: it lands whole or not at all
@@ -226,6 +253,7 @@ class CaseStore:
         if getattr(self._batch, "session", None) is not None:
             yield  # already batching on this thread
             return
+        self._refuse_if_read_only()
         session = self._write_sessions()
         session.begin()
         self._batch.session, self._batch.changes, self._batch.index_rows = session, [], []
@@ -536,7 +564,8 @@ class CaseStore:
         with self._read() as session:
             connection = session.connection()
             problems += [VerifyProblem("integrity", line) for line in sqlite.integrity_problems(connection)]
-            problems += [VerifyProblem("index", line) for line in fts.integrity_problems(connection)]
+            if not self.read_only:  # FTS5's own check is written as an INSERT command
+                problems += [VerifyProblem("index", line) for line in fts.integrity_problems(connection)]
             sources = session.execute(select(Source.id, Source.sha256, Source.size)).all()
             text_ids = set(session.scalars(select(SourceText.source_id)))
             indexed = fts.indexed_source_ids(connection)
@@ -550,7 +579,8 @@ class CaseStore:
                     )
             problems += _check_spans(session)
             session.rollback()
-        return VerifyReport(len(sources), tuple(problems))
+        not_checked = (READ_ONLY_INDEX_CHECK,) if self.read_only else ()
+        return VerifyReport(len(sources), tuple(problems), not_checked)
 
     def save_copy(self, destination: Path | str) -> None:
         """Write a consistent copy of the case (SQLite online backup) while it stays open."""

@@ -5,6 +5,7 @@ The rest of ``app.store`` speaks portable SQLAlchemy, so a case can later live o
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +31,48 @@ def defer_foreign_keys(connection: Connection) -> None:
     connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     """An engine on a case file with the pragmas every connection needs.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's BEGIN covers DDL too: a
-    migration is then one transaction that either lands whole or not at all.
+    migration is then one transaction that either lands whole or not at all. ``read_only`` opens a case
+    on read-only media (a write-protected share, a mounted evidence copy): see ``read_only_uri``.
     """
-    engine = create_engine(
-        f"sqlite+pysqlite:///{path}",
-        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-    )
-    event.listen(engine, "connect", _configure_connection)
+    if read_only:
+        uri = read_only_uri(path)
+        engine = create_engine(
+            "sqlite+pysqlite://",
+            creator=lambda: sqlite3.connect(
+                uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+            ),
+        )
+    else:
+        engine = create_engine(
+            f"sqlite+pysqlite:///{path}",
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+    event.listen(engine, "connect", _configure_read_only if read_only else _configure_connection)
     event.listen(engine, "begin", _begin)
     return engine
+
+
+def is_writable(path: Path) -> bool:
+    """Whether this process may change the case file and create its journal files next to it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """SQLite cannot even read a WAL database it may not write beside (it needs a shared-memory file), so
+    a case on read-only media is opened ``immutable``: nothing is locked or journalled. That is only
+    right when the write-ahead log holds nothing (Threadline folds it in when it closes a case); one left
+    by a crash holds committed work that an immutable reader would not see, so it is refused instead."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise CaseFileError(
+            f"{path} is on read-only storage and its last session did not close cleanly (its changes are "
+            f"still in {wal.name}). Copy both files to a folder you can write to, and open the copy."
+        )
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
 
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -56,6 +86,11 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(pragma)
     cursor.close()
+
+
+def _configure_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
 #: Execution option marking connections that will write: they take SQLite's write lock at BEGIN.
@@ -97,10 +132,12 @@ class FileIdentity:
     has_tables: bool
 
 
-def identify(path: Path) -> FileIdentity:
-    """Look at a database file read-only: opening it through the engine would already change it (WAL)."""
+def identify(path: Path, *, read_only: bool = False) -> FileIdentity:
+    """Look at a database file read-only: opening it through the engine would already change it (WAL).
+    ``read_only``: the file is on storage this process cannot write to (see ``read_only_uri``)."""
+    uri = read_only_uri(path) if read_only else f"{path.resolve().as_uri()}?mode=ro"
     try:
-        raw = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        raw = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise explain_sqlite_error(path, exc) from exc
     try:

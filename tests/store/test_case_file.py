@@ -268,3 +268,59 @@ def test_killed_writer_loses_nothing_committed(case_path: Path, store: CaseStore
     with CaseStore.open(case_path) as reopened:
         assert [s.title for s in reopened.list_sources()] == ["0", "1", "2", "3", "4"]
         assert reopened.verify().ok
+
+
+def _case_with_a_source(folder: Path) -> tuple[Path, int]:
+    from tests.conftest import text_extraction
+
+    path = folder / "evidence.threadline"
+    with CaseStore.create(path, title="Evidence copy") as store:
+        text = "הַמָּטוֹס נחת בפיונגיאנג on 31 July 2023."
+        added = store.add_source(text.encode(), text_extraction(text), original_filename="he.txt")
+    return path, added.source_id
+
+
+def _reads_everything_and_changes_nothing(path: Path, source_id: int) -> None:
+    before = {p.name: file_digest(p) for p in path.parent.iterdir()}
+    with CaseStore.open(path) as store:
+        assert store.read_only
+        assert store.source_text(source_id).startswith("הַמָּטוֹס")
+        assert store.search("פיונגיאנג").total == 1
+        report = store.verify()
+        assert report.ok and report.not_checked and "read-only" in report.not_checked[0]
+        with pytest.raises(CaseFileError, match=r"open read-only .* nothing was changed"):
+            store.update_source(source_id, {"title": "Renamed"})
+        with pytest.raises(CaseFileError, match="read-only"):
+            store.events.create("An event", None)
+        with pytest.raises(CaseFileError, match="read-only"), store.batch():
+            pass
+    assert {p.name: file_digest(p) for p in path.parent.iterdir()} == before  # no journal files either
+
+
+def test_a_case_opened_read_only_reads_everything_and_refuses_changes(tmp_path: Path) -> None:
+    path, source_id = _case_with_a_source(tmp_path)
+    with CaseStore.open(path, read_only=True) as store:
+        assert store.source(source_id).original_filename == "he.txt"
+    before = file_digest(path)
+    with CaseStore.open(path, read_only=True) as store, pytest.raises(CaseFileError, match="read-only"):
+        store.update_case({"title": "Changed"})
+    assert file_digest(path) == before
+
+
+def test_a_case_on_a_read_only_mount_opens_read_only(tmp_path: Path) -> None:
+    """The real thing: a write-protected bind mount (needs the right to mount; skipped without it)."""
+    source_folder, mount = tmp_path / "files", tmp_path / "mount"
+    source_folder.mkdir()
+    mount.mkdir()
+    path, source_id = _case_with_a_source(source_folder)
+    mounted = subprocess.run(["mount", "--bind", str(source_folder), str(mount)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {mounted.stderr.decode().strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], check=True, capture_output=True)
+        _reads_everything_and_changes_nothing(mount / path.name, source_id)
+        (source_folder / (path.name + "-wal")).write_bytes(b"committed work left by a crash")
+        with pytest.raises(CaseFileError, match="did not close cleanly"):
+            CaseStore.open(mount / path.name)
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
