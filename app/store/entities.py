@@ -869,10 +869,27 @@ class EntityRepository:
     def _further(
         self, pending: _Pending, pool: ProcessPoolExecutor | None, *, words: bool, cuts: bool
     ) -> None:
+        """The case vocabulary (with ``words``) and the sources with line-end cuts (with ``cuts``), kept
+        between finds while the sources are the same (``_sources_key``); what is not kept is read, each
+        in a child process of its own if there can be one (``fts_vocab.read_apart``), side by side."""
         try:
-            vocabulary, broken = self._whole_case(words=words, cuts=cuts)
+            with self._store._read() as session:
+                key = _sources_key(session)
+            kept_words, kept_cuts = self._vocabulary, self._hyphens
+            read_words = words and (kept_words is None or kept_words[0] != key)
+            read_cuts = cuts and (kept_cuts is None or kept_cuts[0] != key)
+            reading = ThreadPoolExecutor(max_workers=2, thread_name_prefix="find-mentions-read")
+            words_read = reading.submit(self._read_index, words=True, cuts=False) if read_words else None
+            cuts_read = reading.submit(self._read_index, words=False, cuts=True) if read_cuts else None
+            reading.shutdown(wait=False)
+            if words_read is not None:
+                read = words_read.result()
+                kept_words = self._vocabulary = (key, Vocabulary.from_index(read.tokens, read.counts, key[0]))
+            vocabulary = kept_words[1] if words and kept_words is not None else None
             pending.vocabulary.set_result(vocabulary)
-            pending.broken.set_result(broken)
+            if cuts_read is not None:
+                kept_cuts = self._hyphens = (key, cuts_read.result().broken)
+            pending.broken.set_result(kept_cuts[1] if cuts and kept_cuts is not None else [])
             near = None
             if vocabulary is not None and pool is not None:
                 near = _near_in_workers(vocabulary, pending.request.result(), pool)
@@ -882,26 +899,12 @@ class EntityRepository:
                 if not future.done():
                     future.set_exception(error)
 
-    def _whole_case(self, *, words: bool, cuts: bool) -> tuple[Vocabulary | None, list[int]]:
-        """The case vocabulary (with ``words``) and the sources with line-end cuts (with ``cuts``), kept
-        between finds while the sources are the same (``_sources_key``). What is not kept is read in a
-        child process if there can be one (``fts_vocab.read_apart``)."""
-        with self._store._read() as session:
-            key = _sources_key(session)
-        kept_words, kept_cuts = self._vocabulary, self._hyphens
-        read_words = words and (kept_words is None or kept_words[0] != key)
-        read_cuts = cuts and (kept_cuts is None or kept_cuts[0] != key)
-        if read_words or read_cuts:
-            read = fts_vocab.read_apart(self._store.path, words=read_words, cuts=read_cuts)
-            if read is None:
-                with self._store._read() as session:
-                    read = fts_vocab.read_here(session.connection(), words=read_words, cuts=read_cuts)
-            if read_words:
-                kept_words = self._vocabulary = (key, Vocabulary.from_index(read.tokens, read.counts, key[0]))
-            if read_cuts:
-                kept_cuts = self._hyphens = (key, read.broken)
-        vocabulary = kept_words[1] if words and kept_words is not None else None
-        return vocabulary, kept_cuts[1] if cuts and kept_cuts is not None else []
+    def _read_index(self, *, words: bool, cuts: bool) -> fts_vocab.IndexRead:
+        read = fts_vocab.read_apart(self._store.path, words=words, cuts=cuts)
+        if read is None:
+            with self._store._read() as session:
+                read = fts_vocab.read_here(session.connection(), words=words, cuts=cuts)
+        return read
 
     def _complete(self, plan: _Plan, pending: _Pending) -> None:
         """Wait for what ``_look_further`` started; add the near misses (worked out here if no worker did)
