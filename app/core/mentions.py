@@ -949,6 +949,43 @@ class MentionFinder:
         ``folded`` may pass ``fold(text)`` when it is at hand (the index stores it). ``terms`` may be
         limited to those the index says the text contains: the result is the same, only faster.
         """
+        return [self._candidate(text, hit) for hit in self._kept_hits(text, folded, terms)]
+
+    def find_rows(
+        self,
+        source_id: int,
+        text: str,
+        owners: Mapping[str, Sequence[int]],
+        *,
+        folded: str | None = None,
+        terms: Iterable[SearchTerm] | None = None,
+    ) -> list[CandidateRow]:
+        """``candidate_rows(source_id, self.find(text, ...), owners)``, without making the ``Candidate``
+        objects in between (a find of every entity makes hundreds of thousands)."""
+        rows: list[CandidateRow] = []
+        for hit in self._kept_hits(text, folded, terms):
+            start, end, surface, alias, kind, reason, confidence = self._described(text, hit)
+            owned = owners.get(alias)
+            if owned:
+                review = reason is not ReviewReason.NONE
+                rows += [
+                    (
+                        owner,
+                        source_id,
+                        start,
+                        end,
+                        surface,
+                        alias,
+                        kind.value,
+                        review,
+                        confidence,
+                        reason.value,
+                    )
+                    for owner in owned
+                ]
+        return rows
+
+    def _kept_hits(self, text: str, folded: str | None, terms: Iterable[SearchTerm] | None) -> list[_Hit]:
         lines = _Lines(text, folded if folded is not None else fold(text))
         if not lines.consistent:
             lines = _Lines(text, fold(text))
@@ -956,7 +993,7 @@ class MentionFinder:
         hits = self._hits(text, lines, chosen)
         if "-\n" in text:
             hits += self._hyphen_hits(text, chosen)
-        return [self._candidate(text, hit) for hit in _without_overlaps(hits)]
+        return _without_overlaps(hits)
 
     def _hits(self, text: str, lines: _Lines, terms: Sequence[SearchTerm]) -> list[_Hit]:
         """Each term where its letters are. In a line whose fold is character for character a name is read
@@ -1009,6 +1046,14 @@ class MentionFinder:
         return hits
 
     def _candidate(self, text: str, hit: _Hit) -> Candidate:
+        start, end, surface, alias, kind, reason, confidence = self._described(text, hit)
+        token_start = hit.start if hit.start != start else None
+        return Candidate(
+            start, end, surface, alias, kind, reason is not ReviewReason.NONE, confidence, reason, token_start
+        )
+
+    def _described(self, text: str, hit: _Hit) -> tuple[int, int, str, str, MatchKind, ReviewReason, float]:
+        """(name start, end, text, alias, kind, review reason, confidence) of a hit."""
         term = hit.term
         if term.stripped and hit.name_start == hit.start:
             hit.name_start = _skip_letters(text, hit.start, term.stripped)
@@ -1019,18 +1064,7 @@ class MentionFinder:
         else:
             kind = MatchKind.EXACT if hit.name_start == hit.start else MatchKind.PREFIXED
         reason, confidence = _review(surface, alias, term, kind)
-        token_start = hit.start if hit.start != hit.name_start else None
-        return Candidate(
-            hit.name_start,
-            hit.end,
-            surface,
-            alias,
-            kind,
-            reason is not ReviewReason.NONE,
-            confidence,
-            reason,
-            token_start,
-        )
+        return hit.name_start, hit.end, surface, alias, kind, reason, confidence
 
 
 def _spellings(aliases: Iterable[tuple[str, ...]]) -> set[str]:
@@ -1182,7 +1216,7 @@ def find_in_texts(
         _worker_finder = (aliases, MentionFinder(aliases))
     finder = _worker_finder[1]
     return [
-        (source_id, candidate_rows(source_id, finder.find(text, folded=folded, terms=terms), owners))
+        (source_id, finder.find_rows(source_id, text, owners, folded=folded, terms=terms))
         for source_id, text, folded, terms in jobs
     ]
 

@@ -63,7 +63,6 @@ from app.core.mentions import (
     TextJob,
     Vocabulary,
     alias_words,
-    candidate_rows,
     find_in_texts,
     near_misses,
     snap_to_words,
@@ -965,8 +964,10 @@ class EntityRepository:
                     if cancel is not None:
                         cancel.raise_if_cancelled()
                     progress(ProgressUpdate(done, total, f"source #{source_id}"))
-                candidates = plan.finder.find(text, folded=folded, terms=terms)
-                yield source_id, candidate_rows(source_id, candidates, plan.owners_of)
+                yield (
+                    source_id,
+                    plan.finder.find_rows(source_id, text, plan.owners_of, folded=folded, terms=terms),
+                )
                 done += 1
 
     def _scan_alongside(
@@ -1009,8 +1010,7 @@ class EntityRepository:
                             min(done, len(plan.sources)), len(plan.sources), f"source #{source_id}"
                         )
                     )
-                candidates = plan.finder.find(text, folded=folded, terms=terms)
-                rows = candidate_rows(source_id, candidates, plan.owners_of)
+                rows = plan.finder.find_rows(source_id, text, plan.owners_of, folded=folded, terms=terms)
                 done += 1
                 if known:
                     yield source_id, rows

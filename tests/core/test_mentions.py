@@ -533,3 +533,23 @@ def test_tokens_by_ending_read_off_the_joined_vocabulary_are_those_of_the_index_
     joined = "\n".join(tokens)
     for tail in ("ng", "גו", "غو", "un", "zz"):
         assert _lines_ending(joined, tail) == [t for t in tokens if t[-2:] == tail]
+
+
+def test_rows_of_a_text_are_its_candidates_as_rows_for_each_owner() -> None:
+    from app.core.mentions import candidate_rows
+
+    text = (
+        "בפיונגיאנג נפגשו שויגו וקים; ב-NK News ובNK News.\nShoygu in Pyongyang, Pjongjang; may and May.\n"
+        "وصل شويغو إلى بيونغيانغ. Pyong-\nyang."
+    )
+    finder = MentionFinder(
+        ["פיונגיאנג", "שויגו", "NK News", "Shoigu", "Pyongyang", "May", "شويغو", "بيونغيانغ"]
+    )
+    terms = finder.search_terms(Vocabulary.of_text(text))
+    owners = {
+        alias: [index, 40 + index] if index % 2 else [index] for index, alias in enumerate(finder.aliases)
+    }
+    candidates = finder.find(text, terms=terms)
+    assert {c.kind for c in candidates} == set(MatchKind) and any(c.needs_review for c in candidates)
+    rows = finder.find_rows(7, text, owners, terms=terms)
+    assert rows == candidate_rows(7, candidates, owners) and len(rows) > len(candidates)
