@@ -36,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except ThreadlineError as exc:
         print(f"threadline: {exc.message}", file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading stdout gets the reason too
+            _print_json({"error": exc.message})
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("threadline: interrupted", file=sys.stderr)

@@ -24,6 +24,7 @@ from typing import Any
 from app.core.dates import DatePoint, Precision, TypedDate, UncertainDate, display, parse, read_user_input
 from app.core.errors import InvalidValue, ThreadlineError
 from app.core.event_records import EventLink, case_key
+from app.core.textnorm import reveal_bidi_controls
 
 EXIT_OK = 0
 _EVIDENCE = re.compile(r"(\d+):(\d+)-(\d+)(?::([a-z]+))?(?::(\d))?")
@@ -108,7 +109,8 @@ def cmd_event_add(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(_event_json(event))
     else:
-        print(f"Added event #{event.id} “{event.title}” ({_dates_text(event)}, {event.confidence.value})")
+        title = _shown(event.title)
+        print(f"Added event #{event.id} “{title}” ({_dates_text(event)}, {event.confidence.value})")
     return EXIT_OK
 
 
@@ -125,13 +127,12 @@ def cmd_event_list(args: argparse.Namespace) -> int:
     for event in events:
         flags = " DISPUTED" if event.disputed else ""
         overridden = " (set by hand)" if event.confidence_overridden else ""
-        print(
-            f"#{event.id}  {_dates_text(event)}  {event.confidence.value}{overridden}{flags}  {event.title}"
-        )
+        state = f"{event.confidence.value}{overridden}{flags}"
+        print(f"#{event.id}  {_dates_text(event)}  {state}  {_shown(event.title)}")
         print(f"    {_instant(event.earliest) or '…'} – {_instant(event.latest) or '…'}")
         for quote in event.evidence:
             mark = _STANCE_MARK[quote.stance.value]
-            where = f"#{quote.source_id} {quote.source_title}:{quote.start}-{quote.end}"
+            where = f"#{quote.source_id} {_shown(quote.source_title)}:{quote.start}-{quote.end}"
             print(f"    {mark} {where} [{quote.grade}] “{_one_line(quote.quote)}”")
     if not events:
         print("No events.")
@@ -236,7 +237,12 @@ def _dates_text(event: Any) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return _shown(" ".join(text.split()))
+
+
+def _shown(text: str) -> str:
+    """User text for the terminal: a bidi override in a title would reorder the rest of the line."""
+    return reveal_bidi_controls(text)
 
 
 def _event_json(event: Any) -> dict[str, Any]:

@@ -97,6 +97,13 @@ def test_user_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
         assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_with_json_an_error_is_also_a_json_object_on_stdout(tmp_path: Path) -> None:
+    result = threadline("sources", str(tmp_path / "missing.threadline"), "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {"error": f"No case file at {tmp_path / 'missing.threadline'}."}
+    assert "No case file" in result.stderr
+
+
 def test_verify_exits_non_zero_and_names_the_problem(tmp_path: Path, corpus: Path) -> None:
     import sqlite3
 

@@ -109,6 +109,15 @@ def test_add_with_entities(case: Path) -> None:
     assert added["participants"] == [{"entity_id": 7, "name": "Sergei Shoigu", "type": "person", "role": ""}]
 
 
+def test_a_bidi_override_in_a_title_is_shown_not_obeyed(case: Path) -> None:
+    title = "Invoice \u202eexe.fdp"  # displays as "Invoice pdf.exe" where the override is obeyed
+    added = ok("event", "add", str(case), "--title", title, "--date", "2023")
+    listed = ok("event", "list", str(case))
+    for output in (added, listed):
+        assert "Invoice ⟦RLO⟧exe.fdp" in output and "\u202e" not in output
+    assert json.loads(ok("event", "list", str(case), "--json"))[0]["title"] == title  # stored as given
+
+
 def test_dates_of_a_source(case: Path, ids: dict[str, int]) -> None:
     found = json.loads(ok("dates", str(case), str(ids["he"]), "--json"))
     assert [(d["text"], d["edtf"], d["inferred"]) for d in found] == [
