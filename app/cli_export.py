@@ -189,11 +189,16 @@ def _finish(args: argparse.Namespace, summary: dict[str, Any], text: str) -> int
     return EXIT_OK
 
 
-def _checked_out(path: Path) -> None:
+def _checked_out(path: Path, suffix: str | None = None) -> None:
     if path.is_dir():
         raise InvalidValue(f"{path} is a folder; give the name of the file to write.")
     if not path.parent.exists():
         raise InvalidValue(f"The folder {path.parent} does not exist.")
+    if suffix and path.suffix.lower() != suffix:
+        print(
+            f"threadline: note: {path.name} will hold a {suffix[1:].upper()} file despite its name.",
+            file=sys.stderr,
+        )
 
 
 # -- commands ----------------------------------------------------------------------------------------------
@@ -206,7 +211,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     from app.export.pdf.job import export_pdf
     from app.export.report import ReportOptions
 
-    _checked_out(args.out)
+    _checked_out(args.out, ".pdf")
     options = ReportOptions(
         filters=_report_filters(args),
         parts=_parts(args.parts),

@@ -83,6 +83,14 @@ def test_export_pdf_parts_and_entity_filter(built: Built, tmp_path: Path) -> Non
     assert "Threadline · Cover" not in plain("\n".join(pdf_pages(out)))
 
 
+def test_a_pdf_written_under_another_extension_is_pointed_out(built: Built, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    result = threadline("export", "pdf", str(built.path), str(out), "--parts", "sources")
+    assert result.returncode == 0, result.stderr
+    assert "report.txt will hold a PDF file despite its name" in result.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
 def test_open_formats(built: Built, tmp_path: Path) -> None:
     csv_out, js_out = tmp_path / "events.csv", tmp_path / "timeline.json"
     assert json.loads(ok("export", "csv", str(built.path), str(csv_out), "--bom", "--json"))["events"] == 9
