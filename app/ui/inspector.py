@@ -28,6 +28,8 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPalette,
     QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
     QTextOption,
     QUndoStack,
 )
@@ -103,6 +105,16 @@ class WrappedText(QTextEdit):
 
     def text(self) -> str:
         return self.toPlainText()
+
+    def set_ui_text(self, text: str) -> None:
+        """A line of the interface with user text in it: laid out in the interface's direction, not in
+        that of its first letter."""
+        self.setPlainText(text)
+        block_format = QTextBlockFormat()
+        block_format.setLayoutDirection(QGuiApplication.layoutDirection())
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(block_format)
 
     def lines_shown(self) -> int:
         """How many lines the text takes at the present width (each one visible: the height follows)."""
@@ -458,7 +470,8 @@ class InspectorDock(QDockWidget):
             links = "<br/>".join(_link(child.id, child.title) for child in children)
             parts.append(self.tr("Attachments:") + "<br/>" + links)
         self._related_ids = related
-        self.related_label.setText("<br/>".join(parts))
+        direction = "rtl" if QGuiApplication.isRightToLeft() else "ltr"  # the interface's, not a title's
+        self.related_label.setText(f"<div dir='{direction}'>{'<br/>'.join(parts)}</div>")
         self.related_label.setVisible(bool(parts))
 
     def _fill_extra(self, detail: SourceDetail) -> None:
@@ -485,7 +498,9 @@ class InspectorDock(QDockWidget):
         column.setSpacing(2)
         for item in listed:
             name = self._value_label("inspector_attachment")
-            name.setText(self.tr("{name} — {size}").format(name=item.name, size=format_size(item.size)))
+            # the file name isolated, so a Hebrew or Arabic name does not turn the line around
+            isolated = f"\u2068{item.name}\u2069"  # a Hebrew or Arabic name stays out of the line's order
+            name.set_ui_text(self.tr("{name} — {size}").format(name=isolated, size=format_size(item.size)))
             column.addWidget(name)
             digest = HashView(object_name="inspector_attachment_sha256")
             digest.setPlainText(item.sha256)
@@ -674,7 +689,7 @@ def _text(detail: SourceDetail, name: str) -> str:
 
 
 def _link(source_id: int, title: str) -> str:
-    return f'<a href="source:{source_id}">{html.escape(title)}</a> (#{source_id})'
+    return f'<a href="source:{source_id}">\u2068{html.escape(title)}\u2069</a> (#{source_id})'
 
 
 def _extra_label(key: str) -> str:

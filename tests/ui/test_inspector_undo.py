@@ -464,6 +464,7 @@ def test_email_hashes_are_shown_whole_at_the_default_width(
     attachments = {
         "note.txt": b"Il-62M P-885 seen at Sunan, 25 July 2023.\n",
         "IMG_20230725_sunan_airport_apron_il62m_p885.png": b"\x89PNG\r\n\x1a\n" + bytes(100),
+        "מניפסט_טיסה.txt": "נוסעים: 12\n".encode(),
     }
     for filename, data in attachments.items():
         message.add_attachment(data, maintype="application", subtype="octet-stream", filename=filename)
@@ -496,7 +497,14 @@ def test_email_hashes_are_shown_whole_at_the_default_width(
         assert any(text == digest for text in texts), f"{filename}'s SHA-256 is not shown on its own"
         assert any(filename in text for text in texts)
     copy_buttons = page.findChildren(QToolButton, "inspector_copy_attachment_sha256")
-    assert len(copy_buttons) == 2
+    assert len(copy_buttons) == 3
+    [hebrew] = [
+        field
+        for field in page.findChildren(QTextEdit, "inspector_attachment")
+        if "מניפסט" in shown_text(field)
+    ]
+    direction = hebrew.document().begin().blockFormat().layoutDirection()
+    assert direction == Qt.LayoutDirection.LeftToRight, "the line reads in the interface's direction"
     for button, data in zip(copy_buttons, attachments.values(), strict=True):
         assert_fully_shown(button, viewport)
         button.click()
