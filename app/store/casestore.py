@@ -108,6 +108,9 @@ class CaseStore:
         self._write_sessions = sessionmaker(writer_engine, expire_on_commit=False)
         self._listeners: list[ChangeListener] = []
         self._batch = threading.local()  # per thread: the UI's edits never join an import's batch
+        self._watch_lock = threading.Lock()
+        self._audit_seen = 0  # the last audit row accounted for (see ``changed_elsewhere``)
+        self._foreign_changes = False
 
     # -- opening and closing ----------------------------------------------------------------------
 
@@ -168,6 +171,7 @@ class CaseStore:
         store = cls(path, actor, read_only=read_only)
         try:
             store.backup_made_on_upgrade = schema.upgrade_if_older(store._engine, path, identity.revision)
+            store.acknowledge_changes()
         except BaseException:
             store._engine.dispose()
             raise
@@ -240,7 +244,38 @@ class CaseStore:
                 yield batch_session
             return
         with self._write_sessions.begin() as session:
+            first = _last_audit_id(session)
             yield session
+            last = _last_audit_id(session)
+        self._saw_own_writes(first, last)
+
+    # -- changes made by other programs ----------------------------------------------------------------
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another program (``threadline import`` in a terminal, a second window) has committed
+        changes to this case since it was opened here or since ``acknowledge_changes``.
+
+        Every change writes an audit row, and this store remembers the last audit row it has accounted for:
+        rows beyond it that it did not write itself come from elsewhere. A cheap read (the last row id).
+        """
+        with self._read() as session:
+            latest = _last_audit_id(session)
+        with self._watch_lock:
+            return self._foreign_changes or latest > self._audit_seen
+
+    def acknowledge_changes(self) -> None:
+        """The caller has taken in every change so far (it reloaded what it shows)."""
+        with self._read() as session:
+            latest = _last_audit_id(session)
+        with self._watch_lock:
+            self._audit_seen, self._foreign_changes = max(self._audit_seen, latest), False
+
+    def _saw_own_writes(self, first: int, last: int) -> None:
+        """A write transaction saw audit rows up to ``first`` when it began and wrote up to ``last``."""
+        with self._watch_lock:
+            if first > self._audit_seen:
+                self._foreign_changes = True  # committed by someone else before this write began
+            self._audit_seen = max(self._audit_seen, last)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -257,13 +292,16 @@ class CaseStore:
         session = self._write_sessions()
         session.begin()
         self._batch.session, self._batch.changes, self._batch.index_rows = session, [], []
+        first = _last_audit_id(session)
         committed = False
         try:
             yield
+            last = _last_audit_id(session)
             self._commit_batch(session)
             committed = True
         except BaseException:
             try:
+                last = _last_audit_id(session)
                 self._commit_batch(session)  # the failed write's savepoint is already rolled back
                 committed = True
             except SQLAlchemyError:
@@ -274,6 +312,7 @@ class CaseStore:
             self._batch.session = self._batch.changes = self._batch.index_rows = None
             session.close()
             if committed:
+                self._saw_own_writes(first, last)
                 for change in _merged(changes):
                     self._notify(change)
 
@@ -857,3 +896,7 @@ def _insert_source_rows(
         {"source_id": source_id, "text": extraction.text, "page_starts": list(extraction.page_starts)},
     )
     return source_id
+
+
+def _last_audit_id(session: Session) -> int:
+    return session.scalar(select(func.max(AuditEntry.id))) or 0

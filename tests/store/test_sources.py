@@ -355,3 +355,23 @@ def test_a_reliability_change_moves_the_confidence_of_events_quoting_the_source(
     after = store.events.get(event_id).suggested_confidence
     assert before != after
     assert Change(ChangeKind.UPDATED, "event", (event_id,)) in heard
+
+
+def test_changes_by_another_program_are_noticed_and_own_changes_are_not(
+    store: CaseStore, case_path: Path, add_text
+) -> None:  # type: ignore[no-untyped-def]
+    source_id = add_text("first text")
+    assert not store.changed_elsewhere()  # its own writes
+    with CaseStore.open(case_path, actor="terminal") as other:  # e.g. `threadline import` meanwhile
+        assert not other.changed_elsewhere()
+        other.add_source(b"b", Extraction(SourceKind.TEXT, "text/plain", "second text"), original_filename="b")
+        assert store.changed_elsewhere()
+        store.acknowledge_changes()
+        assert not store.changed_elsewhere()
+        with store.batch():
+            store.add_source(b"c", Extraction(SourceKind.TEXT, "text/plain", "third"), original_filename="c")
+        assert not store.changed_elsewhere()
+        assert other.changed_elsewhere()  # and the other way round
+        other.update_source(source_id, {"title": "Edited in the terminal"})
+        store.update_source(source_id, {"notes": "edited here after that"})  # its own write comes later ...
+        assert store.changed_elsewhere()  # ... but does not hide the other program's change
