@@ -73,6 +73,14 @@ class CaseSession(QObject):
             self.upgraded.emit(store.backup_made_on_upgrade)
         return True
 
+    def reload_case(self) -> bool:
+        """Close the open case and open it again (to show changes another program made)."""
+        if self._store is None:
+            return False
+        path = self._store.path
+        self._close_store()
+        return self.open_case(path)
+
     def reopen_last_case(self) -> bool:
         """At start-up: reopen the case that was open when Threadline last closed, if it is still there."""
         last = self.settings.last_case

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -53,6 +54,7 @@ from app.core.records import Change, ChangeKind, ImportOutcome, ImportStatus, Se
 from app.store import CaseStore
 from app.ui.actions import WindowActions, with_shortcut_in_tooltip
 from app.ui.case_session import CASE_SUFFIX, CaseSession, with_case_suffix
+from app.ui.case_watch import CaseWatcher
 from app.ui.entities.controller import EntitiesController
 from app.ui.events import EventsFeature
 from app.ui.export_dialog import add_export_menu
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
         self._build_centre()
         self._build_docks()
         self.import_controller = ImportController(self)
+        self.case_watch = CaseWatcher(self)
         self._create_actions()
         self._create_menus()
         self._create_toolbar()
@@ -429,6 +432,16 @@ class MainWindow(QMainWindow):
         for label in (self.page_label, self.source_count_label, self.case_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+        self.reload_button = QPushButton(self.tr("Changed by another program: Reload"), self)
+        self.reload_button.setObjectName("status_reload")
+        self.reload_button.setToolTip(
+            self.tr(
+                "Another program (an import from the command line, a second window) has changed this case. "
+                "Reload it to see those changes; nothing you did here is lost."
+            )
+        )
+        self.reload_button.hide()
+        bar.insertPermanentWidget(0, self.reload_button)
 
     def _connect(self) -> None:
         a = self.actions
@@ -468,6 +481,8 @@ class MainWindow(QMainWindow):
         self.search_panel.hit_activated.connect(self.open_hit)
         self.import_controller.import_finished.connect(self._import_finished)
         self.import_controller.source_added.connect(self.show_source)
+        self.case_watch.changed_elsewhere.connect(self._show_outside_changes)
+        self.reload_button.clicked.connect(self.reload_case)
         self.reader.copyAvailable.connect(a.copy.setEnabled)
         self.reader.page_changed.connect(self._show_page)
         self.reader.zoom_changed.connect(self._remember_zoom)
@@ -551,6 +566,8 @@ class MainWindow(QMainWindow):
         self.search_panel.set_store(store, self._bridge)
         self.entities.set_store(store, self._bridge)
         self.import_controller.set_store(store)
+        self.case_watch.set_store(store)
+        self.reload_button.hide()
         self._clear_reader()
         self._stack.setCurrentWidget(self.workspace)
         self._show_docks()
@@ -562,10 +579,27 @@ class MainWindow(QMainWindow):
         self.finish_editing()
         self.session.close_case()
 
+    def _show_outside_changes(self) -> None:
+        self.reload_button.show()
+        self.statusBar().showMessage(
+            self.tr("Another program has changed this case; reload it to see the changes."), _MESSAGE_MS
+        )
+
+    def reload_case(self) -> None:
+        """Close and reopen the case to show what another program changed, back at the source shown."""
+        if self._store is None:
+            return
+        self.finish_editing()
+        shown = self.reader.source_id()
+        if self.session.reload_case() and shown is not None:
+            self.open_source(shown)
+
     def _case_closed(self) -> None:
         """The session is about to close the store: let go of it while it is still open."""
         self.finish_editing()
         self._save_layout()
+        self.case_watch.set_store(None)
+        self.reload_button.hide()
         self.import_controller.set_store(None)
         self.search_panel.set_store(None)
         self.entities.set_store(None, None)

@@ -25,6 +25,7 @@ from app.ui.case_session import CaseSession
 from app.ui.main_window import MainWindow
 from app.ui.reader import HighlightKind
 from app.ui.settings import Settings
+from tests.ui.conftest import Screenshot
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -566,3 +567,29 @@ def test_a_copy_that_cannot_be_written_is_explained(window: MainWindow, qtbot: Q
     box = window.findChild(QMessageBox, "message_box")
     assert box is not None and "no such folder" in box.text()
     box.close()
+
+
+def test_an_import_from_a_terminal_is_noticed_and_a_reload_shows_it(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, screenshot: Screenshot
+) -> None:
+    import subprocess
+    import sys
+
+    path = new_case(window, qtbot)
+    window.case_watch._timer.setInterval(100)
+    window.case_watch.set_store(window.store)
+    note = tmp_path / "wire.txt"
+    note.write_text("The Il-62M landed in Pyongyang on 31 July 2023.", encoding="utf-8")
+    qtbot.wait(400)
+    assert window.reload_button.isHidden()  # the window's own case creation is not "another program"
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "import", str(path), str(note)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert source_titles(window) == []  # the list shows what this window knows
+    qtbot.waitUntil(window.reload_button.isVisible, timeout=5000)
+    screenshot(window, "outside_changes.png")
+    window.reload_button.click()
+    qtbot.waitUntil(lambda: source_titles(window) == ["wire"], timeout=5000)
+    assert window.reload_button.isHidden()
+    assert window.store is not None and not window.store.changed_elsewhere()
