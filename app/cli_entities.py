@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from app.core.entity_records import CandidateRecord, EntitySummary
+    from collections.abc import Sequence
+
+    from app.core.entity_records import CandidateRecord, EntityRecord, EntitySummary
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -93,7 +95,9 @@ def cmd_entity_add(args: argparse.Namespace) -> int:
     from app.store import CaseStore
 
     with CaseStore.open(args.case) as store:
+        others = store.entities.records()
         record = store.entities.add(args.type_key, args.name, args.alias, description=args.description)
+    shared = _shared_spellings(record, others)
     if args.json:
         _print_json(
             {
@@ -101,12 +105,32 @@ def cmd_entity_add(args: argparse.Namespace) -> int:
                 "type": record.type_key,
                 "name": record.name,
                 "aliases": [{"id": alias.id, "text": alias.text} for alias in record.aliases],
+                "spellings_of_other_entities": [
+                    {"text": text, "entity_id": other.id, "entity_name": other.name} for text, other in shared
+                ],
             }
         )
     else:
         spellings = ", ".join(alias.text for alias in record.aliases)
         print(f"Added entity #{record.id} “{record.name}” ({record.type_key}); spellings: {spellings}")
+        for text, other in shared:
+            print(
+                f"Note: “{text}” is also a spelling of entity #{other.id} “{other.name}” ({other.type_key}); "
+                "if they are the same, merge them (Entities ▸ Merge)."
+            )
     return EXIT_OK
+
+
+def _shared_spellings(record: EntityRecord, others: Sequence[EntityRecord]) -> list[tuple[str, EntityRecord]]:
+    """Spellings of the new entity that another entity already has (case, accents and niqqud aside)."""
+    from app.core.folding import fold
+
+    mine = {fold(alias.text): alias.text for alias in record.aliases}
+    shared: list[tuple[str, EntityRecord]] = []
+    for other in others:
+        for folded in sorted({fold(alias.text) for alias in other.aliases} & set(mine)):
+            shared.append((mine[folded], other))
+    return shared
 
 
 def cmd_entity_list(args: argparse.Namespace) -> int:

@@ -105,6 +105,32 @@ def test_human_readable_output(case: Path) -> None:
     assert "1 candidate(s) were already accepted." in again.stdout
 
 
+def test_adding_a_spelling_another_entity_has_says_so(case: Path) -> None:
+    first = _json(
+        "entity",
+        "add",
+        str(case),
+        "--type",
+        "person",
+        "--name",
+        "Sergei Shoigu",
+        "--alias",
+        "Шойгу",
+        "--json",
+    )
+    again = threadline("entity", "add", str(case), "--type", "person", "--name", "sergei shoigu")
+    assert again.returncode == 0  # two people may share a name: told, not refused
+    assert (
+        f"Note: “sergei shoigu” is also a spelling of entity #{first['id']} “Sergei Shoigu”" in again.stdout
+    )  # type: ignore[index]
+    shared = _json(
+        "entity", "add", str(case), "--type", "person", "--name", "S. Shoigu", "--alias", "ШОЙГУ", "--json"
+    )
+    assert shared["spellings_of_other_entities"] == [  # type: ignore[index]
+        {"text": "ШОЙГУ", "entity_id": first["id"], "entity_name": "Sergei Shoigu"}  # type: ignore[index]
+    ]
+
+
 def test_errors_are_one_line_and_exit_1(case: Path) -> None:
     threadline("entity", "add", str(case), "--type", "person", "--name", "Shoigu")
     cases = [
