@@ -251,17 +251,30 @@ class OutcomesModel(QAbstractTableModel):
 def summary_headline(outcomes: Sequence[ImportOutcome], cancelled: bool) -> str:
     tr = QGuiApplication.translate
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in ImportStatus}
-    imported, duplicates = counts[ImportStatus.IMPORTED], counts[ImportStatus.DUPLICATE]
+    attached = {
+        status: sum(1 for o in outcomes if o.status == status and o.parent_path) for status in ImportStatus
+    }
+    imported = counts[ImportStatus.IMPORTED] - attached[ImportStatus.IMPORTED]
+    duplicates = counts[ImportStatus.DUPLICATE]
     failed = counts[ImportStatus.FAILED] - (1 if cancelled else 0)
     parts = [plural(tr("ImportSummary", "%n file(s) imported", "", imported), imported)]
+    if attachments := attached[ImportStatus.IMPORTED]:
+        parts[0] += " " + plural(tr("ImportSummary", "with %n attachment(s)", "", attachments), attachments)
     if duplicates:
         parts.append(
             plural(tr("ImportSummary", "%n duplicate(s) already in the case", "", duplicates), duplicates)
         )
     if failed:
         parts.append(tr("ImportSummary", "%n failed", "", failed))
-    if skipped := counts[ImportStatus.SKIPPED]:
-        parts.append(plural(tr("ImportSummary", "%n hidden item(s) skipped", "", skipped), skipped))
+    if hidden := counts[ImportStatus.SKIPPED] - attached[ImportStatus.SKIPPED]:
+        parts.append(plural(tr("ImportSummary", "%n hidden item(s) skipped", "", hidden), hidden))
+    if unread := attached[ImportStatus.SKIPPED]:
+        parts.append(
+            plural(
+                tr("ImportSummary", "%n attachment(s) in a format not read (kept in the e-mail)", "", unread),
+                unread,
+            )
+        )
     text = ", ".join(parts) + "."
     if cancelled:
         return (

@@ -23,7 +23,13 @@ from app.core.progress import CancelToken, ProgressSink, ProgressUpdate
 from app.core.records import ImportOutcome, ImportStatus, SourceKind
 from app.store import CaseStore
 from app.ui.import_controller import ImportController, accepts_drop, paths_from_mime
-from app.ui.import_dialogs import ImportProgressDialog, ImportSummaryDialog, OutcomesModel, format_duration
+from app.ui.import_dialogs import (
+    ImportProgressDialog,
+    ImportSummaryDialog,
+    OutcomesModel,
+    format_duration,
+    summary_headline,
+)
 from app.ui.sources_model import Column, SourcesModel
 from app.ui.store_bridge import StoreBridge
 from app.ui.workers import BACKGROUND_NICE, PROGRESS_INTERVAL_MS, Task, run_task
@@ -426,3 +432,20 @@ def test_background_tasks_yield_the_cpu(gui_app: QApplication, qtbot: QtBot) -> 
     assert (
         os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == gui_nice
     )  # the GUI thread is untouched
+
+
+def test_the_headline_counts_files_and_their_attachments_apart(gui_app: QApplication) -> None:
+    mail, other = "inbox/mail.eml", "inbox/wire.txt"
+    outcomes = [
+        ImportOutcome(mail, ImportStatus.IMPORTED, 1),
+        ImportOutcome(f"{mail} › note.txt", ImportStatus.IMPORTED, 2, parent_path=mail),
+        ImportOutcome(
+            f"{mail} › photo.png", ImportStatus.SKIPPED, reason="unsupported file type", parent_path=mail
+        ),
+        ImportOutcome(other, ImportStatus.IMPORTED, 3),
+        ImportOutcome("inbox/.DS_Store", ImportStatus.SKIPPED, reason="hidden file"),
+    ]
+    assert summary_headline(outcomes, cancelled=False) == (
+        "2 files imported with 1 attachment, 1 hidden item skipped, "
+        "1 attachment in a format not read (kept in the e-mail)."
+    )
