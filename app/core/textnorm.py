@@ -171,3 +171,25 @@ def reveal_bidi_controls(text: str) -> str:
     if not _BIDI_CONTROLS.search(text):
         return text
     return _BIDI_CONTROLS.sub(lambda found: f"⟦{BIDI_CONTROL_NAMES[found.group()]}⟧", text)
+
+
+def span_problem(text: str, start: int, end: int, *, what: str = "span", trimmed: bool = False) -> str:
+    """Why ``text[start:end]`` cannot be stored as a span (a mention, a quote); "" if it can.
+
+    Offsets count code points of the stored text. A span may not be empty or reversed, leave the text, or
+    cut a letter from its combining marks (niqqud, harakat, accents): "בְּפְ" without the vowel of its last
+    letter misquotes the source. ``trimmed``: it may not begin or end with white space either (a name).
+    """
+    if not isinstance(start, int) or not isinstance(end, int):
+        return f"The {what} needs whole-number offsets."
+    if start >= end:
+        return f"The {what} {start}–{end} is empty: its end must come after its start."
+    if start < 0 or end > len(text):
+        return f"The {what} {start}–{end} is outside the source's text, which has {len(text)} characters."
+    if unicodedata.combining(text[start]):
+        return f"The {what} {start}–{end} starts inside a letter (on its vowel or accent marks)."
+    if end < len(text) and unicodedata.combining(text[end]):
+        return f"The {what} {start}–{end} ends inside a letter: the marks after it belong to its last letter."
+    if trimmed and (text[start].isspace() or text[end - 1].isspace()):
+        return f"The {what} {start}–{end} begins or ends with a space or a line break."
+    return ""

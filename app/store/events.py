@@ -100,6 +100,7 @@ from app.core.folding import fold
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.core.records import Change, ChangeKind, Confidence, Stance
 from app.core.source_prep import find_source_dates
+from app.core.textnorm import span_problem
 from app.store import audit
 from app.store.models import (
     Base,
@@ -878,10 +879,9 @@ def _checked_note(body: str) -> str:
 
 
 def _checked_span(text: str, start: int, end: int, expected: str | None) -> str:
-    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
-        raise InvalidValue(
-            f"The quote {start}–{end} is not inside the source's text (0–{len(text)}); select the text again."
-        )
+    problem = span_problem(text, start, end, what="quote")
+    if problem:
+        raise InvalidValue(f"{problem} Select the text again.")
     quote = text[start:end]
     if expected is not None and expected != quote:
         raise InvalidValue("The source's text at that place is not the quote given; select the text again.")
@@ -1403,10 +1403,8 @@ def _with_last_pages(
     paged = {record.source_id for records in found.values() for record in records if record.page is not None}
     if not paged:
         return found
-    rows = session.execute(
-        select(SourceText.source_id, SourceText.page_starts).where(SourceText.source_id.in_(paged))
-    )
-    starts = {source_id: page_starts for source_id, page_starts in rows}
+    statement = select(SourceText.source_id, SourceText.page_starts).where(SourceText.source_id.in_(paged))
+    starts: dict[int, list[int]] = dict(session.execute(statement).all())
     for event_id, records in found.items():
         found[event_id] = [
             dataclasses.replace(

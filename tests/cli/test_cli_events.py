@@ -144,7 +144,7 @@ def test_dates_of_a_source(case: Path, ids: dict[str, int]) -> None:
         ),
         (
             ("event", "add", "{case}", "--title", "x", "--date", "2023", "--evidence", "1:5-9999"),
-            "not inside",
+            "outside the source's text",
         ),
         (
             ("event", "add", "{case}", "--title", "x", "--date", "2023", "--evidence", "1:0-5:supports:7"),

@@ -208,12 +208,12 @@ def test_bad_input_writes_nothing(store: CaseStore, case_path: Path, sources: di
         (lambda: store.events.create("x", "2023-08-02", "2023-07-31"), "before it starts"),
         (lambda: store.events.create("x", None, "2023"), "needs a start"),
         (lambda: store.events.create("   ", "2023"), "needs a title"),
-        (lambda: store.events.create("x", "2023", evidence=[NewEvidence(wire, 10, 5)]), "not inside"),
+        (lambda: store.events.create("x", "2023", evidence=[NewEvidence(wire, 10, 5)]), "is empty"),
         (
             lambda: store.events.create("x", "2023", evidence=[NewEvidence(wire, 0, len(WIRE) + 1)]),
-            "not inside",
+            "outside the source's text",
         ),
-        (lambda: store.events.create("x", "2023", evidence=[NewEvidence(wire, -1, 4)]), "not inside"),
+        (lambda: store.events.create("x", "2023", evidence=[NewEvidence(wire, -1, 4)]), "outside"),
         (
             lambda: store.events.create("x", "2023", evidence=[NewEvidence(wire, 0, 2, credibility=7)]),
             "1 to 6",
@@ -765,8 +765,10 @@ def test_event_from_selection_takes_mentioned_entities_and_the_date_in_the_quote
         sources["wire"], *span(WIRE, "Sergei Shoigu met Kim"), title="Talks"
     )
     assert store.events.get(titled.object_id or 0).title == "Talks"
-    with pytest.raises(InvalidValue, match="not inside"):
+    with pytest.raises(InvalidValue, match="is empty"):
         store.events.suggest_from_selection(he, 5, 5)
+    with pytest.raises(InvalidValue, match="ends inside a letter"):  # הַ without its vowel would misquote
+        store.events.create("x", "2023", evidence=[NewEvidence(he, 0, 1)])
 
 
 def test_a_date_in_another_paragraph_or_far_away_is_not_suggested(
