@@ -425,18 +425,22 @@ class Vocabulary:
         self._by_key: dict[tuple[str, str, str], _FormsBySize] = {}
         self._joined: tuple[str, str] | None = None
         self._tails_read = 0
+        self.whole = True
 
     @classmethod
     def of_text(cls, text: str) -> Vocabulary:
         return cls(tokenize(fold(text)))
 
     @classmethod
-    def from_index(cls, tokens: str, counts: str, sources: int) -> Vocabulary:
+    def from_index(cls, tokens: str, counts: str, sources: int, *, whole: bool = True) -> Vocabulary:
         """The case vocabulary as the index gives it in one read: its tokens in order, and how many sources
-        hold each, one per line (``joined`` gives both back, to hand to another process cheaply)."""
+        hold each, one per line (``joined`` gives both back, to hand to another process cheaply). Not
+        ``whole``: only the tokens ``near_keys`` names for some words, which find the same near misses of
+        them, but say nothing of other tokens (``has``)."""
         listed = tokens.split("\n") if tokens else []
         numbers = counts.split("\n") if counts else []
         vocabulary = cls(listed, sources=sources)
+        vocabulary.whole = whole
         ordered = vocabulary.tokens is listed
         vocabulary._counts = _CountsOf(listed, numbers, ordered=ordered)
         if ordered:  # its lines can be searched for a few endings
@@ -444,6 +448,9 @@ class Vocabulary:
         return vocabulary
 
     def has(self, token: str) -> bool:
+        """Whether the case has the token (only a ``whole`` vocabulary can tell)."""
+        if not self.whole:
+            raise ValueError("a vocabulary read for some words only cannot tell what else the case has")
         index = bisect_left(self.tokens, token)
         return index < len(self.tokens) and self.tokens[index] == token
 
@@ -563,6 +570,18 @@ def _add_form(by_size: _FormsBySize, form: str, token: str, stripped: int) -> No
         sized = by_size[len(form)] = ([], [])
     sized[0].append(form)
     sized[1].append((token, stripped))
+
+
+def near_keys(budgets: Mapping[str, int]) -> tuple[list[str], list[str]]:
+    """The beginnings and endings of the tokens ``Vocabulary.near`` compares with these words (→ edits
+    allowed): a vocabulary of only the tokens that begin or end so finds the same near misses of them."""
+    heads: set[str] = set()
+    tails: set[str] = set()
+    for word, budget in budgets.items():
+        if budget > 0 and len(word) >= 2:  # as ``Vocabulary.near`` chooses them
+            heads.update(prefix + word[:2] for prefix in ("", *_proclitics(word[0])))  # ``_heads``
+            tails.add(word[-2:])  # ``_tails``
+    return sorted(heads), sorted(tails)
 
 
 _TAILS_READ = 16  # endings looked up in the joined tokens before the tokens are indexed by ending

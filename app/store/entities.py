@@ -64,6 +64,7 @@ from app.core.mentions import (
     Vocabulary,
     alias_words,
     find_in_texts,
+    near_keys,
     near_misses,
     snap_to_words,
     suggest_name,
@@ -878,13 +879,18 @@ class EntityRepository:
             read_words = words and (kept_words is None or kept_words[0] != key)
             read_cuts = cuts and (kept_cuts is None or kept_cuts[0] != key)
             reading = ThreadPoolExecutor(max_workers=2, thread_name_prefix="find-mentions-read")
-            words_read = reading.submit(self._read_index, words=True, cuts=False) if read_words else None
-            cuts_read = reading.submit(self._read_index, words=False, cuts=True) if read_cuts else None
+            cuts_read = reading.submit(self._read_index, None, cuts=True) if read_cuts else None
+            vocabulary = kept_words[1] if words and kept_words is not None and not read_words else None
+            if read_words:
+                # one entity: only the part of the vocabulary its near misses need
+                keys = near_keys(pending.request.result().budgets) if pool is None else None
+                whole = keys is None or len(keys[0]) > fts_vocab.PART_MAX_HEADS
+                query = fts_vocab.vocabulary_query(*(() if whole or keys is None else keys))
+                read = reading.submit(self._read_index, query, cuts=False).result()
+                vocabulary = Vocabulary.from_index(read.tokens, read.counts, key[0], whole=whole)
+                if whole:  # kept for the next finds
+                    self._vocabulary = (key, vocabulary)
             reading.shutdown(wait=False)
-            if words_read is not None:
-                read = words_read.result()
-                kept_words = self._vocabulary = (key, Vocabulary.from_index(read.tokens, read.counts, key[0]))
-            vocabulary = kept_words[1] if words and kept_words is not None else None
             pending.vocabulary.set_result(vocabulary)
             if cuts_read is not None:
                 kept_cuts = self._hyphens = (key, cuts_read.result().broken)
@@ -898,7 +904,7 @@ class EntityRepository:
                 if not future.done():
                     future.set_exception(error)
 
-    def _read_index(self, *, words: bool, cuts: bool) -> fts_vocab.IndexRead:
+    def _read_index(self, words: fts_vocab.VocabularyQuery | None, *, cuts: bool) -> fts_vocab.IndexRead:
         read = fts_vocab.read_apart(self._store.path, words=words, cuts=cuts)
         if read is None:
             with self._store._read() as session:
@@ -1334,7 +1340,7 @@ def _look_up(
     prefix written onto it, where the index has such tokens). With the case ``vocabulary``, the index is
     asked only for the spellings it has (of a Hebrew or Arabic name's dozens of prefixed forms, a few)."""
     glued = fts_vocab.glued_in_index(connection, terms)
-    present = vocabulary.has if vocabulary is not None else None
+    present = vocabulary.has if vocabulary is not None and vocabulary.whole else None
     expressions = [fts_vocab.search_expression(term, glued.get(term, ()), present) for term in terms]
     asked = [(term, expression) for term, expression in zip(terms, expressions, strict=True) if expression]
     found = fts_vocab.sources_matching_each(connection, [expression for _term, expression in asked])

@@ -12,6 +12,7 @@ the driver's speed (``insert_rows``).
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -37,19 +38,20 @@ _HYPHEN_BREAKS = (
     "SELECT source_id FROM source_texts WHERE instr(text, '-' || char(10)) > 0 ORDER BY source_id"
 )
 _READ_APART = f"""
-import sqlite3, sys
+import json, sqlite3, sys
 connection = sqlite3.connect(sys.argv[1] + "?mode=ro", uri=True, timeout=10)
 tokens = counts = broken = ""
-if sys.argv[2] == "1":
+if sys.argv[2]:
     connection.execute({_CREATE_VOCABULARY!r})
-    tokens, counts = connection.execute({_READ_VOCABULARY!r}).fetchone()
-if sys.argv[3] == "1":
+    tokens, counts = connection.execute(sys.argv[2], json.loads(sys.argv[3])).fetchone()
+if sys.argv[4] == "1":
     broken = ",".join(str(row[0]) for row in connection.execute({_HYPHEN_BREAKS!r}))
 sys.stdout.buffer.write("\\0".join((tokens or "", counts or "", broken)).encode("utf-8"))
 """
 _CHUNK = 500  # ids or words per statement, well below SQLite's variable limit
 _GLUING = (*HEBREW_PREFIXES, *ARABIC_PREFIXES)
 _MATCH_CHUNK = 200  # index look-ups per statement
+PART_MAX_HEADS = 400  # ranges read in one statement (SQLite joins at most 500 selects)
 
 
 def _quoted(words: Sequence[str]) -> str:
@@ -177,12 +179,48 @@ class IndexRead:
     broken: list[int]  # ``sources_with_hyphen_breaks`` (empty if not asked for)
 
 
-def read_here(connection: Connection, *, words: bool, cuts: bool) -> IndexRead:
-    tokens, counts = read_vocabulary(connection) if words else ("", "")
-    return IndexRead(tokens, counts, sources_with_hyphen_breaks(connection) if cuts else [])
+VocabularyQuery = tuple[
+    str, list[str]
+]  # a statement giving (tokens, counts) as ``read_vocabulary``, its values
 
 
-def read_apart(path: Path, *, words: bool, cuts: bool) -> IndexRead | None:
+def vocabulary_query(heads: Sequence[str] | None = None, tails: Sequence[str] = ()) -> VocabularyQuery:
+    """The statement ``read_vocabulary`` runs: for the whole vocabulary, or (with ``heads``) for only the
+    tokens that begin with one of ``heads`` or end with one of ``tails``: a range of the index for each
+    beginning, and one scan for the endings (quicker than the whole, which is handed over as 250,000
+    tokens). At most ``PART_MAX_HEADS`` beginnings."""
+    if heads is None:
+        return _READ_VOCABULARY, []
+    if len(heads) > PART_MAX_HEADS:
+        raise ValueError(f"at most {PART_MAX_HEADS} beginnings per statement")
+    parts = [f"SELECT term, doc FROM {_VOCABULARY} WHERE term >= ? AND term < ?" for _head in heads]
+    values = [bound for head in heads for bound in (head, head + "\U0010ffff")]
+    if tails:
+        marks = ", ".join("?" * len(tails))
+        parts.append(f"SELECT term, doc FROM {_VOCABULARY} WHERE substr(term, -2) IN ({marks})")
+        values += tails
+    if not parts:
+        return _READ_VOCABULARY + " WHERE 0", []
+    each = " UNION ".join(parts)
+    statement = (
+        "SELECT group_concat(term, char(10)), group_concat(doc, char(10)) "
+        f"FROM (SELECT term, doc FROM ({each}) ORDER BY term)"
+    )
+    return statement, values
+
+
+def read_here(connection: Connection, *, words: VocabularyQuery | None, cuts: bool) -> IndexRead:
+    """The vocabulary as ``words`` reads it (see ``vocabulary_query``), and with ``cuts`` the sources with
+    a word cut at a line end."""
+    tokens, counts = "", ""
+    if words is not None:
+        _ensure_vocabulary(connection)
+        tokens, counts = connection.exec_driver_sql(words[0], tuple(words[1])).one()
+    broken = sources_with_hyphen_breaks(connection) if cuts else []
+    return IndexRead(str(tokens or ""), str(counts or ""), broken)
+
+
+def read_apart(path: Path, *, words: VocabularyQuery | None, cuts: bool) -> IndexRead | None:
     """``read_here`` in a short-lived child process (a plain Python with its standard library, on a
     read-only connection); None where there is none to start (a frozen application) or it failed.
 
@@ -192,10 +230,11 @@ def read_apart(path: Path, *, words: bool, cuts: bool) -> IndexRead | None:
     """
     if getattr(sys, "frozen", False):
         return None
-    flags = ["1" if words else "0", "1" if cuts else "0"]
+    statement, values = words if words is not None else ("", [])
+    arguments = [path.resolve().as_uri(), statement, json.dumps(values), "1" if cuts else "0"]
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", _READ_APART, path.resolve().as_uri(), *flags],
+            [sys.executable, "-I", "-S", "-c", _READ_APART, *arguments],
             capture_output=True,
             check=True,
             timeout=600,

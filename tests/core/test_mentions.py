@@ -503,7 +503,7 @@ _CASE_WORDS = (
 
 
 def test_a_vocabulary_read_whole_from_the_index_finds_the_near_misses_of_one_built_from_tokens() -> None:
-    from app.core.mentions import near_misses
+    from app.core.mentions import near_keys, near_misses
 
     tokens = sorted(set(tokenize(fold(_CASE_WORDS))))
     counts = {token: 1 + index % 5 for index, token in enumerate(tokens)}
@@ -524,6 +524,14 @@ def test_a_vocabulary_read_whole_from_the_index_finds_the_near_misses_of_one_bui
     ]
     assert {**halves[0], **halves[1]} == whole  # the workers' shares make up the whole
     assert finder.variant_terms_from(request, whole) == finder.variant_terms(built, exclude=["Sergey"])
+    heads, tails = near_keys(request.budgets)
+    part = [t for t in tokens if t.startswith(tuple(heads)) or t[-2:] in tails]
+    assert len(part) < len(tokens)
+    part_counts = "\n".join(str(counts[t]) for t in part)
+    read_part = Vocabulary.from_index("\n".join(part), part_counts, 100, whole=False)
+    assert read_part.near(request.budgets, request.spellings) == whole  # the part is all it needs
+    with pytest.raises(ValueError):
+        read_part.has("shoygu")
 
 
 def test_tokens_by_ending_read_off_the_joined_vocabulary_are_those_of_the_index_by_ending() -> None:

@@ -747,13 +747,19 @@ def test_the_index_read_in_a_child_process_is_the_one_read_here(
     from app.store import fts_vocab
 
     add_text("Sergei Shoi-\ngu left Pyong-\nyang.", title="cut")
-    apart = fts_vocab.read_apart(store.path, words=True, cuts=True)
+    whole, part = fts_vocab.vocabulary_query(), fts_vocab.vocabulary_query(["שו", "pyo"], ["גו", "ng"])
+    apart = fts_vocab.read_apart(store.path, words=whole, cuts=True)
+    apart_part = fts_vocab.read_apart(store.path, words=part, cuts=False)
     with store._read() as session:
-        here = fts_vocab.read_here(session.connection(), words=True, cuts=True)
+        here = fts_vocab.read_here(session.connection(), words=whole, cuts=True)
+        here_part = fts_vocab.read_here(session.connection(), words=part, cuts=False)
     assert apart == here and here.broken and "שויגו" in here.tokens.split("\n")
-    assert fts_vocab.read_apart(store.path, words=False, cuts=True) == fts_vocab.IndexRead(
-        "", "", here.broken
-    )
+    assert fts_vocab.read_apart(store.path, words=None, cuts=True) == fts_vocab.IndexRead("", "", here.broken)
+    tokens = here.tokens.split("\n")
+    wanted = [t for t in tokens if t.startswith(("שו", "pyo")) or t[-2:] in ("גו", "ng")]
+    assert apart_part == here_part and here_part.tokens.split("\n") == wanted and "pyongyang" in wanted
+    counts = dict(zip(tokens, here.counts.split("\n"), strict=True))
+    assert here_part.counts.split("\n") == [counts[t] for t in wanted]
 
 
 def test_look_ups_many_per_statement_and_only_for_forms_the_index_has_find_the_same_sources(
