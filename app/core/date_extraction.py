@@ -1862,6 +1862,8 @@ def _try_range(reading: _Reading, context: _Context) -> tuple[DateMention | None
     left = _left_reading(match, reading)
     if left is None or (listing and left[0] is not None):
         return nothing  # a first element with its own year was read already
+    if reading.year is None and reading.month is not None and left[0] is not None and left[1] is not None:
+        _take_left_year(reading, left)  # "between 31 July 2023 and 2 August": the end is in 2023 too
     if reading.year is None and reading.month is not None and context.ref is not None:
         _infer_range_year(reading, left, context.ref)
     end_value = _value_of(reading, context)
@@ -1901,11 +1903,25 @@ def _infer_range_year(reading: _Reading, left: tuple[int | None, int | None, int
     assert reading.month is not None
     start_month = left_month or reading.month
     year, note = _year_near(ref, start_month, left_day)
-    if (reading.month, reading.day or 31) < (start_month, left_day or 1):
+    if _crosses_new_year(start_month, reading.month):
         year += 1
     reading.year = year
     reading.inferred = True
     reading.notes += (note,)
+
+
+def _take_left_year(reading: _Reading, left: tuple[int | None, int | None, int | None]) -> None:
+    """The end of a range whose start alone gives the year: the same year, or the next across New Year."""
+    left_year, left_month = left[0], left[1]
+    assert left_year is not None and left_month is not None and reading.month is not None
+    reading.year = left_year + (1 if _crosses_new_year(left_month, reading.month) else 0)
+
+
+def _crosses_new_year(start_month: int, end_month: int) -> bool:
+    """Whether a range from ``start_month`` to an earlier ``end_month`` runs over New Year ("30 December –
+    2 January", "from November through February"). Only a short span does: "between 2 August and 31 July
+    2023" is written backwards, not a range of eleven months, and is left unread."""
+    return start_month > end_month and end_month + 12 - start_month <= 6
 
 
 def _left_reading(
@@ -1945,7 +1961,7 @@ def _fill_left(
         return None
     if year is None:
         year = end.year
-        if wrap and (month, day or 1) > (end.month or 12, end.day or 31):
+        if wrap and end.month is not None and _crosses_new_year(month, end.month):
             year -= 1  # "30 December – 2 January 2023"
     if day is not None and not _valid_day(year, month, day):
         return None

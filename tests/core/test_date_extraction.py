@@ -663,3 +663,26 @@ def test_the_labelled_sets_are_big_enough_and_cover_three_languages() -> None:
 def test_arabic_year_marks(sentence: str, expected: list[tuple[str, str]]) -> None:
     found = extract_dates(sentence, language="ar")
     assert [(m.text, m.value.to_edtf() if m.value else None) for m in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("between 31 July 2023 and 2 August", "2023-07-31/2023-08-02"),  # the start's year, not publication's
+        ("31 ביולי 2023 – 2 באוגוסט", "2023-07-31/2023-08-02"),
+        ("between 30 December 2023 and 2 January", "2023-12-30/2024-01-02"),
+        ("30 December – 2 January 2023", "2022-12-30/2023-01-02"),
+    ],
+)
+def test_a_range_end_without_a_year_takes_the_start_year(text: str, expected: str) -> None:
+    [found] = extract_dates(text, published=date(2025, 3, 1))
+    assert found.value is not None and found.value.to_edtf() == expected and not found.inferred
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["between 2 August and 31 July 2023", "between 5 and 3 August 2023", "בין 2 באוגוסט ל-31 ביולי 2023"],
+)
+def test_a_range_written_backwards_is_not_made_a_year_long(text: str) -> None:
+    for found in extract_dates(text, published=date(2025, 3, 1)):
+        assert found.value is not None and not found.value.is_interval  # read as separate dates, if at all
