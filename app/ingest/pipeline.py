@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import ImportRejected, ThreadlineError
+from app.core.lifeline import exit_with_parent
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.core.records import ImportOutcome, ImportStatus, SourceMetadata
 from app.ingest.limits import Limits
@@ -147,7 +148,7 @@ def _results_in_workers(
     cannot start at all (a frozen app, a main module that is not import-safe), files are read here.
     """
     context = multiprocessing.get_context("spawn")
-    pool: ProcessPoolExecutor | None = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool: ProcessPoolExecutor | None = _pool(workers, context)
     pending: dict[int, Future[FileResult]] = {}
     ready: dict[int, FileResult] = {}
     submitted = 0
@@ -197,20 +198,25 @@ def _restarted(
     for suspect in sorted(pending):
         ready[suspect] = _alone(files[suspect], read, context)
     pending.clear()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return _pool(workers, context)
+
+
+def _pool(workers: int, context: multiprocessing.context.BaseContext) -> ProcessPoolExecutor:
+    """Worker processes that end by themselves if this process dies (``kill -9`` of an import)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent)
 
 
 def _workers_start(context: multiprocessing.context.BaseContext) -> bool:
     """Whether a worker process can run at all here (a frozen app or an unguarded main module cannot)."""
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        with _pool(1, context) as pool:
             return pool.submit(os.getpid).result() > 0
     except (BrokenProcessPool, OSError, RuntimeError):
         return False
 
 
 def _alone(path: Path, read: FileReader, context: multiprocessing.context.BaseContext) -> FileResult:
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with _pool(1, context) as pool:
         try:
             return pool.submit(read, str(path)).result()
         except BrokenProcessPool:

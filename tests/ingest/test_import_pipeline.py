@@ -394,3 +394,42 @@ def test_pasted_note(store: CaseStore) -> None:
     assert detail.kind is SourceKind.NOTE and detail.language == "he"
     assert store.source_text(outcome.source_id) == f"{HEBREW}\nשורה שנייה"
     assert import_note(store, " \n ", imported_by="tester").reason == "the note is empty"
+
+
+def test_workers_end_when_the_importing_process_is_killed(tmp_path: Path) -> None:
+    """``kill -9`` of an import must not leave its worker processes behind (they blocked on a pipe for
+    ever, holding memory): each one ends by itself once its parent is gone."""
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    import psutil
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(400):
+        (folder / f"{number:03}.txt").write_text(f"{ENGLISH} {number}\n" * 400, encoding="utf-8")
+    script = textwrap.dedent(
+        f"""
+        from app.ingest.pipeline import import_paths
+        from app.store import CaseStore
+        store = CaseStore.create({str(tmp_path / "case.threadline")!r}, title="t")
+        import_paths(store, [{str(folder)!r}], imported_by="t", workers=2)
+        """
+    )
+    importer = subprocess.Popen([sys.executable, "-c", script])
+    parent = psutil.Process(importer.pid)
+    workers: list[psutil.Process] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and importer.poll() is None:
+        workers = [
+            c for c in parent.children(recursive=True) if "resource_tracker" not in " ".join(c.cmdline())
+        ]
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the import ended before its workers could be seen"
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"workers still running after their parent was killed: {alive}"

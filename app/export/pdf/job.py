@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from app.core.errors import Cancelled, InvalidValue, ThreadlineError
 from app.core.event_records import LaneGrouping
+from app.core.lifeline import exit_with_parent
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.core.records import Confidence
 from app.export.pdf.geometry import PageSetup, Paper
@@ -257,6 +258,21 @@ class _Channel:
         self.send({"page": index, "count": count, "png": base64.b64encode(png).decode("ascii")})
 
 
+def _removing(out: Path | None) -> Callable[[], None]:
+    """Removes what this job wrote: the app gives the child a hidden name of its own to write, and moves
+    the file into place only when the child succeeds, so a file left there is only ever half of a report."""
+
+    from app.export.pdf.pages import partial_path
+
+    written = [] if out is None else [out, partial_path(out)]
+
+    def remove() -> None:
+        for path in written:
+            path.unlink(missing_ok=True)
+
+    return remove
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m app.export.pdf``: run the job read from standard input (see the module's docstring)."""
     del argv
@@ -264,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
     try:
         job = PdfJob.from_json(sys.stdin.read())
+        exit_with_parent(cleanup=_removing(job.out))  # the app was killed: leave no file behind
         if job.nice and hasattr(os, "nice"):
             os.nice(job.nice)
         summary = run_job(job, progress=channel.progress, on_page=channel.page)
