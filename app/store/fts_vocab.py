@@ -6,8 +6,9 @@ sources (the index keeps it, so it need not be folded again); and the case's voc
 of names are looked for, with the number of sources holding the few tokens that come up. The vocabulary
 comes from an ``fts5vocab`` table created in the connection's ``temp`` schema, so the case file's schema
 does not change. Texts with a word hyphenated at a line end are found by scanning the stored texts, once,
-rather than by asking the index for every way a name can be cut. Candidates are inserted as plain rows at
-the driver's speed (``insert_rows``).
+rather than by asking the index for every way a name can be cut. Both whole-case reads run in a child
+process when one can be started (``read_apart``). Candidates are inserted as plain rows at the driver's
+speed (``insert_rows``).
 """
 
 from __future__ import annotations
