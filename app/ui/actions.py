@@ -6,8 +6,9 @@ in the menu next to its command. What an action *does* is wired by the main wind
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.ui.resources import icon
 
@@ -96,3 +97,33 @@ def with_shortcut_in_tooltip(action: QAction) -> None:
     text = action.text().replace("&&", "\x00").replace("&", "").replace("\x00", "&").removesuffix("…")
     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     action.setToolTip(f"{text} ({keys})" if keys else text)
+
+
+def bring_up_with(dock: QDockWidget, keys: str, window: QWidget) -> QAction:
+    """Give ``dock`` a shortcut that toggles it the way a person means it: a panel in view is hidden, a
+    hidden one is shown; one that is open but behind another tab is brought in front (a dock's own toggle
+    action hid it instead). The keyboard goes into a panel that comes up. The View menu's entry still
+    shows the keys."""
+    toggle = dock.toggleViewAction()
+    toggle.setShortcut(QKeySequence(keys))  # shown in the View menu ...
+    toggle.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # ... but the window's action takes the keys
+    action = QAction(window)
+    action.setObjectName(f"show_{dock.objectName()}")
+    action.setShortcut(QKeySequence(keys))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def bring_up() -> None:
+        if not toggle.isEnabled():
+            return
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            dock.hide()
+            return
+        dock.show()
+        dock.raise_()
+        inner = dock.widget()
+        if inner is not None:
+            inner.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    action.triggered.connect(bring_up)
+    window.addAction(action)
+    return action

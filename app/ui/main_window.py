@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QCommandLinkButton,
     QDockWidget,
@@ -52,7 +53,7 @@ import app
 from app.core.errors import ThreadlineError
 from app.core.records import Change, ChangeKind, ImportOutcome, ImportStatus, SearchHit
 from app.store import CaseStore
-from app.ui.actions import WindowActions, with_shortcut_in_tooltip
+from app.ui.actions import WindowActions, bring_up_with, with_shortcut_in_tooltip
 from app.ui.case_session import CASE_SUFFIX, CaseSession, with_case_suffix
 from app.ui.case_watch import CaseWatcher
 from app.ui.entities.controller import EntitiesController
@@ -251,6 +252,13 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self._show_no_case()
         self.events = EventsFeature(self)  # timeline, events table, event editor; attaches itself
+        self._let_tab_leave_lists()
+
+    def _let_tab_leave_lists(self) -> None:
+        """Tab moves to the next part of the window; arrows move within a list or table. (An item view
+        takes Tab for itself by default, so keyboard users were stuck in the first list they reached.)"""
+        for view in self.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)
 
     # --- building -----------------------------------------------------------------------------------------
 
@@ -344,7 +352,7 @@ class MainWindow(QMainWindow):
             (self.review_dock, "Ctrl+6"),
         ]
         for dock, keys in toggles:
-            dock.toggleViewAction().setShortcut(QKeySequence(keys))
+            bring_up_with(dock, keys, self)
         for action in (a.new_case, a.open_case, a.import_files, a.paste_source, a.new_note, a.search_all):
             with_shortcut_in_tooltip(action)
         for action in self.reader.selection_actions:

@@ -593,3 +593,24 @@ def test_an_import_from_a_terminal_is_noticed_and_a_reload_shows_it(
     qtbot.waitUntil(lambda: source_titles(window) == ["wire"], timeout=5000)
     assert window.reload_button.isHidden()
     assert window.store is not None and not window.store.changed_elsewhere()
+
+
+def test_tab_leaves_a_list_and_a_panel_shortcut_brings_a_hidden_tab_forward(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from PySide6.QtTest import QTest
+
+    new_case(window, qtbot)
+    listing = window.sources_dock.view
+    listing.setFocus()
+    qtbot.waitUntil(listing.hasFocus, timeout=2000)
+    QTest.keyClick(listing, Qt.Key.Key_Tab)
+    assert not listing.hasFocus()  # arrows move inside the list; Tab goes on to the next part
+    review, timeline = window.review_dock, window.events.timeline_dock
+    timeline.raise_()  # Mention Review is open, behind the Timeline tab
+    qtbot.waitUntil(lambda: review.visibleRegion().isEmpty(), timeout=2000)
+    QTest.keyClick(window.reader, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not review.visibleRegion().isEmpty(), timeout=2000)
+    assert review.isVisible() and review.toggleViewAction().isChecked()
+    QTest.keyClick(window.reader, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert not review.isVisible()  # pressed again, on a panel in view: it hides

@@ -50,6 +50,7 @@ from app.core.event_records import (
 from app.core.progress import CancelToken, ProgressSink
 from app.core.records import Change, ChangeKind, Stance
 from app.store import CaseStore
+from app.ui.actions import bring_up_with
 from app.ui.events.commands import push_edit
 from app.ui.events.editor import EventEditor
 from app.ui.events.entity_picker import EntityIndex
@@ -248,7 +249,7 @@ class EventsFeature(QObject):
         self.grouping_group.triggered.connect(lambda action: self.set_grouping(Grouping(str(action.data()))))
         toggles = ((self.timeline_dock, "Ctrl+7"), (self.table_dock, "Ctrl+8"), (self.editor_dock, "Ctrl+9"))
         for dock, keys in toggles:
-            dock.toggleViewAction().setShortcut(QKeySequence(keys))
+            bring_up_with(dock, keys, self.window)
 
     def case_actions(self) -> list[QAction]:
         """Enabled while a case is open."""
