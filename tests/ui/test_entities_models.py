@@ -497,3 +497,19 @@ def test_commands_wrap_store_edits_and_their_undo_records(
     stack.undo()
     assert reasons == [f"There is no mention #{stale.mention.id} in this case."]
     assert stack.count() == count - 1, "the obsolete step left the stack"
+
+
+def test_the_delete_question_names_only_what_goes_with_the_entity(gui_app: object) -> None:
+    from app.core.entity_records import DeletionImpact
+    from app.ui.entities.words import deletion_text
+
+    impact = DeletionImpact(
+        1, "Sergei Shoigu", aliases=3, mentions=8, sources=2, event_links=0, candidates=6, notes=0, taggings=0
+    )
+    assert deletion_text(impact).startswith(
+        "Delete “Sergei Shoigu”? This also deletes its 3 aliases, 8 mentions and 6 mention candidates."
+    )
+    bare = DeletionImpact(
+        2, "X", aliases=0, mentions=0, sources=0, event_links=0, candidates=0, notes=0, taggings=0
+    )
+    assert deletion_text(bare).startswith("Delete “X”? Nothing else goes with it.")

@@ -790,5 +790,5 @@ class EntitiesController(QObject):
             return
         text = counted("Accepted %n candidate(s)", accepted)
         if left:
-            text += "; " + counted("%n still to review one by one", left)
+            text += "; " + counted("%n in the queue still to review one by one", left)
         self.message.emit(text + ".")

@@ -105,22 +105,25 @@ def quote(text: str, limit: int = _QUOTE_CHARS) -> str:
 
 
 def deletion_text(impact: DeletionImpact) -> str:
-    """What the delete confirmation says goes with the entity."""
-    parts = [
-        counted("%n alias(es)", impact.aliases),
-        counted("%n mention(s)", impact.mentions),
-        counted("%n event link(s)", impact.event_links),
-    ]
-    text = tr("Delete “{name}”? This also deletes its {aliases}, {mentions} and {links}.").format(
-        name=quote(impact.name), aliases=parts[0], mentions=parts[1], links=parts[2]
+    """What the delete confirmation says goes with the entity (only what there is: no "0 event links")."""
+    counts = (
+        ("%n alias(es)", impact.aliases),
+        ("%n mention(s)", impact.mentions),
+        ("%n event link(s)", impact.event_links),
+        ("%n mention candidate(s)", impact.candidates),
+        ("%n note(s)", impact.notes),
+        ("%n tag(s)", impact.taggings),
     )
-    extra = []
-    if impact.candidates:
-        extra.append(counted("%n mention candidate(s)", impact.candidates))
-    if impact.notes:
-        extra.append(counted("%n note(s)", impact.notes))
-    if impact.taggings:
-        extra.append(counted("%n tag(s)", impact.taggings))
-    if extra:
-        text += " " + tr("Also: {items}.").format(items=", ".join(extra))
+    parts = [counted(words, count) for words, count in counts if count]
+    if not parts:
+        text = tr("Delete “{name}”? Nothing else goes with it.").format(name=quote(impact.name))
+    else:
+        listed = (
+            parts[0]
+            if len(parts) == 1
+            else tr("{first} and {last}").format(first=", ".join(parts[:-1]), last=parts[-1])
+        )
+        text = tr("Delete “{name}”? This also deletes its {items}.").format(
+            name=quote(impact.name), items=listed
+        )
     return text + "\n\n" + tr("Edit ▸ Undo brings it all back.")
