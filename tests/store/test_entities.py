@@ -795,3 +795,24 @@ def test_a_source_added_after_a_find_is_searched_by_the_next(
     added = add_text("ובשויגו דובר רבות; Shoigu.", title="later")
     again = store.entities.find_candidates()
     assert {c.source_id for c in again if c.entity_id == shoigu} == {c.source_id for c in first} | {added}
+
+
+def test_a_case_whose_path_a_child_process_cannot_open_is_read_here(tmp_path: Path) -> None:
+    from app.store import fts_vocab
+    from tests.conftest import text_extraction
+
+    path = tmp_path / "what?" / "case.threadline"
+    path.parent.mkdir()
+    text = "Sergei Shoigu flew to Pyong-\nyang; Shoygu met the press."
+    with CaseStore.create(path, title="t", investigator="i", actor="tester") as store:
+        extraction = text_extraction(text, title="w")
+        store.add_source(text.encode(), extraction, original_filename=None, imported_by="tester")
+        assert fts_vocab.read_apart(store.path, words=fts_vocab.vocabulary_query(), cuts=True) is None
+        shoigu = _shoigu(store)
+        place = store.entities.add("location", "Pyongyang").id
+        found = [(c.entity_id, c.text, c.kind) for c in store.entities.find_candidates()]
+    assert (place, "Pyong-\nyang", MatchKind.EXACT) in found and (
+        shoigu,
+        "Shoygu",
+        MatchKind.VARIANT,
+    ) in found
