@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import QueuePool
 
 from app.core.errors import CaseFileError
 
@@ -46,10 +47,11 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
                 uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
             ),
         )
-    else:
+    else:  # a creator, not a URL: a URL would read "%20" in a file name as a space
         engine = create_engine(
-            f"sqlite+pysqlite:///{path}",
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            "sqlite+pysqlite://",
+            creator=lambda: sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000),
+            poolclass=QueuePool,
         )
     event.listen(engine, "connect", _configure_read_only if read_only else _configure_connection)
     event.listen(engine, "begin", _begin)

@@ -50,6 +50,7 @@ from app.core.entity_records import (
 from app.core.errors import InvalidValue, NotFound
 from app.core.folding import fold
 from app.core.identifiers import Identifier, extract_identifiers
+from app.core.lifeline import exit_with_parent
 from app.core.mentions import (
     Candidate,
     CandidateRow,
@@ -1390,7 +1391,9 @@ def _scan_pool() -> ProcessPoolExecutor | None:
     workers = min(_SCAN_WORKERS, os.cpu_count() or 1)
     if workers < 2:
         return None
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=exit_with_parent
+    )
     try:
         for _ in range(workers):  # processes start on demand: start them (and import the matcher) now
             pool.submit(find_in_texts, (), {}, [])

@@ -324,3 +324,13 @@ def test_a_case_on_a_read_only_mount_opens_read_only(tmp_path: Path) -> None:
             CaseStore.open(mount / path.name)
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_case_whose_name_has_percent_signs_opens_where_it_is(tmp_path: Path) -> None:
+    folder = tmp_path / "Case%20files"  # as a URL, "%20" would be read as a space: another file
+    path = folder / "Night 100%.threadline"
+    with CaseStore.create(path, title="Percent") as store:
+        assert store.case_info().title == "Percent"
+    assert sorted(p.name for p in folder.iterdir()) == ["Night 100%.threadline"]
+    with CaseStore.open(path) as store:
+        assert store.case_info().title == "Percent"
