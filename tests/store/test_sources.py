@@ -364,7 +364,9 @@ def test_changes_by_another_program_are_noticed_and_own_changes_are_not(
     assert not store.changed_elsewhere()  # its own writes
     with CaseStore.open(case_path, actor="terminal") as other:  # e.g. `threadline import` meanwhile
         assert not other.changed_elsewhere()
-        other.add_source(b"b", Extraction(SourceKind.TEXT, "text/plain", "second text"), original_filename="b")
+        other.add_source(
+            b"b", Extraction(SourceKind.TEXT, "text/plain", "second text"), original_filename="b"
+        )
         assert store.changed_elsewhere()
         store.acknowledge_changes()
         assert not store.changed_elsewhere()
