@@ -189,14 +189,18 @@ def _finish(args: argparse.Namespace, summary: dict[str, Any], text: str) -> int
     return EXIT_OK
 
 
-def _checked_out(path: Path, suffix: str | None = None) -> None:
+def _checked_out(path: Path) -> None:
     if path.is_dir():
         raise InvalidValue(f"{path} is a folder; give the name of the file to write.")
     if not path.parent.exists():
         raise InvalidValue(f"The folder {path.parent} does not exist.")
-    if suffix and path.suffix.lower() != suffix:
+
+
+def _note_if_misnamed(path: Path, suffix: str) -> None:
+    """A file written under another extension opens in the wrong program: say so (after writing it)."""
+    if path.suffix.lower() != suffix:
         print(
-            f"threadline: note: {path.name} will hold a {suffix[1:].upper()} file despite its name.",
+            f"threadline: note: {path.name} holds a {suffix[1:].upper()} file despite its name.",
             file=sys.stderr,
         )
 
@@ -211,7 +215,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     from app.export.pdf.job import export_pdf
     from app.export.report import ReportOptions
 
-    _checked_out(args.out, ".pdf")
+    _checked_out(args.out)
     options = ReportOptions(
         filters=_report_filters(args),
         parts=_parts(args.parts),
@@ -223,6 +227,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     summary = export_pdf(
         args.case, args.out, options, PageSetup(Paper(args.paper), args.landscape), progress=_progress()
     )
+    _note_if_misnamed(args.out, ".pdf")
     result = {key: value for key, value in asdict(summary).items() if key not in ("previewed", "pid")}
     result["bytes"] = result.pop("size")
     result["time_zone"] = options.time_zone

@@ -87,7 +87,7 @@ def test_a_pdf_written_under_another_extension_is_pointed_out(built: Built, tmp_
     out = tmp_path / "report.txt"
     result = threadline("export", "pdf", str(built.path), str(out), "--parts", "sources")
     assert result.returncode == 0, result.stderr
-    assert "report.txt will hold a PDF file despite its name" in result.stderr
+    assert "report.txt holds a PDF file despite its name" in result.stderr
     assert out.read_bytes().startswith(b"%PDF-")
 
 
