@@ -111,6 +111,7 @@ class CaseStore:
         self._watch_lock = threading.Lock()
         self._audit_seen = 0  # the last audit row accounted for (see ``changed_elsewhere``)
         self._foreign_changes = False
+        self._writes_in_flight = 0
 
     # -- opening and closing ----------------------------------------------------------------------
 
@@ -243,11 +244,24 @@ class CaseStore:
             with batch_session.begin_nested():  # one savepoint per write: it lands whole or not at all
                 yield batch_session
             return
-        with self._write_sessions.begin() as session:
-            first = _last_audit_id(session)
-            yield session
-            last = _last_audit_id(session)
-        self._saw_own_writes(first, last)
+        with self._writing():
+            with self._write_sessions.begin() as session:
+                first = _last_audit_id(session)
+                yield session
+                last = _last_audit_id(session)
+            self._saw_own_writes(first, last)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Marks a write of this store in flight: its audit rows, committed but not yet accounted for, must
+        not be taken for another program's (see ``changed_elsewhere``)."""
+        with self._watch_lock:
+            self._writes_in_flight += 1
+        try:
+            yield
+        finally:
+            with self._watch_lock:
+                self._writes_in_flight -= 1
 
     # -- changes made by other programs ----------------------------------------------------------------
 
@@ -261,6 +275,8 @@ class CaseStore:
         with self._read() as session:
             latest = _last_audit_id(session)
         with self._watch_lock:
+            if self._writes_in_flight:  # asked again at the next check
+                return self._foreign_changes
             return self._foreign_changes or latest > self._audit_seen
 
     def acknowledge_changes(self) -> None:
@@ -289,6 +305,10 @@ class CaseStore:
             yield  # already batching on this thread
             return
         self._refuse_if_read_only()
+        with self._writing():
+            yield from self._batched()
+
+    def _batched(self) -> Iterator[None]:
         session = self._write_sessions()
         session.begin()
         self._batch.session, self._batch.changes, self._batch.index_rows = session, [], []
