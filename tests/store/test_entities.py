@@ -816,3 +816,36 @@ def test_a_case_whose_path_a_child_process_cannot_open_is_read_here(tmp_path: Pa
         "Shoygu",
         MatchKind.VARIANT,
     ) in found
+
+
+def test_candidates_inserted_with_sqlite_checks_off_are_checked_first_and_the_checks_come_back(
+    store: CaseStore, sources: dict[str, int]
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from app.store import entities, fts_vocab
+
+    entity = _shoigu(store)
+    source = next(iter(sources.values()))
+    good = (entity, source, 0, 6, "Sergei", "Sergei", "exact", False, 1.0, "")
+    bad_rows = [
+        (entity, source, 5, 5, "", "Sergei", "exact", False, 1.0, ""),  # empty span
+        (entity, source, -1, 3, "Ser", "Sergei", "exact", False, 1.0, ""),
+        (entity, source, 10, 16, "Sergei", "Sergei", "fuzzy", False, 1.0, ""),  # unknown kind
+        (entity, source, 0, 6, "Sergei", "Sergei", "exact", False, 1.5, ""),
+        (entity, source, 0, 6, "Sergei", "Sergei", "exact", False, float("nan"), ""),
+    ]
+    entities._check_rows([good])
+    for bad in bad_rows:
+        with pytest.raises(ValueError, match="CHECK constraint"):
+            entities._check_rows([good, bad])
+    same = {"status": "pending", "created_at": "2026-11-25 12:00:00.000000", "decided_by": ""}
+    columns = entities._INSERT_COLUMNS
+    with store._write() as session:
+        connection = session.connection()
+        fts_vocab.insert_rows(connection, "mention_candidates", columns, [good], same, checked=True)
+        # the same statement without ``checked`` is checked by SQLite again (the pragma is back off)
+        with pytest.raises(IntegrityError, match="CHECK constraint failed"):
+            fts_vocab.insert_rows(connection, "mention_candidates", columns, [bad_rows[2]], same)
+        assert connection.exec_driver_sql("PRAGMA ignore_check_constraints").scalar_one() == 0
+    assert [(c.start, c.end, c.kind) for c in store.entities.candidates(entity)] == [(0, 6, MatchKind.EXACT)]
