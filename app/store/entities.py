@@ -74,7 +74,7 @@ from app.core.mentions import (
 )
 from app.core.progress import CancelToken, ProgressSink, ProgressUpdate, ignore_progress
 from app.core.records import Change, ChangeKind, FieldEdit, Snippet, Span
-from app.core.textnorm import guess_language
+from app.core.textnorm import guess_language, span_problem
 from app.store import audit, fts_vocab
 from app.store.models import (
     Alias,
@@ -2000,10 +2000,12 @@ def _source_text(session: Session, source_id: int) -> str:
 
 
 def _checked_span(text: str, start: int, end: int, expected: str | None) -> str:
-    if not (0 <= start < end <= len(text)):
-        raise InvalidValue(
-            f"The span {start}–{end} is outside the source's text, which has {len(text)} characters."
-        )
+    """The text of a span to tag, or ``InvalidValue`` saying what is wrong with it: empty, reversed or
+    outside the text, cutting a letter from its niqqud or harakat, holding no word, or beginning or ending
+    with white space (a mention covers a name, not the line break before it)."""
+    problem = span_problem(text, start, end)
+    if problem:
+        raise InvalidValue(problem)
     exact = text[start:end]
     if expected is not None and exact != expected:
         raise InvalidValue(
@@ -2011,6 +2013,10 @@ def _checked_span(text: str, start: int, end: int, expected: str | None) -> str:
         )
     if not alias_words(exact):
         raise InvalidValue(f"The span {start}–{end} holds no word to tag.")
+    if exact != exact.strip():
+        raise InvalidValue(
+            f"The span {start}–{end} begins or ends with a space or a line break; tag the name alone."
+        )
     return exact
 
 

@@ -191,6 +191,11 @@ def test_tag_refuses_bad_offsets(store: CaseStore, sources: dict[str, int]) -> N
         repo.tag(source, 7, 13, entity.id, expected_text="Lavrov")
     with pytest.raises(InvalidValue, match="no word"):
         repo.tag(source, 13, 14, entity.id)
+    with pytest.raises(InvalidValue, match="is empty"):  # reversed: not "outside"
+        repo.tag(source, 14, 7, entity.id)
+    shoigu = ENGLISH.index("Shoigu")
+    with pytest.raises(InvalidValue, match="space or a line break"):
+        repo.tag(source, shoigu - 1, shoigu + 6, entity.id)
     with pytest.raises(NotFound):
         repo.tag(999, 0, 3, entity.id)
     repo.tag(source, 7, 13, entity.id)
