@@ -618,6 +618,15 @@ def test_an_empty_case_shows_this_year_and_says_how_to_make_an_event(
     hint = view.empty_label.geometry()
     plot = view.plot.viewport().rect()
     assert abs(hint.center().x() - plot.center().x()) < plot.width() / 4, "centred over the plot"
+    assert hint.height() >= view.empty_label.heightForWidth(hint.width()), "every line of the hint fits"
+    feature.timeline_dock.resize(feature.timeline_dock.width(), 190)  # a short dock: the plot is a strip
+    workspace.qtbot.wait(20)
+    view._place_empty_label()  # as a resize of the plot does
+    short = view.empty_label.geometry()
+    assert short.height() >= view.empty_label.heightForWidth(short.width()), "still fits"
+    box = view.view_box.sceneBoundingRect().toAlignedRect()
+    assert view.empty_label.autoFillBackground() or box.contains(short), "over the axis only on a background"
+    assert view.empty_label.autoFillBackground(), "this strip is too short for two lines"
     low, high = view.visible_range()
     year = datetime.now(UTC).year
     assert low < epoch(year, 7, 1) < high and high - low < 400 * 86_400, "this year, not 1 January 1970"

@@ -408,12 +408,14 @@ class TimelineView(QWidget):
         self._place_empty_label()
 
     def _place_empty_label(self) -> None:
+        """Centred on the plot; when the hint does not fit there (a short dock's plot is a strip), over the
+        whole view with a background of its own, so it never runs into the axis labels."""
         viewport = self.plot.viewport().rect()
-        area = self.view_box.sceneBoundingRect().toAlignedRect() & viewport
-        if area.width() < 40 or area.height() < 20:
-            area = viewport
-        margin = min(24, area.width() // 10)
-        self.empty_label.setGeometry(area.adjusted(margin, 0, -margin, 0))
+        box = self.view_box.sceneBoundingRect().toAlignedRect() & viewport
+        margin = min(24, box.width() // 10)
+        fits = box.width() >= 40 and self.empty_label.heightForWidth(box.width() - 2 * margin) <= box.height()
+        self.empty_label.setAutoFillBackground(not fits)
+        self.empty_label.setGeometry(box.adjusted(margin, 0, -margin, 0) if fits else viewport)
 
     def _layout_rows(self) -> None:
         data = self._data
